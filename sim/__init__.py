@@ -1,0 +1,1 @@
+"""MMN teaching simulator."""
