@@ -1,1 +1,56 @@
-"""MMN teaching simulator."""
+"""MMN teaching simulator: a virtual patient with Multifocal Motor Neuropathy over years.
+
+Teaching model - not for clinical decisions. ``import sim`` pulls in neither streamlit nor
+plotly; figure builders live in ``sim.figures``.
+"""
+
+from __future__ import annotations
+
+from .engine import simulate_patient
+from .results import DISCLAIMER, PACKAGE_VERSION, Run
+from .scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    loads_scenario,
+    parse_scenario,
+    preset_names,
+)
+
+__all__ = [
+    "DISCLAIMER",
+    "Run",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "loads_scenario",
+    "parse_scenario",
+    "preset_names",
+    "simulate",
+    "simulate_cohort",
+]
+
+__version__ = PACKAGE_VERSION
+
+
+def simulate(scenario: Scenario, seed: int | None = None) -> Run:
+    """Run one virtual patient (patient 0 of the seed); ``seed`` defaults to the scenario's."""
+    s = scenario.scenario.seed if seed is None else _check_seed(seed)
+    return Run(scenario, s, [simulate_patient(scenario, s, 0)])
+
+
+def simulate_cohort(
+    scenario: Scenario, n: int, seed: int | None = None, first: int = 0
+) -> Run:
+    """Run patients ``first .. first+n-1``; patient *i* is the same whatever ``n`` or ``first``."""
+    if n < 1:
+        raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
+    s = scenario.scenario.seed if seed is None else _check_seed(seed)
+    return Run(scenario, s, [simulate_patient(scenario, s, i) for i in range(first, first + n)])
+
+
+def _check_seed(seed: int) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ScenarioError(f"seed = {seed!r} is out of range; allowed: 0 to 2**63-1.")
+    return seed
