@@ -1,0 +1,67 @@
+"""Time one full bilateral nerve conduction study plus every motor waveform.
+
+Run: .venv/bin/python benchmarks/bench_ncs.py [repetitions]
+Target (DESIGN.md): median < 20 ms, so the dashboard's NCS page redraws instantly.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from sim import ncs
+from sim.anatomy import ANATOMY, SIDES
+from sim.disease import SiteSnapshot
+
+
+def realistic_snapshot() -> SiteSnapshot:
+    """A few lesions of the kind MMN produces after some years (block, axon loss, damage)."""
+    block = np.zeros(ANATOMY.n_sites)
+    loss = np.zeros(ANATOMY.n_sites)
+    damage = np.zeros(ANATOMY.n_sites)
+    lesions = {
+        ("left", "ulnar", "upper arm"): (0.65, 0.10, 0.80),
+        ("left", "median", "forearm"): (0.35, 0.05, 0.45),
+        ("left", "radial", "upper arm"): (0.50, 0.20, 0.75),
+        ("right", "median", "upper arm"): (0.20, 0.30, 0.55),
+        ("right", "peroneal", "leg"): (0.40, 0.10, 0.50),
+    }
+    for key, (b, a, d) in lesions.items():
+        i = ANATOMY.site_index[key]
+        block[i], loss[i], damage[i] = b, a, d
+    return SiteSnapshot(730.0, block, loss, damage)
+
+
+def one_round(baseline: ncs.NcsBaseline, snap: SiteSnapshot) -> int:
+    df = ncs.study(baseline, snap)
+    n = len(df)
+    for side in SIDES:
+        for nerve in ANATOMY.nerves:
+            n += len(ncs.study_waveforms(baseline, snap, nerve.name, side))
+    return n
+
+
+def main(reps: int = 50) -> None:
+    baseline = ncs.draw_baseline(np.random.default_rng(7))
+    snap = realistic_snapshot()
+    one_round(baseline, snap)  # warm-up (imports, caches)
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        one_round(baseline, snap)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    t0 = time.perf_counter()
+    df = ncs.study(baseline, snap)
+    study_only = (time.perf_counter() - t0) * 1000.0
+    print(f"NCS study ({len(df)} rows) + all motor waveforms, {reps} repetitions:")
+    print(
+        f"  median {statistics.median(times):.2f} ms, min {min(times):.2f} ms, "
+        f"max {max(times):.2f} ms (target < 20 ms); study alone {study_only:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
