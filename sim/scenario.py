@@ -233,7 +233,29 @@ class Scenario(_Strict):
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
 
     def to_toml(self) -> str:
-        return tomli_w.dumps(self.to_dict())
+        """TOML in reading order: scenario, patient, disease, [[treatment]], [[study]], teaching.
+
+        Sections with nothing to say are left out; entries are written as arrays of tables
+        (``[[treatment]]``), never inline, so the output reads like a hand-written preset and
+        loads back to an equal scenario.
+        """
+        data = self.to_dict()
+        parts: list[str] = []
+        for key in ("scenario", "patient", "disease"):
+            if data.get(key):
+                parts.append(tomli_w.dumps({key: data[key]}))
+        for key in ("treatment", "study"):
+            for entry in data.get(key, []):
+                flat = {k: v for k, v in entry.items() if not isinstance(v, dict)}
+                text = f"[[{key}]]\n" + tomli_w.dumps(flat)
+                for sub, table in entry.items():
+                    if isinstance(table, dict):
+                        text += f"\n[{key}.{sub}]\n" + tomli_w.dumps(table)
+                parts.append(text)
+        teaching = {k: v for k, v in data.get("teaching", {}).items() if v not in ("", [])}
+        if teaching:
+            parts.append(tomli_w.dumps({"teaching": teaching}))
+        return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
     def with_overrides(self, overrides: Mapping[str, Any], source: str = "override") -> Scenario:
         """A validated copy with dotted-key overrides such as ``disease.lesion_rate_per_year``.
