@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -9,7 +10,7 @@ import platform
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +34,7 @@ from .disease import SiteSnapshot
 from .engine import STREAMS, PatientRun
 from .scenario import Scenario
 
-__all__ = ["Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION"]
+__all__ = ["Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION", "table_bytes"]
 
 PACKAGE_VERSION = "0.1.0"
 DISCLAIMER = "Teaching model of MMN - not for clinical decisions."
@@ -234,10 +235,29 @@ class Run:
         return examination(strength, loss)
 
     # --- export ------------------------------------------------------------------------------
-    def manifest(self, tables: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    @classmethod
+    def concat(cls, runs: Sequence[Run]) -> Run:
+        """One Run from several runs of the same scenario and seed (e.g. a cohort in chunks)."""
+        if not runs:
+            raise ValueError("concat needs at least one run")
+        first = runs[0]
+        if any(r.scenario != first.scenario or r.seed != first.seed for r in runs):
+            raise ValueError("concat needs runs of the same scenario and seed")
+        out = cls.__new__(cls)
+        out.scenario, out.seed = first.scenario, first.seed
+        out.patient_runs = [p for r in runs for p in r.patient_runs]
+        out._derived = [d for r in runs for d in r._derived]
+        return out
+
+    def manifest(
+        self,
+        tables: dict[str, dict[str, Any]] | None = None,
+        provenance: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The manifest (DESIGN §4.4); ``provenance`` adds e.g. ``overrides``, ``source``."""
         import simpy
 
-        return {
+        man: dict[str, Any] = {
             "disclaimer": DISCLAIMER,
             "package": "mmn-sim",
             "package_version": PACKAGE_VERSION,
@@ -249,54 +269,137 @@ class Run:
                  "streams": list(STREAMS)}
                 for p in self.patient_runs
             ],
+            "overrides": {},
             "scenario": self.scenario.to_dict(),
             "versions": {
                 "python": platform.python_version(),
                 "numpy": np.__version__,
                 "simpy": simpy.__version__,
                 "pandas": pd.__version__,
+                "pyarrow": _pyarrow_version(),
             },
-            "tables": tables or {},
         }
+        man.update(provenance or {})
+        man["tables"] = tables or {}
+        return man
 
-    def save(self, out_dir: str | Path, format: str = "csv", overwrite: bool = False) -> Path:
-        """Write every table plus ``manifest.json`` into ``out_dir``, atomically.
+    def save(
+        self,
+        out_dir: str | Path,
+        format: str = "csv",
+        overwrite: bool = False,
+        *,
+        provenance: Mapping[str, Any] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Path:
+        """Write every table, ``manifest.json`` and ``README.txt`` into ``out_dir``, atomically.
 
         Files go to a temporary sibling folder first, which is renamed into place only when
-        everything is written, so a failed or interrupted export leaves nothing half-done.
+        everything is written, so a failed or interrupted export leaves nothing half-done (and
+        parent folders created for it are removed again). ``provenance`` is merged into the
+        manifest (``overrides``, ``source``, ``command``, ...); ``progress`` is called with each
+        table's name as it is written.
         """
         if format not in ("csv", "parquet"):
             raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
         out = Path(out_dir)
-        if out.exists() and any(out.iterdir()) and not overwrite:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
             raise FileExistsError(f"{out} exists and is not empty")
+        created = _missing_parents(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
             info: dict[str, dict[str, Any]] = {}
+            meta = self._parquet_meta(provenance)
             for name, df in self.tables.items():
                 path = tmp / f"{name}.{format}"
-                data = table_bytes(df, format, self._parquet_meta())
+                data = table_bytes(df, format, meta)
                 path.write_bytes(data)
                 info[name] = {
                     "file": path.name, "rows": int(len(df)),
                     "sha256": hashlib.sha256(data).hexdigest(),
                 }
-            man = self.manifest(info)
+                if progress is not None:
+                    progress(name)
+            man = self.manifest(info, {"format": format, **(provenance or {})})
             (tmp / "manifest.json").write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
+            (tmp / "README.txt").write_text(_readme(man), encoding="utf-8")
             if out.exists():
-                shutil.rmtree(out)
+                if out.is_dir():
+                    shutil.rmtree(out)
+                else:
+                    out.unlink()
             os.replace(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            for d in created:  # deepest first
+                with contextlib.suppress(OSError):
+                    d.rmdir()
             raise
         return out
 
-    def _parquet_meta(self) -> dict[str, str]:
-        man = self.manifest()
-        man.pop("created_utc")
-        man.pop("tables")
+    def _parquet_meta(self, provenance: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """The manifest as embedded in every Parquet file: only what determines the tables
+        (no creation time, command line or table hashes), so a reproduction is byte-identical.
+        """
+        man = self.manifest(None, provenance)
+        for key in EMBED_EXCLUDED:
+            man.pop(key, None)
         return {"mmn_sim_manifest": json.dumps(man, sort_keys=True)}
+
+
+# Manifest fields that vary between otherwise identical runs and so stay out of Parquet files.
+EMBED_EXCLUDED = ("created_utc", "tables", "command", "reproduced_from", "format")
+
+
+def _missing_parents(path: Path) -> list[Path]:
+    """Ancestors of ``path`` that do not exist yet, deepest first."""
+    missing = []
+    p = path.absolute().parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    return missing
+
+
+def _pyarrow_version() -> str | None:
+    try:
+        import pyarrow
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    return pyarrow.__version__
+
+
+def _readme(man: Mapping[str, Any]) -> str:
+    """README.txt of an export folder: what it is, what is in it, how to reproduce it."""
+    sc = man.get("scenario", {}).get("scenario", {})
+    lines = [
+        "MMN teaching simulator export",
+        "=============================",
+        "",
+        "TEACHING MODEL - NOT FOR CLINICAL DECISIONS.",
+        "These are simulated virtual patients from a simplified model of Multifocal Motor",
+        "Neuropathy. They are not data about real people and must not guide diagnosis or",
+        "treatment of anyone.",
+        "",
+        f"Scenario: {sc.get('name', '?')}",
+        f"Seed: {man.get('seed')}    Patients: {len(man.get('patients', []))}    "
+        f"Package: mmn-sim {man.get('package_version')}",
+        f"Created (UTC): {man.get('created_utc')}",
+    ]
+    if man.get("overrides"):
+        lines.append("Overrides: " + ", ".join(f"{k}={v!r}" for k, v in man["overrides"].items()))
+    lines += ["", "Files (one row per record, long format; units in docs/data-dictionary.md):"]
+    for t in man.get("tables", {}).values():
+        lines.append(f"  {t['file']:<16} {t['rows']:>9} rows  sha256 {t['sha256']}")
+    lines += [
+        "  manifest.json    scenario as run, seed, versions and the checksums above",
+        "",
+        "Reproduce these tables byte for byte (same package version):",
+        "  mmn-sim reproduce manifest.json --out OTHER_FOLDER",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def table_bytes(df: pd.DataFrame, format: str, meta: dict[str, str] | None = None) -> bytes:
