@@ -34,7 +34,7 @@ class ClinicalParams:
     # Motor-unit reserve and collateral sprouting: force falls less than the share of
     # conducting units, so weakness shows only after a large share is lost (DESIGN §3.5).
     # F = 1 - (1 - U)**reserve_exponent. (approx.)
-    reserve_exponent: float = 1.6
+    reserve_exponent: float = 1.4
     # MRC grade from strength (% of normal). Manual testing cannot tell 80% from normal, and
     # grade 4 spans a wide range of force (approx., after Medical Research Council 1976).
     mrc_thresholds_pct: tuple[float, ...] = (1.0, 5.0, 12.0, 30.0, 80.0)

@@ -47,7 +47,7 @@ class DiseaseParams:
 
     # Severity of one attack: Beta distribution with this mean. Blocks of 50-90% are typical
     # in MMN conduction studies (van Schaik et al. 2010 worked example: -70%). (approx.)
-    severity_mean: float = 0.55
+    severity_mean: float = 0.65
     severity_concentration: float = 5.0
     # Block develops over days to weeks (CLINICAL.md "Mechanism": no acute block within hours).
     block_onset_days: float = 14.0
@@ -58,7 +58,7 @@ class DiseaseParams:
     titre_loss_factor: float = 0.15  # (approx.) faster loss with high anti-GM1 titre
     # The IVIg-reversible share of block halves every few years (approx.); late treatment
     # helps less (Herraets et al. 2020: axonal damage predicts decline on IVIg).
-    reversibility_half_life_years: float = 2.5
+    reversibility_half_life_years: float = 8.0
     # Nerve affinity: each patient's immune attack favours some nerves (clustering). Gamma
     # shape; smaller = more clustered. (approx.)
     affinity_shape: float = 1.0

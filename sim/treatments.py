@@ -24,16 +24,16 @@ class TreatmentParams:
     igg_half_life_days: float = 21.0  # ≈3 weeks, 17-30 days reported (CLINICAL.md, "IVIg")
     # Saturating, patient-specific effect of the IgG excess (approx.; calibrated to CLINICAL.md
     # targets 5-8: 2 g/kg gives a clear response, 1.6 g/kg/month keeps most patients better).
-    effect_ec50_g_per_l: float = 7.0
+    effect_ec50_g_per_l: float = 6.0
     effect_hill: float = 2.0
     # Effect lags the level: benefit measurable at 8-10 days, clear by 3 weeks
     # (Terenghi 2004; Van den Berg-Vos 2002).
-    effect_delay_days: float = 6.0
+    effect_delay_days: float = 8.0
     # IVIg inhibits complement fixation only 34-54% at therapeutic levels (Krijgsman et al.
     # 2026): new attacks and block growth are damped, not stopped. (approx.)
     ivig_lesion_suppression: float = 0.5
     ivig_growth_suppression: float = 0.5
-    ivig_block_lift: float = 0.9  # (approx.) share of reversible block lifted at full effect
+    ivig_block_lift: float = 1.0  # (approx.) share of reversible block lifted at full effect
     # SCIg needs ≈1.37-1.53x the IV dose for equal exposure (CLINICAL.md, SCIg; Harbo 2009).
     scig_bioavailability: float = 0.69
     scig_absorption_half_life_days: float = 2.5  # (approx.) slower absorption, flatter levels
