@@ -1,0 +1,190 @@
+"""The EFNS/PNS 2010 checklist read from a simulated patient (no Streamlit; unit-testable).
+
+van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 (CLINICAL.md "Diagnosis"). Each item is
+decided by a finding read from the run's tables, the bedside examination and the nerve
+conduction study at the chosen day; the finding is shown beside the tick. This only reads
+``sim`` results; it would sit well in ``sim`` itself as ``sim.diagnosis`` later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+import sim
+from sim import ncs as ncs_mod
+from sim.anatomy import ANATOMY
+
+ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str  # clinical core | exclusions | supportive | electrodiagnostic
+    label: str
+    met: bool  # for exclusions: True means the exclusion is ABSENT (good)
+    finding: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    day: float
+    items: tuple[Item, ...]
+    category: str  # definite | probable | possible | not met
+    ncs_lines: tuple[str, ...]
+
+    def section(self, name: str) -> list[Item]:
+        return [i for i in self.items if i.section == name]
+
+
+def _at(df: pd.DataFrame, day: float) -> pd.DataFrame:
+    days = df["day"].to_numpy()
+    rec = days[days <= day + 1e-9].max() if (days <= day + 1e-9).any() else days.min()
+    return df[df["day"] == rec]
+
+
+def evaluate(run: sim.Run, day: float) -> Checklist:
+    t = run.tables
+    muscles, clinical, events = t["muscles"], t["clinical"], t["events"]
+    m_now = _at(muscles, day)
+    weak = m_now[m_now["mrc"] < 5]
+    exam = run.examination(day)
+    items: list[Item] = []
+
+    # --- clinical core ---
+    weak_days = muscles.loc[muscles["mrc"] < 5, "day"]
+    first_weak = float(weak_days.min()) if len(weak_days) else None
+    lasting = first_weak is not None and day - first_weak > 30
+    items.append(Item(
+        "clinical core", "Progressive focal limb weakness for more than 1 month", lasting,
+        f"weakness since day {first_weak:.0f} ({day - first_weak:.0f} days)" if first_weak
+        is not None and first_weak <= day else "no weak muscle yet",
+    ))
+    piv = m_now.pivot_table(index="muscle", columns="side", values="mrc", aggfunc="first")
+    hi, lo = piv.max(axis=1), piv.min(axis=1)
+    asym = ((hi > 3) & (hi - lo >= 1)) | ((hi <= 3) & (hi - lo >= 2))
+    asym_muscles = list(piv.index[asym.to_numpy()])
+    items.append(Item(
+        "clinical core", "Asymmetric (side difference >=1 MRC grade, >=2 if strength <=3)",
+        bool(asym_muscles),
+        f"{len(asym_muscles)} muscle(s) differ: " + ", ".join(asym_muscles[:4])
+        if asym_muscles else "no side difference of that size",
+    ))
+    nerves = sorted({(r.side, r.nerve) for r in weak.itertuples(index=False)})
+    items.append(Item(
+        "clinical core", "Weakness in the motor territory of >=2 nerves", len(nerves) >= 2,
+        f"{len(nerves)} nerve territories: " + ", ".join(f"{s} {n}" for s, n in nerves[:5])
+        if nerves else "no weak muscle",
+    ))
+    items.append(Item(
+        "clinical core", "No objective sensory loss", exam["sensation"] == "normal",
+        f"sensation {exam['sensation']}",
+    ))
+
+    # --- exclusions (met = the exclusion is absent) ---
+    reflexes = exam["reflexes"]
+    brisk = [k for k, v in reflexes.items() if v == "brisk"]
+    items.append(Item("exclusions", "No upper motor neuron signs (brisk reflexes, spasticity)",
+                      not brisk, "no brisk reflex" if not brisk else ", ".join(brisk)))
+    items.append(Item("exclusions", "No marked bulbar involvement (speech, swallowing)",
+                      "normal" in exam["bulbar"], exam["bulbar"]))
+    items.append(Item("exclusions", "No sensory loss beyond minor vibration loss in the legs",
+                      exam["sensation"] == "normal", f"sensation {exam['sensation']}"))
+    early = _at(muscles, min(day, 42.0))
+    early_weak = early[early["mrc"] < 5]
+    sides = set(early_weak["side"])
+    diffuse = len(early_weak) >= 8 and sides == {"left", "right"}
+    items.append(Item(
+        "exclusions", "No diffuse symmetric weakness in the first weeks", not diffuse,
+        f"{len(early_weak)} weak muscle group(s) at day {float(early['day'].iloc[0]):.0f}",
+    ))
+
+    # --- supportive ---
+    arm_deficit = int((5 - m_now.loc[m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
+    leg_deficit = int((5 - m_now.loc[~m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
+    items.append(Item("supportive", "Upper-limb predominance",
+                      arm_deficit > leg_deficit and arm_deficit > 0,
+                      f"MRC points lost: arms {arm_deficit}, legs {leg_deficit}"))
+    low = [k for k, v in reflexes.items() if v in ("reduced", "absent")]
+    items.append(Item("supportive", "Reduced or absent tendon reflexes in affected limbs",
+                      bool(low), ", ".join(f"{k} {reflexes[k]}" for k in low[:4])
+                      if low else "all reflexes normal"))
+    items.append(Item("supportive", "No cranial nerve involvement", "normal" in exam["bulbar"],
+                      exam["bulbar"]))
+    items.append(Item("supportive", "Cramps and fasciculations",
+                      bool(exam["fasciculations"] or exam["cramps"]),
+                      "present" if exam["fasciculations"] or exam["cramps"] else "absent"))
+    pat = t["patients"].iloc[0]
+    items.append(Item("supportive", "Raised IgM anti-GM1 antibodies", bool(pat["anti_gm1"]),
+                      f"anti-GM1 {'positive' if pat['anti_gm1'] else 'negative'}"
+                      + (f", titre {pat['anti_gm1_titre']:g}x cut-off" if pat["anti_gm1"]
+                         else "")))
+    items.append(_response(clinical, events, day))
+
+    # --- electrodiagnostic ---
+    supportive = sum(i.met for i in items if i.section == "supportive")
+    study = run.ncs(day)
+    summ = ncs_mod.summarize(study, supportive_findings=supportive)
+    items.append(Item("electrodiagnostic", "Definite motor conduction block in >=1 nerve",
+                      summ.n_definite_nerves >= 1,
+                      f"{summ.n_definite_nerves} nerve(s): " + ", ".join(
+                          f"{s} {n} {g}" for s, n, g in summ.definite[:4])
+                      if summ.definite else "none"))
+    items.append(Item("electrodiagnostic", "Probable motor conduction block",
+                      summ.n_block_nerves >= 1,
+                      f"{summ.n_block_nerves} nerve(s) with at least probable block"))
+    items.append(Item("electrodiagnostic", "Normal sensory nerve conduction",
+                      summ.sensory_normal,
+                      f"{summ.sensory_tested} sensory nerves tested, "
+                      f"{len(summ.sensory_abnormal)} below normal"))
+
+    core = all(i.met for i in items if i.section == "clinical core")
+    excl = all(i.met for i in items if i.section == "exclusions")
+    if core and excl and summ.level == "definite":
+        category = "definite"
+    elif core and excl and summ.level == "probable":
+        category = "probable"
+    elif excl and summ.sensory_normal and (
+        _item(items, "Objective improvement after immunotherapy").met or len(nerves) == 1
+    ):
+        category = "possible"
+    else:
+        category = "not met"
+    return Checklist(float(day), tuple(items), category, tuple(summ.lines()))
+
+
+def _item(items: list[Item], label: str) -> Item:
+    return next(i for i in items if i.label == label)
+
+
+def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> Item:
+    label = "Objective improvement after immunotherapy"
+    doses = events[events["event"].isin(("ivig_dose", "scig_dose"))]
+    doses = doses[doses["day"] <= day]
+    if doses.empty:
+        return Item("supportive", label, False, "no immunoglobulin given by this day")
+    first = float(doses["day"].min())
+    c = clinical[clinical["day"] <= day]
+    before = c[c["day"] <= first]
+    after = c[(c["day"] > first) & (c["day"] <= first + 56)]
+    if before.empty or after.empty:
+        return Item("supportive", label, False, "too early to judge")
+    b = before.iloc[-1]
+    weaker = "left" if b["grip_left_kg"] <= b["grip_right_kg"] else "right"
+    gain = float(after[f"grip_{weaker}_kg"].max() - b[f"grip_{weaker}_kg"])
+    mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
+    met = gain >= 2.0 or mrc_gain >= 2
+    return Item("supportive", label, bool(met),
+                f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} within "
+                f"8 weeks of the first IVIg course (day {first:.0f})")
+
+
+def table(checklist: Checklist) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(i.section, i.label, "yes" if i.met else "no", i.finding) for i in checklist.items],
+        columns=["section", "criterion", "met", "finding"],
+    )
+
+
+__all__ = ["Item", "Checklist", "evaluate", "table"]

@@ -1,0 +1,71 @@
+"""Compare: the same patient (same seed) under two to four treatment plans."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from sim import figures as F
+from sim.clinical import CLINICAL
+
+ctx = state.page_setup("Compare treatment plans")
+v = ctx.values
+start = v["ivig_start"]
+NONE = {"ivig": False, "pred": False, "plex": False}
+PLANS = {
+    "Current settings": {},
+    "Untreated": NONE,
+    "IVIg every 4 weeks": dict(NONE, ivig=True, ivig_every=28, ivig_start=start),
+    "IVIg every 8 weeks": dict(NONE, ivig=True, ivig_every=56, ivig_start=start),
+    "Prednisolone course": dict(NONE, pred=True, pred_start=start),
+    "IVIg then plasma exchange": dict(NONE, ivig=True, ivig_start=start, plex=True,
+                                      plex_start=start + 0.05),
+}
+st.markdown(
+    f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. IVIg and "
+    f"prednisolone start at year {start:g} (the sidebar's IVIg start)."
+)
+chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), key="w_compare_plans",
+                        default=list(PLANS)[:4], max_selections=4,
+                        help="Choose two to four plans; each is drawn in its own colour and dash.")
+if len(chosen) < 2:
+    st.info("Choose at least two plans to compare.")
+    st.stop()
+pat = ctx.tables["patients"].iloc[0]
+hand = st.radio("Hand", ("more affected", "left", "right"), key="w_compare_hand",
+                horizontal=True, help="Which hand's grip to plot.")
+runs = {}
+for name in chosen:
+    try:
+        runs[name] = ctx.variant(**PLANS[name])
+    except state.ScenarioError as err:
+        st.error(f"{name}: {err}")
+clin = {name: r.tables["clinical"] for name, r in runs.items()}
+if hand == "more affected":
+    last = ctx.tables["clinical"].iloc[-1]
+    side = "left" if last["grip_left_kg"] <= last["grip_right_kg"] else "right"
+else:
+    side = hand
+grip = {n: c.assign(grip=c[f"grip_{side}_kg"]) for n, c in clin.items()}
+state.chart(
+    F.compare_figure(grip, "grip", f"{side} grip (kg)", f"Grip of the {side} hand by plan",
+                     (CLINICAL.key_grip_kg, f"turning a key ({CLINICAL.key_grip_kg:g} kg)")),
+    "compare_grip",
+    pd.concat({n: F.thin(c)[["day", "grip"]] for n, c in grip.items()}, names=["plan"])
+    .reset_index(level=0),
+    "grip by plan",
+)
+state.chart(
+    F.compare_figure(clin, "mrc_sum", "MRC sum score (of 200)", "MRC sum score by plan"),
+    "compare_mrc",
+    pd.concat({n: F.thin(c)[["day", "mrc_sum"]] for n, c in clin.items()}, names=["plan"])
+    .reset_index(level=0),
+    "MRC sum score by plan",
+)
+rows = []
+for n, c in clin.items():
+    end = c.iloc[-1]
+    rows.append({"plan": n, f"final {side} grip (kg)": end[f"grip_{side}_kg"],
+                 "final MRC sum": end["mrc_sum"], "final disability": end["disability"]})
+st.dataframe(pd.DataFrame(rows), key="compare_summary", hide_index=True)

@@ -1,0 +1,81 @@
+"""Export: the current run as CSV or Parquet (zip with manifest), the settings as TOML; upload."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import streamlit as st
+
+from app_pages import state
+from sim import DISCLAIMER as SIM_DISCLAIMER
+from sim.results import table_bytes
+
+ctx = state.page_setup("Export and import")
+run = ctx.run
+NOTE = f"{state.DISCLAIMER} ({SIM_DISCLAIMER})"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def zipped(toml_text: str, seed: int, fmt: str) -> bytes:
+    r = state.simulate_cached(toml_text, seed)
+    buf = io.BytesIO()
+    info = {}
+    import hashlib
+
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, df in r.tables.items():
+            data = table_bytes(df, fmt, r._parquet_meta() if fmt == "parquet" else None)
+            z.writestr(f"{name}.{fmt}", data)
+            info[name] = {"file": f"{name}.{fmt}", "rows": int(len(df)),
+                          "sha256": hashlib.sha256(data).hexdigest()}
+        z.writestr("manifest.json", json.dumps(r.manifest(info), indent=2) + "\n")
+        z.writestr("scenario.toml", f"# {NOTE}\n" + toml_text)
+        z.writestr("README.txt", f"{NOTE}\nMMN simulator export: one table per file, "
+                   "manifest.json reproduces the run (scenario + seed).\n")
+    return buf.getvalue()
+
+
+toml_text = ctx.scenario.to_toml()
+slug = (ctx.preset if ctx.preset != state.S.UPLOADED else "uploaded") + f"-seed{ctx.seed}"
+st.subheader("Download this run")
+st.caption(f"Every download carries the note: {NOTE}")
+c1, c2, c3 = st.columns(3)
+c1.download_button("Tables as CSV (zip)", zipped(toml_text, ctx.seed, "csv"),
+                   file_name=f"mmn-{slug}-csv.zip", mime="application/zip", key="w_dl_csv",
+                   help="patients, sites, muscles, clinical, events + manifest.json")
+c2.download_button("Tables as Parquet (zip)", zipped(toml_text, ctx.seed, "parquet"),
+                   file_name=f"mmn-{slug}-parquet.zip", mime="application/zip",
+                   key="w_dl_parquet", help="Typed tables with the manifest in their metadata.")
+c3.download_button("Settings as scenario TOML", f"# {NOTE}\n{toml_text}",
+                   file_name=f"mmn-{slug}.toml", mime="application/toml", key="w_dl_toml",
+                   help="The current settings as a scenario file you can edit and upload.")
+rows = {n: len(df) for n, df in run.tables.items()}
+st.markdown("Tables: " + ", ".join(f"`{n}` ({k} rows)" for n, k in rows.items()))
+with st.expander("Scenario TOML of the current settings"):
+    st.code(toml_text, language="toml")
+
+st.subheader("Open a scenario file")
+
+
+def _on_upload() -> None:
+    f = st.session_state.get("w_upload")
+    if f is None:
+        st.session_state["upload_error"] = None
+        return
+    err = state.accept_upload(f.getvalue(), f.name)
+    st.session_state["upload_error"] = err
+    st.session_state["upload_ok"] = None if err else f.name
+
+
+st.file_uploader(
+    f"Scenario TOML (at most {state.MAX_UPLOAD_BYTES // 1024} KB)", type=["toml"],
+    key="w_upload", on_change=_on_upload,
+    help="A scenario file like those in scenarios/; it is checked against the schema.",
+)
+if st.session_state.get("upload_error"):
+    st.error(st.session_state["upload_error"])
+elif st.session_state.get("upload_ok"):
+    st.success(f"Loaded {st.session_state['upload_ok']}: it is now the current scenario "
+               "(see the sidebar). A link cannot carry an uploaded file; share the TOML.")

@@ -1,0 +1,42 @@
+"""Patient timeline: strength by region, grip, IgG and IVIg effect, events; a day scrubber."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+from sim import figures as F
+from sim.clinical import CLINICAL
+
+ctx = state.page_setup("Patient timeline")
+state.teaching(ctx)
+t = ctx.tables
+regions = F.region_strength_table(t["muscles"])
+clinical = t["clinical"]
+events = t["events"]
+ev_table = F.events_table(events)
+healthy = float(clinical[["grip_left_kg", "grip_right_kg"]].iloc[0].max())
+grip_cols = ["day", "grip_left_kg", "grip_right_kg"]
+igg_cols = ["day", "igg_g_per_l", "ivig_effect"]
+st.caption("Treatment plan: " + "; ".join(state.S.plan_text(ctx.scenario)))
+
+
+def draw(day: int) -> None:
+    now = clinical[clinical["day"] <= day].iloc[-1]
+    c = st.columns(5)
+    c[0].metric("Grip left (kg)", f"{now['grip_left_kg']:.1f}")
+    c[1].metric("Grip right (kg)", f"{now['grip_right_kg']:.1f}")
+    c[2].metric("MRC sum (of 200)", int(now["mrc_sum"]))
+    c[3].metric("Disability (0-12)", int(now["disability"]))
+    c[4].metric("Active lesions", int(now["active_lesions"]))
+    state.chart(F.grip_figure(clinical, day, CLINICAL.key_grip_kg, healthy), "timeline_grip",
+                F.thin(clinical)[grip_cols], "grip per hand over time")
+    state.chart(F.strength_figure(regions, day), "timeline_strength", regions,
+                "strength by limb region, left vs right")
+    state.chart(F.igg_figure(clinical, events, day), "timeline_igg", F.thin(clinical)[igg_cols],
+                "serum IgG and IVIg effect")
+    state.chart(F.events_figure(ev_table, day, ctx.end_day), "timeline_events", ev_table,
+                "events: lesions, milestones, treatments")
+
+
+state.scrubbed(ctx, draw)

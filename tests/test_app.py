@@ -1,0 +1,203 @@
+"""The dashboard through streamlit.testing.v1.AppTest: pages render, sliders act, bad input
+shows a message instead of a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import sim
+from app_pages import settings as S
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = [
+    "app_pages/timeline.py",
+    "app_pages/body_map.py",
+    "app_pages/nerve_conduction.py",
+    "app_pages/diagnosis.py",
+    "app_pages/compare.py",
+    "app_pages/export.py",
+]
+DISCLAIMER = "not for clinical decisions"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _grip(at: AppTest) -> list:
+    """The grip chart's y data (plotly 7 may send arrays as base64 'bdata' dicts)."""
+    spec = next(s for s in _charts(at) if "Grip strength" in s["layout"]["title"]["text"])
+    return [tr["y"] for tr in spec["data"]]
+
+
+def _check_page(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(DISCLAIMER in c.value for c in at.caption)
+
+
+def test_every_page_renders_for_the_default_preset():
+    at = _app()
+    at.run()
+    _check_page(at)
+    assert len(at.get("plotly_chart")) == 4
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        _check_page(at)
+    # the settings survive the page switches
+    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", sim.preset_names())
+def test_every_page_renders_for_every_preset(preset):
+    at = _app(scenario=preset)
+    at.run()
+    _check_page(at)
+    assert at.session_state["w_preset"] == preset
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        _check_page(at)
+
+
+def test_ivig_interval_slider_changes_the_grip_chart():
+    at = _app()
+    at.run()
+    before = _grip(at)
+    at.slider(key="w_ivig_every").set_value(84).run()
+    assert not at.exception
+    after = _grip(at)
+    assert before != after
+    assert at.query_params["ivig_every"] == ["84"] or at.query_params["ivig_every"] == "84"
+
+
+def test_sidebar_has_units_and_help_on_every_parameter():
+    at = _app()
+    at.run()
+    for p in S.PARAMS:
+        w = at.sidebar.get(next(t for t in ("slider", "toggle", "selectbox")
+                                if any(x.key == f"w_{p.name}" for x in at.sidebar.get(t))))
+        widget = next(x for x in w if x.key == f"w_{p.name}")
+        assert widget.help
+    assert any("Question" in i.value for i in at.sidebar.info)
+
+
+def test_shared_url_restores_the_state():
+    at = _app(scenario="untreated", seed="42", ivig="1", ivig_every="56", day="400")
+    at.run()
+    assert not at.exception
+    assert at.session_state["w_preset"] == "untreated"
+    assert at.session_state["w_seed"] == 42
+    assert at.session_state["w_ivig"] is True
+    assert at.session_state["w_ivig_every"] == 56
+    assert at.session_state["w_day"] == 400
+    assert not at.warning
+
+
+def test_bad_url_value_shows_a_message_and_falls_back():
+    at = _app(scenario="ivig-maintenance", lesion_rate="99", seed="abc")
+    at.run()
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "lesion_rate" in text and "0 to 10" in text
+    assert "seed" in text
+    assert at.session_state["w_lesion_rate"] == S.defaults(sim.load_scenario("ivig-maintenance"))[
+        "lesion_rate"
+    ]
+
+
+def test_unknown_preset_in_url_falls_back_to_default():
+    at = _app(scenario="no-such-preset")
+    at.run()
+    assert not at.exception
+    assert any("no-such-preset" in w.value for w in at.warning)
+    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+
+
+def test_bad_uploaded_file_shows_one_sentence_error():
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/export.py").run()
+    bad = b'[scenario]\nyears = 99\n'
+    at.file_uploader(key="w_upload").set_value(("bad.toml", bad, "application/toml")).run()
+    assert not at.exception
+    msg = " ".join(e.value for e in at.error)
+    assert "years" in msg and "out of range" in msg
+    at.file_uploader(key="w_upload").set_value(("junk.toml", b"\xff\xfe not toml [",
+                                                 "application/toml")).run()
+    assert not at.exception
+    assert at.error
+
+
+def test_good_uploaded_file_becomes_the_scenario():
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/export.py").run()
+    text = sim.load_scenario("untreated").with_overrides({"scenario.name": "My case"}).to_toml()
+    at.file_uploader(key="w_upload").set_value(("mine.toml", text.encode(), "text/plain")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["w_preset"] == S.UPLOADED
+    assert any("mine.toml" in s.value for s in at.success)
+
+
+def test_new_patient_and_reset():
+    at = _app()
+    at.run()
+    at.button(key="w_new_patient").click().run()
+    seed = at.session_state["w_seed"]
+    at.slider(key="w_lesion_rate").set_value(5.0).run()
+    at.button(key="w_reset").click().run()
+    assert not at.exception
+    base = sim.load_scenario(S.DEFAULT_PRESET)
+    assert at.session_state["w_seed"] == base.scenario.seed != seed or seed == base.scenario.seed
+    assert at.session_state["w_lesion_rate"] == S.defaults(base)["lesion_rate"]
+
+
+def test_step_buttons_move_the_day_by_a_fixed_step():
+    at = _app(day="100")
+    at.run()
+    at.button(key="w_step_fwd").click().run()
+    assert at.session_state["w_day"] == 128
+    at.selectbox(key="w_step").set_value(91).run()
+    at.button(key="w_step_back").click().run()
+    assert at.session_state["w_day"] == 37
+
+
+def test_compare_page_overlays_the_chosen_plans():
+    at = _app()
+    at.run()
+    at.switch_page("app_pages/compare.py").run()
+    specs = _charts(at)
+    assert len(specs) == 2
+    assert len(specs[0]["data"]) == 4
+    at.multiselect(key="w_compare_plans").set_value(["Untreated", "IVIg every 4 weeks"]).run()
+    assert len(_charts(at)[0]["data"]) == 2
+
+
+def test_settings_helpers_round_trip():
+    base = sim.load_scenario("ivig-maintenance")
+    d = S.defaults(base)
+    assert S.build_scenario(base, d) is base
+    v = dict(d, ivig_every=56)
+    q = S.to_query("ivig-maintenance", 7, v, d)
+    assert q == {"scenario": "ivig-maintenance", "seed": "7", "ivig_every": "56"}
+    back = S.from_query(q, sim.preset_names())
+    assert back.values == v and not back.notes

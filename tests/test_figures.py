@@ -1,0 +1,112 @@
+"""Figure builders: pure functions, tables in, plotly figures out (sim.figures)."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+import sim
+from sim import figures as F
+
+
+@pytest.fixture(scope="module")
+def run():
+    return sim.simulate(sim.load_scenario("ivig-maintenance"), seed=7)
+
+
+def _trace_names(fig):
+    return [t.name for t in fig.data]
+
+
+def test_import_sim_pulls_in_no_ui():
+    import subprocess
+
+    code = "import sim, sys; print('plotly' in sys.modules, 'streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_grip_figure_has_both_hands_threshold_and_cursor(run):
+    c = run.tables["clinical"]
+    fig = F.grip_figure(c, day=800, key_grip_kg=10, healthy_grip_kg=45)
+    assert _trace_names(fig) == ["left hand", "right hand"]
+    # left and right differ by colour and by dash (colour-blind safe)
+    left, right = fig.data
+    assert left.line.color != right.line.color and left.line.dash != right.line.dash
+    texts = [a.text for a in fig.layout.annotations]
+    assert any("turning a key" in t for t in texts)
+    xs = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1 and s.xref == "x"]
+    assert pytest.approx(800 / F.YEAR) in xs
+    assert np.allclose(np.asarray(left.y, float), c["grip_left_kg"].to_numpy())
+
+
+def test_charts_carry_aggregates_not_raw_points(run):
+    c = run.tables["clinical"]
+    long = c.loc[c.index.repeat(20)].assign(day=np.arange(len(c) * 20, dtype=float))
+    fig = F.grip_figure(long)
+    assert len(fig.data[0].x) <= 600
+    regions = F.region_strength_table(run.tables["muscles"])
+    assert set(regions["region"]) <= set(F.REGION_ORDER)
+    assert len(regions) <= 600 * 2 * len(F.REGION_ORDER)
+
+
+def test_strength_figure_one_panel_per_region(run):
+    regions = F.region_strength_table(run.tables["muscles"])
+    fig = F.strength_figure(regions, day=100)
+    n = regions["region"].nunique()
+    assert len(fig.data) == 2 * n
+    assert all(0 <= y <= 100 for t in fig.data for y in t.y)
+
+
+def test_igg_figure_marks_courses_not_every_infusion_day(run):
+    ev = run.tables["events"]
+    fig = F.igg_figure(run.tables["clinical"], ev, day=900)
+    doses = next(t for t in fig.data if t.name == "IVIg/SCIg course")
+    n_days = int((ev["event"] == "ivig_dose").sum())
+    assert 0 < len(doses.x) < n_days
+    assert len(F.course_starts(ev)) == len(doses.x)
+
+
+def test_events_table_and_figure(run):
+    tab = F.events_table(run.tables["events"])
+    assert {"day", "row", "side", "what"} <= set(tab.columns)
+    assert (tab["row"] == "new lesion").any()
+    fig = F.events_figure(tab, day=10, end_day=2000)
+    assert len(fig.data) >= 2
+
+
+def test_body_map_covers_every_segment_and_names_it_on_hover(run):
+    day = 1500
+    rec = run.snapshot(day).day
+    t = run.tables
+    sites = t["sites"][t["sites"]["day"] == rec]
+    muscles = t["muscles"][t["muscles"]["day"] == rec]
+    segs = F.body_map_table(sites, muscles)
+    n_sites = sum(len(n.segments) for n in sim.anatomy.ANATOMY.nerves) * 2
+    assert len(segs) == n_sites
+    assert (segs["block"] > 0).any()
+    fig = F.body_map_figure(segs, muscles, day)
+    seg_traces = [tr for tr in fig.data if tr.hovertext and "segment" in tr.hovertext[0]]
+    assert len(seg_traces) == 2 * n_sites  # block panel and axonal-loss panel
+    hit = segs[segs["block"] > 0].iloc[0]
+    assert any(f"{hit.side} {hit.nerve}" in tr.hovertext[0] for tr in seg_traces)
+
+
+def test_ncs_traces_stack_one_row_per_point(run):
+    waves = run.ncs_waveforms(1500, "ulnar", "right")
+    study = run.ncs(1500, nerves=["ulnar"], sides=["right"])
+    motor = study[study["kind"] == "motor"]
+    fig = F.ncs_traces_figure(waves, motor, "mV", "t")
+    assert len(fig.data) == len(waves) == len(motor)
+    assert [t.name for t in fig.data] == list(waves)
+    assert all("<b>" in a.text for a in fig.layout.annotations)
+
+
+def test_compare_figure_styles_each_plan(run):
+    c = run.tables["clinical"]
+    fig = F.compare_figure({"a": c, "b": c, "c": c}, "mrc_sum", "MRC", "x", (10, "key"))
+    styles = {(t.line.color, t.line.dash) for t in fig.data}
+    assert len(styles) == 3
+    assert len({t.line.dash for t in fig.data}) == 3
