@@ -227,6 +227,13 @@ class Run:
         df.insert(0, "patient", self.patient_runs[patient].patient_index)
         return df
 
+    def ncs_waveforms(self, day: float, nerve: str, side: str, patient: int = 0):
+        """Synthetic CMAP traces ``{stim_point: (t_ms, mV)}`` of one motor nerve at ``day``."""
+        from . import ncs
+
+        snap = self.snapshot(day, patient)
+        return ncs.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
+
     def examination(self, day: float, patient: int = 0) -> dict[str, Any]:
         """Bedside findings (reflexes, sensation, fasciculations) at ``day``."""
         snap = self.snapshot(day, patient)
