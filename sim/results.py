@@ -34,7 +34,7 @@ from .disease import SiteSnapshot
 from .engine import STREAMS, PatientRun
 from .scenario import Scenario
 
-__all__ = ["Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION", "table_bytes"]
+__all__ = ["ClinicalArrays", "Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION", "table_bytes"]
 
 PACKAGE_VERSION = "0.1.0"
 DISCLAIMER = "Teaching model of MMN - not for clinical decisions."
@@ -62,11 +62,24 @@ _SITE_SEGMENT = np.array([seg.name for _, seg in ANATOMY.sites])
 _MUSCLE_SIDE = np.array([s for s, _ in ANATOMY.muscles])
 _MUSCLE_NAME = np.array([m.name for _, m in ANATOMY.muscles])
 _MUSCLE_NERVE = np.array([m.nerve for _, m in ANATOMY.muscles])
+
+
+def _codes(labels: np.ndarray, index: np.ndarray) -> pd.Categorical:
+    """``labels[index]`` as a categorical (in catalogue order): long tables stay light."""
+    cats = list(dict.fromkeys(labels.tolist()))
+    lookup = np.array([cats.index(x) for x in labels.tolist()])
+    return pd.Categorical.from_codes(lookup[index], categories=cats)
+
+
 ACTIVE_BLOCK = 0.10  # a site counts as an active lesion while >=10% of its axons are blocked
 
 
-class _Derived:
-    """Clinical arrays of one patient (records on axis 0), computed once."""
+class ClinicalArrays:
+    """Clinical arrays of one patient (records on axis 0), computed once per run.
+
+    ``strength`` and ``grades`` are (records x muscles of ``ANATOMY.muscles``), ``grip`` is
+    (records x 2) left then right, ``status`` maps each milestone to (records x 2) booleans.
+    """
 
     def __init__(self, pr: PatientRun) -> None:
         self.conducting = 1.0 - pr.blocked - pr.lost
@@ -86,7 +99,11 @@ class Run:
         self.scenario = scenario
         self.seed = seed
         self.patient_runs = list(patients)
-        self._derived = [_Derived(p) for p in self.patient_runs]
+        self._derived = [ClinicalArrays(p) for p in self.patient_runs]
+
+    def arrays(self, patient: int = 0) -> ClinicalArrays:
+        """Per-record clinical arrays of one patient (what the tables are built from)."""
+        return self._derived[patient]
 
     # --- tables ------------------------------------------------------------------------------
     @cached_property
@@ -126,9 +143,9 @@ class Run:
         return pd.DataFrame({
             "patient": np.full(rec.shape[0], pr.patient_index, dtype=np.int64),
             "day": np.round(pr.days[rec], 3),
-            "side": _SITE_SIDE[site],
-            "nerve": _SITE_NERVE[site],
-            "segment": _SITE_SEGMENT[site],
+            "side": _codes(_SITE_SIDE, site),
+            "nerve": _codes(_SITE_NERVE, site),
+            "segment": _codes(_SITE_SEGMENT, site),
             "block": np.round(pr.blocked[rec, site], 4),
             "axon_loss": np.round(pr.lost[rec, site], 4),
         })
@@ -139,9 +156,9 @@ class Run:
         return pd.DataFrame({
             "patient": np.full(n_rec * n_mus, pr.patient_index, dtype=np.int64),
             "day": np.round(np.repeat(pr.days, n_mus), 3),
-            "side": np.tile(_MUSCLE_SIDE, n_rec),
-            "muscle": np.tile(_MUSCLE_NAME, n_rec),
-            "nerve": np.tile(_MUSCLE_NERVE, n_rec),
+            "side": _codes(_MUSCLE_SIDE, np.tile(np.arange(n_mus), n_rec)),
+            "muscle": _codes(_MUSCLE_NAME, np.tile(np.arange(n_mus), n_rec)),
+            "nerve": _codes(_MUSCLE_NERVE, np.tile(np.arange(n_mus), n_rec)),
             "strength_pct": np.round(d.strength.ravel() * 100, 2),
             "mrc": d.grades.ravel(),
         })

@@ -142,49 +142,54 @@ class Pharmacology:
 
     # --- time ----------------------------------------------------------------------------
     def advance_to(self, t: float) -> None:
+        """Move IgG and effect to day ``t`` and accumulate the modifier integrals.
+
+        Steroid, exchange and inhibitor states only change at events, so they are constant
+        here; only the IVIg effect varies, and the modifiers are linear in it (the lift is
+        capped at 1 over the interval), so integrating the effect is enough.
+        """
         dt_total = t - self.t
         if dt_total <= 0:
             return
+        effect_integral = 0.0
         if self.excess == 0.0 and self.depot == 0.0 and self.effect < 1e-12:
-            # Nothing infused: modifiers are constant, no need to sub-step.
-            self.effect = 0.0
-            self._accumulate(dt_total)
-            self._advance_endogenous(dt_total)
-            self.t = t
-            return
-        n = max(1, math.ceil(dt_total - 1e-9))
-        h = dt_total / n
-        k, ka = self._k, self._ka
-        ek, eka = math.exp(-k * h), math.exp(-ka * h)
-        alpha = math.exp(-h / self.p.effect_delay_days)
-        for _ in range(n):
-            x0 = self.excess
-            d0 = self.depot
-            x1 = x0 * ek + d0 * ka / (ka - k) * (ek - eka)
-            self.depot = d0 * eka
-            target = self._target_effect(0.5 * (x0 + x1))
-            e0 = self.effect
-            self.effect = target + (e0 - target) * alpha
-            self.excess = x1 if x1 > 1e-9 or self.depot > 1e-9 else 0.0
-            # modifiers at the step's mean effect
-            e_mid = 0.5 * (e0 + self.effect)
-            saved = self.effect
-            self.effect = e_mid
-            self._accumulate(h)
-            self.effect = saved
-        if self.excess == 0.0 and self.depot < 1e-9:
-            self.depot = 0.0
-        self._advance_endogenous(dt_total)
+            self.effect = 0.0  # nothing infused: no need to sub-step
+        else:
+            n = max(1, math.ceil(dt_total - 1e-9))
+            h = dt_total / n
+            k, ka = self._k, self._ka
+            ek, eka = math.exp(-k * h), math.exp(-ka * h)
+            absorb = ka / (ka - k) * (ek - eka)
+            alpha = math.exp(-h / self.p.effect_delay_days)
+            hill = self.p.effect_hill
+            ec50_h = self.p.effect_ec50_g_per_l**hill
+            x, depot, e = self.excess, self.depot, self.effect
+            for _ in range(n):
+                x1 = x * ek + depot * absorb
+                depot *= eka
+                xm = 0.5 * (x + x1)
+                target = xm**hill / (xm**hill + ec50_h) if xm > 0 else 0.0
+                e1 = target + (e - target) * alpha
+                effect_integral += 0.5 * (e + e1) * h
+                x, e = x1, e1
+            if x < 1e-9 and depot < 1e-9:
+                x = depot = 0.0
+            self.excess, self.depot, self.effect = x, depot, e
+        self._accumulate(dt_total, effect_integral)
+        base = self.p.igg_baseline_g_per_l
+        self.endogenous = base + (self.endogenous - base) * math.exp(-self._ks * dt_total)
         self.t = t
 
-    def _advance_endogenous(self, dt: float) -> None:
-        base = self.p.igg_baseline_g_per_l
-        self.endogenous = base + (self.endogenous - base) * math.exp(-self._ks * dt)
-
-    def _accumulate(self, h: float) -> None:
-        self._acc_growth += self.growth_multiplier() * h
-        self._acc_lift += self.lift() * h
-        self._acc_prog += self.progression_rate() * h
+    def _accumulate(self, dt: float, effect_integral: float) -> None:
+        p, rho, c = self.p, self.rho, self.complement
+        steroid = self._steroid_mult(p.steroid_growth_multiplier)
+        self._acc_growth += steroid * (1.0 - c) * (
+            dt - p.ivig_growth_suppression * rho * effect_integral
+        )
+        self._acc_lift += min(
+            dt, p.ivig_block_lift * rho * effect_integral + p.complement_block_lift * c * dt
+        )
+        self._acc_prog += self.progression_rate() * dt
 
     def peek_modifiers(self) -> Modifiers:
         """The modifier integrals accumulated since the last :meth:`take_modifiers`."""
