@@ -55,6 +55,10 @@ class DiseaseParams:
     # Blocked axons degenerate slowly; inexcitable sites after many years untreated
     # (Lange 2006); more loss with longer untreated interval (Eur J Neurol 2024). (approx.)
     axonal_loss_per_year: float = 0.25
+    # Existing lesions keep smouldering: the attacked share creeps up between attacks, so an
+    # untreated patient worsens steadily (Taylor et al. 2000: no remission, steady decline);
+    # treatment slows it through the growth multiplier. (approx.) per year of (1 - target).
+    smoulder_per_year: float = 0.06
     titre_loss_factor: float = 0.15  # (approx.) faster loss with high anti-GM1 titre
     # The IVIg-reversible share of block halves every few years (approx.); late treatment
     # helps less (Herraets et al. 2020: axonal damage predicts decline on IVIg).
@@ -205,6 +209,7 @@ class SiteState:
             )
         titre = 1.0 + params.titre_loss_factor * math.log1p(patient.anti_gm1_titre)
         self.loss_rate = loss * titre / 365.25  # per day
+        self.smoulder = params.smoulder_per_year / 365.25  # per day at growth multiplier 1
         self.rev_decay = math.log(2) / (half * 365.25)  # per day
 
     def copy(self) -> SiteState:
@@ -223,9 +228,10 @@ class SiteState:
 
     def step(self, dt: float, growth: float, lift_mean: float, progression: float) -> None:
         """Advance by ``dt`` days given the integrals of the treatment modifiers over it."""
-        if progression > 0:
-            hit = self.target > 0
-            self.target[hit] = 1.0 - (1.0 - self.target[hit]) * math.exp(-progression)
+        hit = self.target > 0
+        creep = progression + self.smoulder * growth
+        if creep > 0 and hit.any():
+            self.target[hit] = 1.0 - (1.0 - self.target[hit]) * math.exp(-creep)
         s = self.target
         self.damaged = s - (s - self.damaged) * np.exp(-self.rate * growth)
         w = 1.0 - lift_mean * self.reversible

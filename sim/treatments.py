@@ -26,13 +26,14 @@ class TreatmentParams:
     # targets 5-8: 2 g/kg gives a clear response, 1.6 g/kg/month keeps most patients better).
     effect_ec50_g_per_l: float = 6.0
     effect_hill: float = 2.0
-    # Effect lags the level: benefit measurable at 8-10 days, clear by 3 weeks
-    # (Terenghi 2004; Van den Berg-Vos 2002).
-    effect_delay_days: float = 8.0
+    # Effect lags the level through two first-order stages (an S-shaped onset): benefit
+    # measurable at 8-10 days, clear by 3 weeks (Terenghi 2004; Van den Berg-Vos 2002).
+    effect_delay_days: float = 4.0
     # IVIg inhibits complement fixation only 34-54% at therapeutic levels (Krijgsman et al.
     # 2026): new attacks and block growth are damped, not stopped. (approx.)
-    ivig_lesion_suppression: float = 0.5
-    ivig_growth_suppression: float = 0.5
+    # Progression slows from ≈4.2 to ≈1.3 NIS(W) points/year under treatment (Taylor 2000).
+    ivig_lesion_suppression: float = 0.8
+    ivig_growth_suppression: float = 0.7
     ivig_block_lift: float = 1.0  # (approx.) share of reversible block lifted at full effect
     # SCIg needs ≈1.37-1.53x the IV dose for equal exposure (CLINICAL.md, SCIg; Harbo 2009).
     scig_bioavailability: float = 0.69
@@ -91,6 +92,7 @@ class Pharmacology:
         self.depot = 0.0  # g/L-equivalent still to be absorbed (SCIg)
         self.endogenous = params.igg_baseline_g_per_l
         self.effect = 0.0  # 0..1, the IVIg effect before patient responsiveness
+        self._effect_stage1 = 0.0  # first lag stage between level and effect
         self.steroid = 0.0  # 0..1 dose-scaled intensity while a course runs
         self.pe_active = 0
         self.complement = 0.0  # efficacy while the inhibitor is given
@@ -152,8 +154,8 @@ class Pharmacology:
         if dt_total <= 0:
             return
         effect_integral = 0.0
-        if self.excess == 0.0 and self.depot == 0.0 and self.effect < 1e-12:
-            self.effect = 0.0  # nothing infused: no need to sub-step
+        if self.excess == 0.0 and self.depot == 0.0 and self.effect + self._effect_stage1 < 1e-12:
+            self.effect = self._effect_stage1 = 0.0  # nothing infused: no need to sub-step
         else:
             n = max(1, math.ceil(dt_total - 1e-9))
             h = dt_total / n
@@ -163,18 +165,19 @@ class Pharmacology:
             alpha = math.exp(-h / self.p.effect_delay_days)
             hill = self.p.effect_hill
             ec50_h = self.p.effect_ec50_g_per_l**hill
-            x, depot, e = self.excess, self.depot, self.effect
+            x, depot, s1, e = self.excess, self.depot, self._effect_stage1, self.effect
             for _ in range(n):
                 x1 = x * ek + depot * absorb
                 depot *= eka
                 xm = 0.5 * (x + x1)
                 target = xm**hill / (xm**hill + ec50_h) if xm > 0 else 0.0
-                e1 = target + (e - target) * alpha
+                s1_new = target + (s1 - target) * alpha
+                e1 = 0.5 * (s1 + s1_new) + (e - 0.5 * (s1 + s1_new)) * alpha
                 effect_integral += 0.5 * (e + e1) * h
-                x, e = x1, e1
+                x, s1, e = x1, s1_new, e1
             if x < 1e-9 and depot < 1e-9:
                 x = depot = 0.0
-            self.excess, self.depot, self.effect = x, depot, e
+            self.excess, self.depot, self._effect_stage1, self.effect = x, depot, s1, e
         self._accumulate(dt_total, effect_integral)
         base = self.p.igg_baseline_g_per_l
         self.endogenous = base + (self.endogenous - base) * math.exp(-self._ks * dt_total)
