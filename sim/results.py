@@ -205,7 +205,7 @@ class Run:
         base = self._ncs_baseline(i)
         parts = []
         for snap in pr.studies:
-            df = ncs.study(base, snap)
+            df = _round_ncs(ncs.study(base, snap))
             df.insert(0, "day", round(float(snap.day), 3))
             df.insert(0, "patient", pr.patient_index)
             parts.append(df)
@@ -239,7 +239,7 @@ class Run:
         from . import ncs
 
         snap = self.snapshot(day, patient)
-        df = ncs.study(self._ncs_baseline(patient), snap, nerves=nerves, sides=sides)
+        df = _round_ncs(ncs.study(self._ncs_baseline(patient), snap, nerves=nerves, sides=sides))
         df.insert(0, "day", round(float(snap.day), 3))
         df.insert(0, "patient", self.patient_runs[patient].patient_index)
         return df
@@ -424,6 +424,12 @@ def _readme(man: Mapping[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _round_ncs(df: pd.DataFrame) -> pd.DataFrame:
+    """Round study values to the precision a laboratory reports (plus one digit)."""
+    return df.round({"latency_ms": 3, "amplitude": 3, "area": 3, "duration_ms": 3,
+                     "cv_m_per_s": 2, "block_pct": 2})
 
 
 def table_bytes(df: pd.DataFrame, format: str, meta: dict[str, str] | None = None) -> bytes:

@@ -281,25 +281,32 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
     node: Any = data
     for i, part in enumerate(parts[:-1]):
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            # An index one past the end adds an entry (e.g. study.0.day=730 adds a study).
+            if not part.isdigit() or int(part) > len(node):
                 raise ScenarioError(
-                    f"{source}: '{key}' names entry {part} but there are {len(node)} "
-                    f"'{parts[i - 1]}' entries (0 to {len(node) - 1})."
+                    f"{source}: '{key}' names entry {part} of '{parts[i - 1]}', which has "
+                    f"{len(node)} entries; use 0 to {len(node)} (the last adds one)."
                 )
+            if int(part) == len(node):
+                node.append({})
             node = node[int(part)]
-        else:
-            if part not in node:
-                if part in {"treatment", "study"}:
-                    node[part] = []
-                elif part in Scenario.model_fields:
-                    node[part] = {}
-                else:
-                    allowed = ", ".join(Scenario.model_fields)
-                    raise ScenarioError(
-                        f"{source}: '{key}' starts with an unknown section '{part}'; "
-                        f"sections are {allowed}."
-                    )
+        elif part in node:
             node = node[part]
+        elif i > 0:
+            node[part] = {}  # a nested table such as treatment.0.titration; validated below
+            node = node[part]
+        elif part in {"treatment", "study"}:
+            node[part] = []
+            node = node[part]
+        elif part in Scenario.model_fields:
+            node[part] = {}
+            node = node[part]
+        else:
+            allowed = ", ".join(Scenario.model_fields)
+            raise ScenarioError(
+                f"{source}: '{key}' starts with an unknown section '{part}'; "
+                f"sections are {allowed}."
+            )
     if isinstance(node, list):
         raise ScenarioError(f"{source}: '{key}' must name one entry, e.g. treatment.0.every_days.")
     node[parts[-1]] = value
