@@ -14,6 +14,12 @@ def _motor(df):
     return df[df.kind == "motor"]
 
 
+def _block_at(df, row):
+    """Block % of the same side, nerve and stimulation point as ``row``."""
+    hit = (df.side == row.side) & (df.nerve == row.nerve) & (df.stim_site == row.stim_site)
+    return df[hit].block_pct.iloc[0]
+
+
 @pytest.fixture(scope="module")
 def untreated_15y():
     sc = parse_scenario({"scenario": {"years": 15, "record_every_days": 28}})
@@ -64,16 +70,11 @@ def test_four_weeks_after_ivig_block_improves_and_untreated_does_not():
     for i in range(40):
         before = _motor(treated.ncs(730, patient=i))
         blocked = before[(before.block_pct >= 30) & before.block_pct.notna()]
+        after_ivig, after_none = _motor(treated.ncs(758, patient=i)), _motor(
+            untreated.ncs(758, patient=i))
         for _, row in blocked.iterrows():
-            key = ["side", "nerve", "stim_site"]
-
-            def pct(run, day, row=row, key=key):
-                df = _motor(run.ncs(day, patient=i))
-                hit = (df[key] == row[key].to_numpy()).all(axis=1)
-                return df[hit].block_pct.iloc[0]
-
-            change_ivig.append(pct(treated, 758) - row.block_pct)
-            change_none.append(pct(untreated, 758) - row.block_pct)
+            change_ivig.append(_block_at(after_ivig, row) - row.block_pct)
+            change_none.append(_block_at(after_none, row) - row.block_pct)
     assert len(change_ivig) >= 15
     # A point that no longer responds has no block % (NaN); none of those may be on IVIg.
     assert not np.isnan(change_ivig).any()
