@@ -5,14 +5,15 @@ Routing only: each page lives in app_pages/. Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-pages = [
-    st.Page("app_pages/timeline.py", title="Timeline", icon="📈", url_path="timeline",
-            default=True),
-    st.Page("app_pages/body_map.py", title="Body map", icon="🧍", url_path="body-map"),
-    st.Page("app_pages/nerve_conduction.py", title="Nerve conduction", icon="⚡",
-            url_path="nerve-conduction"),
-    st.Page("app_pages/diagnosis.py", title="Diagnosis", icon="✅", url_path="diagnosis"),
-    st.Page("app_pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
-    st.Page("app_pages/export.py", title="Export", icon="💾", url_path="export"),
+PAGES = [
+    ("app_pages/timeline.py", "Timeline", "show_chart", "timeline"),
+    ("app_pages/body_map.py", "Body map", "accessibility", "body-map"),
+    ("app_pages/nerve_conduction.py", "Nerve conduction", "electric_bolt", "nerve-conduction"),
+    ("app_pages/diagnosis.py", "Diagnosis", "checklist", "diagnosis"),
+    ("app_pages/compare.py", "Compare", "compare", "compare"),
+    ("app_pages/export.py", "Export", "download", "export"),
 ]
-st.navigation(pages).run()
+st.navigation([
+    st.Page(path, title=title, icon=f":material/{icon}:", url_path=url, default=i == 0)
+    for i, (path, title, icon, url) in enumerate(PAGES)
+]).run()

@@ -28,7 +28,7 @@ def draw(day: int) -> None:
     for key, title in SECTIONS:
         st.subheader(title)
         for item in cl.section(key):
-            mark = "✅" if item.met else "⬜"
+            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
             st.markdown(f"{mark} **{item.label}** — {item.finding}")
     with st.expander("Nerve conduction summary"):
         st.markdown("\n".join(f"- {line}" for line in cl.ncs_lines))

@@ -236,13 +236,13 @@ def _sidebar() -> tuple[str, int, dict[str, Any]]:
 def page_setup(title: str) -> Context:
     """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
-    st.caption(f"⚠️ {DISCLAIMER}")
+    st.caption(f":material/warning: {DISCLAIMER}")
     st.title(title)
     _init()
     ss = _ss()
     preset, seed, values = _sidebar()
     for note in ss.get("notes", []):
-        st.warning(note, icon="🔗")
+        st.warning(note, icon=":material/link:")
     base = _base(preset)
     try:
         scenario = S.build_scenario(base, values)
@@ -262,7 +262,7 @@ def page_setup(title: str) -> Context:
 
 def chart(fig: Any, key: str, table: pd.DataFrame, alt: str) -> None:
     """A plotly chart with its data table as the text alternative."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=alt)
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=alt, theme=None)
     with st.expander(f"Data table: {alt}"):
         st.dataframe(table, key=f"{key}_table", hide_index=True)
 
@@ -323,22 +323,24 @@ def _time_controls(ctx: Context, playable: bool) -> int:
             if ss["w_day"] >= end:
                 ss["playing"] = False
                 st.rerun()
-    cols = st.columns([6, 1, 1, 1, 1.3, 1.3], vertical_alignment="bottom")
+    cols = st.columns([4.2, 1.3, 1.3, 1.3, 1.3, 1.3], vertical_alignment="bottom")
     cols[0].slider("Day from onset (day)", 0, end, step=1, key="w_day", on_change=_on_day,
                    help="Scrub through the disease; every chart's cursor follows.")
-    cols[1].button("◀ Step", key="w_step_back", on_click=_on_step, args=(-1, end),
-                   help="Go back one step.")
+    cols[1].button("Back", icon=":material/skip_previous:", key="w_step_back",
+                   on_click=_on_step, args=(-1, end), help="Go back one step.")
     if playable:
-        label = "⏸ Pause" if ss.get("playing") else "▶ Play"
-        if cols[2].button(label, key="w_play", help="Play or pause the time line."):
+        playing = bool(ss.get("playing"))
+        if cols[2].button("Pause" if playing else "Play", key="w_play",
+                          icon=":material/pause:" if playing else ":material/play_arrow:",
+                          help="Play or pause the time line."):
             ss["playing"] = not ss.get("playing")
             if ss["playing"] and ss["w_day"] >= end:
                 ss["w_day"] = 0
                 ss["day"] = 0
             ss["last_tick"] = time.monotonic()
             st.rerun()
-    cols[3].button("Step ▶", key="w_step_fwd", on_click=_on_step, args=(1, end),
-                   help="Go forward one step.")
+    cols[3].button("Next", icon=":material/skip_next:", key="w_step_fwd", on_click=_on_step,
+                   args=(1, end), help="Go forward one step.")
     cols[4].selectbox("Step (days)", STEP_DAYS, key="w_step",
                       help="Days per step, the same at every speed.")
     if playable:

@@ -110,3 +110,27 @@ def test_compare_figure_styles_each_plan(run):
     styles = {(t.line.color, t.line.dash) for t in fig.data}
     assert len(styles) == 3
     assert len({t.line.dash for t in fig.data}) == 3
+
+
+def test_every_figure_is_valid_plotly(run):
+    """The builders skip plotly's validation for speed, so validate their output here."""
+    import plotly.graph_objects as go
+
+    t = run.tables
+    day = 1500
+    rec = run.snapshot(day).day
+    muscles = t["muscles"][t["muscles"]["day"] == rec]
+    segs = F.body_map_table(t["sites"][t["sites"]["day"] == rec], muscles)
+    study = run.ncs(day, nerves=["median"], sides=["left"])
+    figs = [
+        F.strength_figure(F.region_strength_table(t["muscles"]), day),
+        F.grip_figure(t["clinical"], day, healthy_grip_kg=40),
+        F.igg_figure(t["clinical"], t["events"], day),
+        F.events_figure(F.events_table(t["events"]), day, 2000),
+        F.body_map_figure(segs, muscles, day),
+        F.ncs_traces_figure(run.ncs_waveforms(day, "median", "left"),
+                            study[study["kind"] == "motor"]),
+        F.compare_figure({"a": t["clinical"]}, "mrc_sum", "MRC", "t", (150, "x")),
+    ]
+    for fig in figs:
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property

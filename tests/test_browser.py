@@ -1,0 +1,147 @@
+"""Smoke test of the real dashboard in headless Chromium (Debian's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium is not installed (.ci/run installs it)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ),
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                            timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+GRIP = ".js-plotly-plot"
+
+
+def _grip_y(page) -> str | None:
+    return page.evaluate(
+        """() => {
+        const plots = [...document.querySelectorAll('.js-plotly-plot')];
+        const g = plots.find(p => p.layout && p.layout.title &&
+                                  String(p.layout.title.text).includes('Grip strength'));
+        return g ? JSON.stringify(g.data.map(t => t.y)) : null;
+    }"""
+    )
+
+
+def _wait_grip(page, timeout=30000):
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+            p => p.data && p.layout && String(p.layout.title.text).includes('Grip strength'))""",
+        timeout=timeout,
+    )
+
+
+def _settle(page):
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
+        ".includes('Running')", timeout=30000)
+
+
+def test_page_loads_and_charts_draw(server, browser):
+    page = browser.new_page()
+    page.goto(server, wait_until="domcontentloaded")
+    _wait_grip(page)
+    assert page.locator(GRIP).count() >= 4
+    assert "not for clinical decisions" in page.inner_text("body")
+    assert page.locator('[data-testid="stSidebarNavLink"]').count() == 6
+    page.close()
+
+
+def test_slider_move_redraws_the_chart(server, browser):
+    page = browser.new_page()
+    page.goto(server, wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    before = _grip_y(page)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]'
+                          '[aria-label^="IVIg interval"]')
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => { const g = [...document.querySelectorAll('.js-plotly-plot')].find("
+        "p => String(p.layout.title.text).includes('Grip strength'));"
+        " return g && JSON.stringify(g.data.map(t => t.y)) !== before; }",
+        arg=before, timeout=30000,
+    )
+    page.wait_for_function("() => location.search.includes('ivig_every=35')", timeout=10000)
+    page.close()
+
+
+def test_shared_url_restores_its_state(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/?scenario=untreated&seed=42&lesion_rate=3&day=500",
+              wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    body = page.inner_text("body")
+    preset = page.locator('[data-testid="stSelectbox"] input[aria-label="Scenario preset"]')
+    assert preset.input_value() == "untreated"
+    assert page.locator('[data-testid="stNumberInput"] input').first.input_value() == "42"
+    assert "lesion_rate=3" in page.url and "seed=42" in page.url
+    assert "Day 500" in body
+    page.close()
