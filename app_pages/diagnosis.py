@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import checklist, state
+from app_pages import state
+from sim import diagnosis as checklist
 
 ctx = state.page_setup("Diagnosis checklist (EFNS/PNS 2010)")
 st.markdown(

@@ -1,9 +1,9 @@
-"""The EFNS/PNS 2010 checklist read from a simulated patient (no Streamlit; unit-testable).
+"""The EFNS/PNS 2010 diagnostic checklist, evaluated from a simulated patient at one day.
 
 van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 (CLINICAL.md "Diagnosis"). Each item is
 decided by a finding read from the run's tables, the bedside examination and the nerve
-conduction study at the chosen day; the finding is shown beside the tick. This only reads
-``sim`` results; it would sit well in ``sim`` itself as ``sim.diagnosis`` later.
+conduction study at the chosen day, and carries that finding so a student sees *why* it is
+ticked. It only reads a :class:`~sim.Run`; the dashboard shows it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-import sim
-from sim import ncs as ncs_mod
-from sim.anatomy import ANATOMY
+from . import ncs as ncs_mod
+from .anatomy import ANATOMY
+from .results import Run
+
+__all__ = ["Item", "Checklist", "evaluate", "table"]
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 
@@ -44,7 +46,8 @@ def _at(df: pd.DataFrame, day: float) -> pd.DataFrame:
     return df[df["day"] == rec]
 
 
-def evaluate(run: sim.Run, day: float) -> Checklist:
+def evaluate(run: Run, day: float) -> Checklist:
+    """Every checklist item at ``day`` for patient 0 of ``run``, and the resulting category."""
     t = run.tables
     muscles, clinical, events = t["muscles"], t["clinical"], t["events"]
     m_now = _at(muscles, day)
@@ -181,10 +184,9 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> Item:
 
 
 def table(checklist: Checklist) -> pd.DataFrame:
+    """The checklist as a plain table (the text alternative shown under the ticks)."""
     return pd.DataFrame(
         [(i.section, i.label, "yes" if i.met else "no", i.finding) for i in checklist.items],
         columns=["section", "criterion", "met", "finding"],
     )
 
-
-__all__ = ["Item", "Checklist", "evaluate", "table"]
