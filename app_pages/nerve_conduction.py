@@ -14,6 +14,10 @@ run = ctx.run
 motor_names = [n.name for n in ANATOMY.nerves if len(n.points) > 1] + [
     n.name for n in ANATOMY.nerves if len(n.points) == 1
 ]
+if "w_ncs_nerve" not in st.session_state:
+    # Open on the nerve with the most block at the scrubbed day: the teaching finding.
+    st.session_state["w_ncs_side"], st.session_state["w_ncs_nerve"] = ncs.most_blocked_nerve(
+        run.snapshot(state.current_day(ctx)))
 c1, c2 = st.columns(2)
 nerve = c1.selectbox("Motor nerve", motor_names, key="w_ncs_nerve",
                      help="Nerve stimulated; the recorded muscle is shown in the title.")

@@ -61,6 +61,7 @@ __all__ = [
     "study_waveforms",
     "StudySummary",
     "summarize",
+    "most_blocked_nerve",
 ]
 
 STUDY_COLUMNS: tuple[str, ...] = (
@@ -766,3 +767,16 @@ def summarize(study_df: pd.DataFrame, *, supportive_findings: int = 0) -> StudyS
         tuple(definite), tuple(probable), len(def_nerves), len(prob_nerves), tested,
         tuple(abnormal), supportive_findings, level,
     )
+
+
+def most_blocked_nerve(snapshot: SiteSnapshot) -> tuple[str, str]:
+    """(side, nerve) with the most block in a segment a study can probe: the one to show first.
+
+    Falls back to the left median nerve when nothing is blocked (a healthy study).
+    """
+    best, pick = 0.0, ("left", "median")
+    for (side, seg), block in zip(ANATOMY.sites, snapshot.block, strict=True):
+        nerve = ANATOMY.nerve_by_name[seg.nerve]
+        if seg.stimulable and seg.index >= 1 and block > best:
+            best, pick = float(block), (side, nerve.name)
+    return pick

@@ -379,3 +379,15 @@ def test_summarize_requires_normal_sensory(baseline):
     assert not summary.sensory_normal
     assert summary.level == "none"
     assert ncs.summarize(df[df.kind == "motor"]).level == "none"  # sensory untested
+
+
+def test_most_blocked_nerve_picks_the_probeable_segment_with_most_block():
+    from sim.ncs import most_blocked_nerve
+
+    zeros = np.zeros(ANATOMY.n_sites)
+    assert most_blocked_nerve(SiteSnapshot(0.0, zeros, zeros, zeros)) == ("left", "median")
+    block = zeros.copy()
+    block[ANATOMY.site_index[("right", "ulnar", "upper arm")]] = 0.6
+    block[ANATOMY.site_index[("left", "radial", "forearm-EIP")]] = 0.9  # distal: not probeable
+    block[ANATOMY.site_index[("left", "peroneal", "thigh")]] = 0.9  # beyond the last point
+    assert most_blocked_nerve(SiteSnapshot(0.0, block, zeros, block)) == ("right", "ulnar")
