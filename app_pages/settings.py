@@ -9,6 +9,7 @@ clear sentence.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -88,9 +89,19 @@ GROUPS = {
 
 
 def base_scenario(preset: str, uploaded_toml: str | None = None) -> Scenario:
+    """The scenario the sidebar starts from. Parsed once per text: every rerun asks for it."""
     if preset == UPLOADED and uploaded_toml:
-        return sim.loads_scenario(uploaded_toml, source="uploaded file")
-    return sim.load_scenario(preset)
+        return _parse(uploaded_toml, "uploaded file")
+    path = sim.scenario.preset_dir() / f"{preset}.toml"
+    if not path.is_file():
+        return sim.load_scenario(preset)  # raises the one-sentence "unknown preset" error
+    return _parse(path.read_text(encoding="utf-8"), path.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str, source: str) -> Scenario:
+    # Scenarios are immutable, so one parsed copy can serve every session.
+    return sim.loads_scenario(text, source=source)
 
 
 def _first(scenario: Scenario, kind: str):

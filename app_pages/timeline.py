@@ -11,10 +11,9 @@ from sim.clinical import CLINICAL
 ctx = state.page_setup("Patient timeline")
 state.teaching(ctx)
 t = ctx.tables
-regions = F.region_strength_table(t["muscles"])
 clinical = t["clinical"]
 events = t["events"]
-ev_table = F.events_table(events)
+derived: dict[str, object] = {}  # built after the first chart is out, reused by the scrubber
 healthy = float(clinical[["grip_left_kg", "grip_right_kg"]].iloc[0].max())
 grip_cols = ["day", "grip_left_kg", "grip_right_kg"]
 igg_cols = ["day", "igg_g_per_l", "ivig_effect"]
@@ -31,6 +30,10 @@ def draw(day: int) -> None:
     c[4].metric("Active lesions", int(now["active_lesions"]))
     state.chart(F.grip_figure(clinical, day, CLINICAL.key_grip_kg, healthy), "timeline_grip",
                 F.thin(clinical)[grip_cols], "grip per hand over time")
+    if not derived:
+        derived["regions"] = F.region_strength_table(t["muscles"])
+        derived["events"] = F.events_table(events)
+    regions, ev_table = derived["regions"], derived["events"]
     state.chart(F.strength_figure(regions, day), "timeline_strength", regions,
                 "strength by limb region, left vs right")
     state.chart(F.igg_figure(clinical, events, day), "timeline_igg", F.thin(clinical)[igg_cols],

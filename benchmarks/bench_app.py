@@ -69,6 +69,8 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=7)
     ap.add_argument("--screenshots", type=Path, default=None)
     args = ap.parse_args()
+    if not 1 <= args.moves <= 8:
+        ap.error("--moves must be 1 to 8 (the interval slider has 8 steps above 28 days)")
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -94,11 +96,13 @@ def main() -> None:
             slider = page.locator('[data-testid="stSlider"] input[type="range"]'
                                   '[aria-label^="IVIg interval"]')
             times = []
-            for i in range(args.moves):
+            for _ in range(args.moves):
                 before = page.evaluate(GRIP_JS)
                 slider.focus()
                 start = time.perf_counter()
-                page.keyboard.press("ArrowRight" if i % 4 < 2 else "ArrowLeft")
+                # Always up (28 -> 35 -> ... days): every move is a setting not seen before,
+                # so each one runs a fresh simulation instead of hitting the cache.
+                page.keyboard.press("ArrowRight")
                 page.wait_for_function(f"(b) => {{ const y = ({GRIP_JS})(); "
                                        "return y !== null && y !== b; }", arg=before,
                                        timeout=30000)

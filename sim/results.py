@@ -56,21 +56,26 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "area", "duration_ms", "cv_m_per_s", "block_pct", "grade",
     ],
 }
-_SITE_SIDE = np.array([s for s, _ in ANATOMY.sites])
-_SITE_NERVE = np.array([seg.nerve for _, seg in ANATOMY.sites])
-_SITE_SEGMENT = np.array([seg.name for _, seg in ANATOMY.sites])
-_MUSCLE_SIDE = np.array([s for s, _ in ANATOMY.muscles])
-_MUSCLE_NAME = np.array([m.name for _, m in ANATOMY.muscles])
-_MUSCLE_NERVE = np.array([m.nerve for _, m in ANATOMY.muscles])
 
 
-def _codes(labels: np.ndarray, index: np.ndarray) -> pd.Categorical:
-    """``labels[index]`` as a categorical (in catalogue order): long tables stay light."""
-    cats = list(dict.fromkeys(labels.tolist()))
-    lookup = np.array([cats.index(x) for x in labels.tolist()])
-    return pd.Categorical.from_codes(lookup[index], categories=cats)
+class _Labels:
+    """A catalogue column as categorical codes, built once: long tables stay light and fast."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.categories = list(dict.fromkeys(labels))
+        self.codes = np.array([self.categories.index(x) for x in labels], dtype=np.int16)
+
+    def take(self, index: np.ndarray) -> pd.Categorical:
+        """``labels[index]`` as a categorical in catalogue order."""
+        return pd.Categorical.from_codes(self.codes[index], categories=self.categories)
 
 
+_SITE_SIDE = _Labels([s for s, _ in ANATOMY.sites])
+_SITE_NERVE = _Labels([seg.nerve for _, seg in ANATOMY.sites])
+_SITE_SEGMENT = _Labels([seg.name for _, seg in ANATOMY.sites])
+_MUSCLE_SIDE = _Labels([s for s, _ in ANATOMY.muscles])
+_MUSCLE_NAME = _Labels([m.name for _, m in ANATOMY.muscles])
+_MUSCLE_NERVE = _Labels([m.nerve for _, m in ANATOMY.muscles])
 ACTIVE_BLOCK = 0.10  # a site counts as an active lesion while >=10% of its axons are blocked
 
 
@@ -143,9 +148,9 @@ class Run:
         return pd.DataFrame({
             "patient": np.full(rec.shape[0], pr.patient_index, dtype=np.int64),
             "day": np.round(pr.days[rec], 3),
-            "side": _codes(_SITE_SIDE, site),
-            "nerve": _codes(_SITE_NERVE, site),
-            "segment": _codes(_SITE_SEGMENT, site),
+            "side": _SITE_SIDE.take(site),
+            "nerve": _SITE_NERVE.take(site),
+            "segment": _SITE_SEGMENT.take(site),
             "block": np.round(pr.blocked[rec, site], 4),
             "axon_loss": np.round(pr.lost[rec, site], 4),
         })
@@ -153,12 +158,13 @@ class Run:
     def _muscles_table(self, i: int) -> pd.DataFrame:
         pr, d = self.patient_runs[i], self._derived[i]
         n_rec, n_mus = d.strength.shape
+        idx = np.tile(np.arange(n_mus), n_rec)
         return pd.DataFrame({
             "patient": np.full(n_rec * n_mus, pr.patient_index, dtype=np.int64),
             "day": np.round(np.repeat(pr.days, n_mus), 3),
-            "side": _codes(_MUSCLE_SIDE, np.tile(np.arange(n_mus), n_rec)),
-            "muscle": _codes(_MUSCLE_NAME, np.tile(np.arange(n_mus), n_rec)),
-            "nerve": _codes(_MUSCLE_NERVE, np.tile(np.arange(n_mus), n_rec)),
+            "side": _MUSCLE_SIDE.take(idx),
+            "muscle": _MUSCLE_NAME.take(idx),
+            "nerve": _MUSCLE_NERVE.take(idx),
             "strength_pct": np.round(d.strength.ravel() * 100, 2),
             "mrc": d.grades.ravel(),
         })
