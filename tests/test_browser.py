@@ -19,7 +19,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 if not Path(CHROMIUM).exists():
-    pytest.skip("Debian chromium is not installed (.ci/run installs it)", allow_module_level=True)
+    # CI installs it (.ci/run), so there a missing browser is a failure, never a quiet skip.
+    if os.environ.get("CI"):
+        pytest.fail("Debian chromium is missing at /usr/bin/chromium; .ci/run should install it",
+                    pytrace=False)
+    pytest.skip("Debian chromium is not installed: apt-get install chromium",
+                allow_module_level=True)
 
 
 def _free_port() -> int:
