@@ -332,29 +332,29 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
-    scenario, overrides = _resolve(args)
-    _check_out(Path(args.out), args.force)
-    seed = scenario.scenario.seed
-    prov = {"source": _source(args.scenario), "overrides": overrides,
-            "command": _command_line(argv)}
-    run = _export(args, scenario, 1, seed, 0, args.format, prov, "simulating")
-    if not args.quiet:
-        out.write(f"wrote {len(run.tables)} tables ({args.format}) and manifest.json to "
-                  f"{args.out}: {scenario.name}, seed {seed}, {scenario.scenario.years:g} years. "
-                  f"{DISCLAIMER}\n")
-    return EXIT_OK
+    return _simulate_and_export(args, out, argv, n=1)
 
 
 def _cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    return _simulate_and_export(args, out, argv, n=args.n)
+
+
+def _simulate_and_export(
+    args: argparse.Namespace, out: TextIO, argv: Sequence[str], n: int
+) -> int:
+    """``run`` (one patient) and ``cohort`` (patients 0..n-1): simulate, export, report."""
     scenario, overrides = _resolve(args)
     _check_out(Path(args.out), args.force)
     seed = scenario.scenario.seed
     prov = {"source": _source(args.scenario), "overrides": overrides,
             "command": _command_line(argv)}
-    run = _export(args, scenario, args.n, seed, 0, args.format, prov, "cohort")
+    label = "simulating" if n == 1 else "cohort"
+    run = _export(args, scenario, n, seed, 0, args.format, prov, label)
     if not args.quiet:
-        out.write(f"wrote {len(run.tables)} tables ({args.format}) for {args.n} patients and "
-                  f"manifest.json to {args.out}: {scenario.name}, seed {seed}. {DISCLAIMER}\n")
+        who = f"seed {seed}, {scenario.scenario.years:g} years" if n == 1 else (
+            f"{n} patients, seed {seed}")
+        out.write(f"wrote {len(run.tables)} tables ({args.format}) and manifest.json to "
+                  f"{args.out}: {scenario.name}, {who}. {DISCLAIMER}\n")
     return EXIT_OK
 
 
