@@ -61,6 +61,8 @@ class PatientRun:
 class _Model:
     def __init__(self, scenario: Scenario, seed: int, patient_index: int) -> None:
         self.sc = scenario
+        self.seed = seed
+        self.patient_index = patient_index
         self.end = scenario.days
         ss = patient_seed(seed, patient_index)
         traits_ss, attacks_ss, ncs_ss = ss.spawn(len(STREAMS))
@@ -185,9 +187,7 @@ class _Model:
                 if d < n_days - 1:
                     yield self.env.timeout(1.0)
             n += 1
-            if spec.count is None and spec.until_day is None and every is None:
-                break
-            if every is None:
+            if every is None:  # a single course
                 break
             if titr is not None:
                 peak_day = course_start + 14.0
@@ -280,8 +280,8 @@ class _Model:
                 env.process(self.study(st.day, st.label))
         env.run(until=self.end + 1e-6)
         return PatientRun(
-            patient_index=0,
-            seed=0,
+            patient_index=self.patient_index,
+            seed=self.seed,
             patient=self.patient,
             days=np.array(self.rec_days),
             blocked=np.array(self.rec_blocked),
@@ -298,7 +298,4 @@ class _Model:
 
 def simulate_patient(scenario: Scenario, seed: int, patient_index: int = 0) -> PatientRun:
     """Run one virtual patient through the scenario."""
-    out = _Model(scenario, seed, patient_index).run()
-    out.patient_index = patient_index
-    out.seed = seed
-    return out
+    return _Model(scenario, seed, patient_index).run()

@@ -267,9 +267,6 @@ class Scenario(_Strict):
             _set_dotted(data, key, value, source)
         return parse_scenario(data, source=source)
 
-    def first_treatment_day(self) -> float | None:
-        return min((t.start_day for t in self.treatment), default=None)
-
 
 def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
     parts = key.split(".")
