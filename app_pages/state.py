@@ -263,7 +263,10 @@ def page_setup(title: str) -> Context:
 def chart(fig: Any, key: str, table: pd.DataFrame, alt: str) -> None:
     """A plotly chart with its data table as the text alternative."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=alt, theme=None)
-    with st.expander(f"Data table: {alt}"):
+    # A switch rather than a collapsed expander: the grid is only built when asked for,
+    # which keeps every slider move from re-sending and re-drawing four hidden tables.
+    if st.toggle(f"Data table: {alt}", key=f"{key}_show_table",
+                 help="Show the numbers behind the chart (its text alternative)."):
         st.dataframe(table, key=f"{key}_table", hide_index=True)
 
 

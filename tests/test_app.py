@@ -201,3 +201,21 @@ def test_settings_helpers_round_trip():
     assert q == {"scenario": "ivig-maintenance", "seed": "7", "ivig_every": "56"}
     back = S.from_query(q, sim.preset_names())
     assert back.values == v and not back.notes
+
+
+@pytest.mark.parametrize("page", PAGES[:3] + PAGES[4:5])
+def test_every_chart_has_its_data_table_as_text_alternative(page):
+    at = _app()
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    charts = at.get("plotly_chart")
+    switches = [t for t in at.toggle if t.label.startswith("Data table:")]
+    assert charts and len(switches) == len(charts)
+    shown = len(at.dataframe)
+    for t in switches:
+        t.set_value(True)
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == shown + len(charts)
+    assert all(len(df.value) > 0 for df in at.dataframe)
