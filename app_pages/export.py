@@ -14,7 +14,7 @@ from sim.results import table_bytes
 
 ctx = state.page_setup("Export and import")
 run = ctx.run
-NOTE = f"{state.DISCLAIMER} ({SIM_DISCLAIMER})"
+NOTE = SIM_DISCLAIMER  # "Teaching model of MMN - not for clinical decisions."
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
