@@ -609,14 +609,7 @@ def cmap_waveform(
     amplitude of the table; it is 0 before the onset latency. Absent responses (NaN latency or
     zero amplitude) give a flat line. Default grid: 0-30 ms, longer when the response needs it.
     """
-    if t is None:
-        end = (latency_ms if math.isfinite(latency_ms) else 0.0) + (
-            1.0 + params.positive_phase_length
-        ) * (duration_ms if math.isfinite(duration_ms) else 0.0) + 5.0
-        t = _grid(end, 30.0, params)
-    t = np.asarray(t, dtype=float)
-    return t, _biphasic(t, np.float64(amplitude_mv), np.float64(latency_ms),
-                        np.float64(duration_ms), params)
+    return _waveform(amplitude_mv, latency_ms, duration_ms, t, 30.0, 5.0, params)
 
 
 def snap_waveform(
@@ -628,11 +621,21 @@ def snap_waveform(
     params: NcsParams = DEFAULT_PARAMS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A synthetic antidromic SNAP ``(t_ms, uv)``, negative up, on a 0-10 ms grid by default."""
+    return _waveform(amplitude_uv, latency_ms, duration_ms, t, 10.0, 2.0, params)
+
+
+def _waveform(
+    amplitude: float, latency_ms: float, duration_ms: float, t: np.ndarray | None,
+    minimum_ms: float, tail_ms: float, params: NcsParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One biphasic trace on ``t``, or on a grid of at least ``minimum_ms`` that shows it all."""
     if t is None:
-        end = latency_ms + (1.0 + params.positive_phase_length) * duration_ms + 2.0
-        t = _grid(end, 10.0, params)
+        lat = latency_ms if math.isfinite(latency_ms) else 0.0
+        dur = duration_ms if math.isfinite(duration_ms) else 0.0
+        end = lat + (1.0 + params.positive_phase_length) * dur + tail_ms
+        t = _grid(end, minimum_ms, params)
     t = np.asarray(t, dtype=float)
-    return t, _biphasic(t, np.float64(amplitude_uv), np.float64(latency_ms),
+    return t, _biphasic(t, np.float64(amplitude), np.float64(latency_ms),
                         np.float64(duration_ms), params)
 
 
