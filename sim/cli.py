@@ -40,6 +40,7 @@ __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_COHORT = 1_000_000
+MAX_FIRST = 10**12
 PROG = "mmn-sim"
 
 
@@ -151,6 +152,18 @@ def _cohort_size(text: str) -> int:
     return value
 
 
+def _first_patient(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a whole number; allowed: 0 to {MAX_FIRST}"
+        ) from None
+    if not 0 <= value <= MAX_FIRST:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: 0 to {MAX_FIRST}")
+    return value
+
+
 def _years(text: str) -> float:
     try:
         return float(text)
@@ -192,6 +205,9 @@ def _build_parser() -> _Parser:
     coh.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml file")
     coh.add_argument("--n", type=_cohort_size, required=True, metavar="N",
                      help=f"number of patients (1 to {MAX_COHORT})")
+    coh.add_argument("--first", type=_first_patient, default=0, metavar="K",
+                     help="index of the first patient (default 0): split a large cohort over "
+                     "machines, e.g. --first 0 --n 1000 here and --first 1000 --n 1000 there")
     coh.add_argument("--seed", type=_seed, help="root seed (default: the scenario's seed)")
     _add_run_options(coh)
 
@@ -336,23 +352,23 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
 
 
 def _cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
-    return _simulate_and_export(args, out, argv, n=args.n)
+    return _simulate_and_export(args, out, argv, n=args.n, first=args.first)
 
 
 def _simulate_and_export(
-    args: argparse.Namespace, out: TextIO, argv: Sequence[str], n: int
+    args: argparse.Namespace, out: TextIO, argv: Sequence[str], n: int, first: int = 0
 ) -> int:
-    """``run`` (one patient) and ``cohort`` (patients 0..n-1): simulate, export, report."""
+    """``run`` (patient 0) and ``cohort`` (patients first..first+n-1): simulate, export."""
     scenario, overrides = _resolve(args)
     _check_out(Path(args.out), args.force)
     seed = scenario.scenario.seed
     prov = {"source": _source(args.scenario), "overrides": overrides,
             "command": _command_line(argv)}
-    label = "simulating" if n == 1 else "cohort"
-    run = _export(args, scenario, n, seed, 0, args.format, prov, label)
+    label = "cohort" if args.command == "cohort" else "simulating"
+    run = _export(args, scenario, n, seed, first, args.format, prov, label)
     if not args.quiet:
-        who = f"seed {seed}, {scenario.scenario.years:g} years" if n == 1 else (
-            f"{n} patients, seed {seed}")
+        who = f"seed {seed}, {scenario.scenario.years:g} years" if label == "simulating" else (
+            f"patients {first} to {first + n - 1}, seed {seed}")
         out.write(f"wrote {len(run.tables)} tables ({args.format}) and manifest.json to "
                   f"{args.out}: {scenario.name}, {who}. {DISCLAIMER}\n")
     return EXIT_OK

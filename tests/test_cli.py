@@ -399,3 +399,22 @@ def test_python_dash_m_sim_runs_and_reports_bad_input(tmp_path):
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_cohort_can_be_split_across_machines_with_first(tmp_path, capsys):
+    whole, part, again = tmp_path / "whole", tmp_path / "part", tmp_path / "again"
+    common = ["untreated", "--seed", "3", "--years", "2", "--quiet"]
+    assert main(["cohort", *common, "--n", "4", "--out", str(whole)]) == 0
+    assert main(["cohort", *common, "--first", "2", "--n", "2", "--out", str(part)]) == 0
+    for name in ("clinical", "sites", "events"):
+        a = pd.read_csv(whole / f"{name}.csv")
+        b = pd.read_csv(part / f"{name}.csv")
+        assert sorted(b.patient.unique()) == [2, 3]
+        assert a[a.patient >= 2].reset_index(drop=True).equals(b), name
+    assert main(["reproduce", str(part / "manifest.json"), "--out", str(again), "--quiet"]) == 0
+    assert (again / "clinical.csv").read_bytes() == (part / "clinical.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["cohort", *common, "--first", "x", "--n", "2",
+                 "--out", str(tmp_path / "bad")]) == 2
+    assert "--first" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
