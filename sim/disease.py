@@ -60,9 +60,11 @@ class DiseaseParams:
     # treatment slows it through the growth multiplier. (approx.) per year of (1 - target).
     smoulder_per_year: float = 0.06
     titre_loss_factor: float = 0.15  # (approx.) faster loss with high anti-GM1 titre
-    # The IVIg-reversible share of block halves every few years (approx.); late treatment
-    # helps less (Herraets et al. 2020: axonal damage predicts decline on IVIg).
-    reversibility_half_life_years: float = 8.0
+    # The IVIg-reversible share of the *living* blocked axons fades slowly (approx.); most of
+    # what makes late treatment help less is axonal loss (Herraets et al. 2020: axonal damage
+    # predicts decline on IVIg). Calibrated so withdrawal from stable IVIg costs ~28% of grip
+    # in 12 weeks (Hahn et al. 2013: -31%).
+    reversibility_half_life_years: float = 15.0
     # Nerve affinity: each patient's immune attack favours some nerves (clustering). Gamma
     # shape; smaller = more clustered. (approx.)
     affinity_shape: float = 1.0

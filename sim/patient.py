@@ -30,7 +30,7 @@ class PopulationParams:
     lesion_rate_log_sd: float = 0.45
     # IVIg responders 78% in pooled RCTs, 67-81% in cohorts (Cochrane 2005; Léger 2008).
     p_ivig_responder: float = 0.78
-    responder_range: tuple[float, float] = (0.65, 1.0)  # (approx.) responsiveness of responders
+    responder_range: tuple[float, float] = (0.75, 1.0)  # (approx.) responsiveness of responders
     nonresponder_range: tuple[float, float] = (0.0, 0.06)  # (approx.) "some barely respond"
     # Asymmetry: a dominant side for lesions (EFNS/PNS 2010 clinical core). (approx.)
     side_bias_range: tuple[float, float] = (0.62, 0.85)
