@@ -128,40 +128,25 @@ class Progress:
 
 
 # --- argument types ---------------------------------------------------------------------------
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a whole number; allowed: 0 to 2**63-1"
-        ) from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: 0 to 2**63-1")
-    return value
+def _whole_number(lo: int, hi: int, shown_hi: str | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``lo..hi``, else one sentence saying so."""
+    allowed = f"allowed: {lo} to {shown_hi or hi}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number; {allowed}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; {allowed}")
+        return value
+
+    return parse
 
 
-def _cohort_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a whole number; allowed: 1 to {MAX_COHORT}"
-        ) from None
-    if not 1 <= value <= MAX_COHORT:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: 1 to {MAX_COHORT}")
-    return value
-
-
-def _first_patient(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a whole number; allowed: 0 to {MAX_FIRST}"
-        ) from None
-    if not 0 <= value <= MAX_FIRST:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: 0 to {MAX_FIRST}")
-    return value
+_seed = _whole_number(0, 2**63 - 1, "2**63-1")
+_cohort_size = _whole_number(1, MAX_COHORT)
+_first_patient = _whole_number(0, MAX_FIRST)
 
 
 def _years(text: str) -> float:
