@@ -297,24 +297,6 @@ class Anatomy:
                     mat[mi, si] = 1.0
         return mat
 
-    @cached_property
-    def site_side(self) -> np.ndarray:
-        return np.array([side for side, _ in self.sites])
-
-    @cached_property
-    def site_limb(self) -> np.ndarray:
-        return np.array([self.nerve_by_name[s.nerve].limb for _, s in self.sites])
-
-    @cached_property
-    def muscle_side(self) -> np.ndarray:
-        return np.array([side for side, _ in self.muscles])
-
-    def segment(self, nerve: str, name: str) -> Segment:
-        for seg in self.nerve_by_name[nerve].segments:
-            if seg.name == name:
-                return seg
-        raise KeyError(f"{nerve} has no segment {name!r}")
-
 
 ANATOMY = Anatomy()
 

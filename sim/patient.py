@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -68,9 +68,6 @@ class Patient:
     baseline_grip_kg: float
     side_bias: float
     upper_limb_share: float
-
-    def as_row(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def draw_patient(

@@ -122,10 +122,6 @@ class Pharmacology:
             1.0 - self.complement
         )
 
-    def growth_multiplier(self) -> float:
-        ivig = 1.0 - self.p.ivig_growth_suppression * self.rho * self.effect
-        return self._steroid_mult(self.p.steroid_growth_multiplier) * ivig * (1.0 - self.complement)
-
     def lift(self) -> float:
         ivig = self.p.ivig_block_lift * self.rho * self.effect
         return min(1.0, ivig + self.p.complement_block_lift * self.complement)
