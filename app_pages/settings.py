@@ -80,12 +80,13 @@ PARAMS: tuple[Param, ...] = (
           "int", "plex", 1, 10, 1),
 )
 PARAM_BY_NAME = {p.name: p for p in PARAMS}
-GROUPS = {
-    "disease": ("Disease", "disease.lesion_rate_per_year"),
-    "ivig": ("IVIg", ""),
-    "pred": ("Prednisolone", ""),
-    "plex": ("Plasma exchange", ""),
-}
+# Sidebar sections after the "run" group: (group, title, expanded), in display order.
+SECTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("disease", "Disease", True),
+    ("ivig", "IVIg", True),
+    ("pred", "Prednisolone", False),
+    ("plex", "Plasma exchange", False),
+)
 
 
 def base_scenario(preset: str, uploaded_toml: str | None = None) -> Scenario:

@@ -214,9 +214,7 @@ def _sidebar() -> tuple[str, int, dict[str, Any]]:
             by_group.setdefault(p.group, []).append(p)
         for p in by_group["run"]:
             _param_widget(p)
-        for group, title, expanded in (("disease", "Disease", True), ("ivig", "IVIg", True),
-                                       ("pred", "Prednisolone", False),
-                                       ("plex", "Plasma exchange", False)):
+        for group, title, expanded in S.SECTIONS:
             with st.expander(title, expanded=expanded):
                 switch = next((p for p in by_group[group] if p.kind == "bool"), None)
                 for p in by_group[group]:

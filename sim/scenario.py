@@ -203,21 +203,22 @@ class StudySpec(_Strict):
 class TeachingSpec(_Strict):
     question: str = Field("", max_length=2000)
     prediction: str = Field("", max_length=2000)
-    notice: list[str] = Field(default_factory=list)
-    try_: list[str] = Field(default_factory=list, alias="try")
-    references: list[str] = Field(default_factory=list)
+    notice: tuple[str, ...] = ()
+    try_: tuple[str, ...] = Field((), alias="try")
+    references: tuple[str, ...] = ()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Scenario(_Strict):
-    """A whole scenario file. Immutable: derive variants with :meth:`with_overrides`."""
+    """A whole scenario file. Immutable and hashable (entries are tuples), so it can key a
+    cache directly; derive variants with :meth:`with_overrides`."""
 
     scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
     patient: PatientSpec = Field(default_factory=PatientSpec)
     disease: DiseaseSpec = Field(default_factory=DiseaseSpec)
-    treatment: list[TreatmentSpec] = Field(default_factory=list)
-    study: list[StudySpec] = Field(default_factory=list)
+    treatment: tuple[TreatmentSpec, ...] = ()
+    study: tuple[StudySpec, ...] = ()
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
 
     @property
