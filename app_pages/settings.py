@@ -16,76 +16,47 @@ from dataclasses import dataclass
 from typing import Any
 
 import sim
-from sim import Scenario, ScenarioError
+from sim import Scenario, ScenarioError, treatments
+from sim.treatments import Control
+from sim.units import DAYS_PER_YEAR as YEAR
 
-YEAR = 365.25
 DEFAULT_PRESET = "ivig-maintenance"
 UPLOADED = "__uploaded__"
 MAX_SEED = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str  # URL key and widget key suffix
-    label: str  # with its unit
-    help: str
-    kind: str  # float | int | bool | choice
-    group: str  # disease | ivig | pred | plex | run
-    lo: float = 0.0
-    hi: float = 1.0
-    step: float = 1.0
-    choices: tuple[str, ...] = ()
+# A sidebar control: the run and disease ones are declared here, each treatment's in its own
+# module (``sim.treatments``), so a new treatment brings its controls with it.
+Param = Control
 
+# Treatments with sidebar controls, in registry order.
+_CONTROLLED = tuple(t for t in treatments.REGISTRY.values() if t.controls)
+# Who the sidebar describes when a preset leaves a trait to be drawn: the default disease.
+_POP = sim.diseases.get(sim.diseases.DEFAULT_KIND).population
+_ASYM_LO, _ASYM_HI = _POP.side_bias_range
 
 PARAMS: tuple[Param, ...] = (
     Param("years", "Years simulated (years)", "How many years of disease from onset to show.",
           "float", "run", 1, 40, 1),
     Param("lesion_rate", "Lesion rate (new attacks/year)",
           "Untreated rate of new focal attacks on motor nerves. Presets that leave it out draw "
-          "it per patient (median 1.4/year); moving the slider fixes it.",
+          f"it per patient (median {_POP.lesion_rate_median:g}/year); moving the slider fixes "
+          "it.",
           "float", "disease", 0, 10, 0.1),
     Param("asymmetry", "Asymmetry (share of attacks on one side, 0.5-1)",
           "0.5 = both sides equally; 1 = every attack on the dominant side. MMN is asymmetric "
-          "(EFNS/PNS 2010). Presets that leave it out draw 0.62-0.85 per patient.",
+          f"(EFNS/PNS 2010). Presets that leave it out draw {_ASYM_LO:g}-{_ASYM_HI:g} per "
+          "patient.",
           "float", "disease", 0.5, 1.0, 0.05),
     Param("anti_gm1", "Anti-GM1 IgM antibodies",
           "Positive in 43-48% of patients; a high titre speeds axonal loss. 'drawn' lets the "
           "population decide.", "choice", "disease", choices=("drawn", "positive", "negative")),
-    Param("ivig", "Give IVIg", "Intravenous immunoglobulin: a loading course, then maintenance.",
-          "bool", "ivig"),
-    Param("ivig_start", "IVIg start (years from onset)",
-          "When the first (loading) course is given. Diagnostic delay averages 5.5 years.",
-          "float", "ivig", 0, 40, 0.25),
-    Param("ivig_dose", "IVIg maintenance dose (g/kg per course)",
-          "EFNS/PNS 2010: 1 g/kg every 2-4 weeks or 2 g/kg every 4-8 weeks.",
-          "float", "ivig", 0.2, 2.4, 0.1),
-    Param("ivig_every", "IVIg interval (days between courses)",
-          "Days between maintenance courses; IVIg wears off after 2-5 weeks.",
-          "int", "ivig", 7, 84, 7),
-    Param("pred", "Give a prednisolone course",
-          "Corticosteroids do not help in MMN and can make it worse (Donaghy 1994).",
-          "bool", "pred"),
-    Param("pred_start", "Prednisolone start (years from onset)", "Day the course begins.",
-          "float", "pred", 0, 40, 0.25),
-    Param("pred_weeks", "Prednisolone course length (weeks)", "How long the course lasts.",
-          "int", "pred", 1, 26, 1),
-    Param("pred_mg", "Prednisolone dose (mg/day)", "Daily dose during the course.",
-          "int", "pred", 5, 100, 5),
-    Param("plex", "Give plasma exchange",
-          "Plasma exchange is probably ineffective in MMN and removes infused IgG "
-          "(Cochrane 2015).", "bool", "plex"),
-    Param("plex_start", "Plasma exchange start (years from onset)", "Day of the first exchange.",
-          "float", "plex", 0, 40, 0.25),
-    Param("plex_count", "Plasma exchanges (number, every 2 days)", "How many exchanges.",
-          "int", "plex", 1, 10, 1),
-)
+) + tuple(c for t in _CONTROLLED for c in t.controls)
 PARAM_BY_NAME = {p.name: p for p in PARAMS}
 # Sidebar sections after the "run" group: (group, title, expanded), in display order.
 SECTIONS: tuple[tuple[str, str, bool], ...] = (
     ("disease", "Disease", True),
-    ("ivig", "IVIg", True),
-    ("pred", "Prednisolone", False),
-    ("plex", "Plasma exchange", False),
+    *((t.kind, t.title, t.section_expanded) for t in _CONTROLLED),
 )
 
 
@@ -105,36 +76,25 @@ def _parse(text: str, source: str) -> Scenario:
     return sim.loads_scenario(text, source=source)
 
 
-def _first(scenario: Scenario, kind: str):
-    return next((t for t in scenario.treatment if t.kind == kind), None)
+def _entries(scenario: Scenario, kind: str) -> list[Any]:
+    return [t for t in scenario.treatment if t.kind == kind]
 
 
 def defaults(scenario: Scenario) -> dict[str, Any]:
     """The sidebar values that describe ``scenario`` as written."""
     d, p = scenario.disease, scenario.patient
-    ivigs = [t for t in scenario.treatment if t.kind == "ivig"]
-    maint = next((t for t in reversed(ivigs) if t.every_days is not None), None)
-    ivig_start = min((t.start_day for t in ivigs), default=2 * YEAR) / YEAR
-    pred = _first(scenario, "prednisolone")
-    plex = _first(scenario, "plasma_exchange")
-    return {
+    out: dict[str, Any] = {
         "years": float(scenario.scenario.years),
         "lesion_rate": float(d.lesion_rate_per_year if d.lesion_rate_per_year is not None
-                             else 1.4),
-        "asymmetry": float(d.side_bias if d.side_bias is not None else 0.75),
+                             else _POP.lesion_rate_median),
+        # the middle of the drawn range, on the slider's 0.05 grid
+        "asymmetry": float(d.side_bias if d.side_bias is not None
+                           else round((_ASYM_LO + _ASYM_HI) / 2 / 0.05) * 0.05),
         "anti_gm1": {None: "drawn", True: "positive", False: "negative"}[p.anti_gm1],
-        "ivig": bool(ivigs),
-        "ivig_start": round(ivig_start * 4) / 4,
-        "ivig_dose": float(maint.dose if maint else 1.0),
-        "ivig_every": int(maint.every_days if maint else 28),
-        "pred": pred is not None,
-        "pred_start": round((pred.start_day if pred else 2 * YEAR) / YEAR * 4) / 4,
-        "pred_weeks": int(round((pred.prednisolone_days if pred else 56) / 7)),
-        "pred_mg": int(pred.mg_per_day if pred and pred.mg_per_day else 60),
-        "plex": plex is not None,
-        "plex_start": round((plex.start_day if plex else 2 * YEAR) / YEAR * 4) / 4,
-        "plex_count": int(plex.count if plex and plex.count else 5),
     }
+    for t in _CONTROLLED:
+        out.update(t.control_defaults(_entries(scenario, t.kind)))
+    return out
 
 
 def changed_groups(values: Mapping[str, Any], base: Mapping[str, Any]) -> set[str]:
@@ -166,76 +126,18 @@ def build_scenario(base: Scenario, values: Mapping[str, Any]) -> Scenario:
             else:
                 pat["anti_gm1"] = values["anti_gm1"] == "positive"
     treats = data.get("treatment", [])
-    if "ivig" in groups:
-        treats = _apply_ivig(treats, values, dflt, end)
-    if "pred" in groups:
-        treats = [t for t in treats if t["kind"] != "prednisolone"]
-        if values["pred"]:
-            treats.append({"kind": "prednisolone", "start_day": values["pred_start"] * YEAR,
-                           "duration_days": values["pred_weeks"] * 7.0,
-                           "mg_per_day": float(values["pred_mg"])})
-    if "plex" in groups:
-        treats = [t for t in treats if t["kind"] != "plasma_exchange"]
-        if values["plex"]:
-            treats.append({"kind": "plasma_exchange", "start_day": values["plex_start"] * YEAR,
-                           "every_days": 2.0, "count": int(values["plex_count"])})
+    for t in _CONTROLLED:
+        if t.kind in groups:
+            mine = [e for e in treats if e["kind"] == t.kind]
+            treats = [e for e in treats if e["kind"] != t.kind] + t.apply_controls(
+                mine, values, dflt, end)
     data["treatment"] = sorted(treats, key=lambda t: t.get("start_day", 0))
     return sim.parse_scenario(data, source="sidebar settings")
 
 
-def _apply_ivig(treats: list[dict], v: Mapping[str, Any], dflt: Mapping[str, Any],
-                end: float) -> list[dict]:
-    ivigs = [t for t in treats if t["kind"] == "ivig"]
-    rest = [t for t in treats if t["kind"] != "ivig"]
-    if not v["ivig"]:
-        return rest
-    start = v["ivig_start"] * YEAR
-    if not ivigs:  # a loading course (2 g/kg over 5 days), then maintenance to the end
-        ivigs = [{"kind": "ivig", "start_day": start, "dose_g_per_kg": 2.0, "infusion_days": 5}]
-    else:
-        shift = (v["ivig_start"] - dflt["ivig_start"]) * YEAR
-        for t in ivigs:
-            t["start_day"] = t["start_day"] + shift
-            if "until_day" in t:
-                t["until_day"] = t["until_day"] + shift
-    maint = next((t for t in reversed(ivigs) if "every_days" in t), None)
-    want_maint = maint is not None or v["ivig_every"] != dflt["ivig_every"] or \
-        v["ivig_dose"] != dflt["ivig_dose"] or not dflt["ivig"]
-    if maint is None and want_maint:
-        first = min(t["start_day"] for t in ivigs)
-        maint = {"kind": "ivig", "start_day": first + v["ivig_every"], "infusion_days": 2,
-                 "until_day": max(end, first + v["ivig_every"])}
-        ivigs.append(maint)
-    if maint is not None:
-        maint["every_days"] = float(v["ivig_every"])
-        maint["dose_g_per_kg"] = float(v["ivig_dose"])
-        if maint.get("infusion_days", 5) > v["ivig_every"]:
-            maint["infusion_days"] = 1
-    return rest + ivigs
-
-
 def plan_text(scenario: Scenario) -> list[str]:
     """The scenario's treatments in plain words, one line each."""
-    out = []
-    for t in scenario.treatment:
-        when = f"from day {t.start_day:.0f} (year {t.start_day / YEAR:.1f})"
-        if t.kind in ("ivig", "scig"):
-            if t.every_days is None:
-                out.append(f"{'IVIg' if t.kind == 'ivig' else 'SCIg'} {t.dose:g} g/kg "
-                           f"course, {when}")
-            else:
-                stop = f" until day {t.until_day:.0f}" if t.until_day is not None else (
-                    f", {t.count} courses" if t.count else "")
-                out.append(f"{'IVIg' if t.kind == 'ivig' else 'SCIg'} {t.dose:g} g/kg every "
-                           f"{t.every_days:g} days {when}{stop}")
-        elif t.kind == "prednisolone":
-            out.append(f"Prednisolone {t.mg_per_day or 60:g} mg/day for "
-                       f"{t.prednisolone_days:g} days {when}")
-        elif t.kind == "plasma_exchange":
-            out.append(f"Plasma exchange x{t.count or 1} {when}")
-        else:
-            out.append(f"{t.kind.replace('_', ' ')} (hypothetical) {when}")
-    return out or ["No treatment."]
+    return [treatments.get(t.kind).plan_text(t) for t in scenario.treatment] or ["No treatment."]
 
 
 # --- URL ------------------------------------------------------------------------------------

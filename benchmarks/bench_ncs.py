@@ -14,7 +14,7 @@ import numpy as np
 
 from sim import ncs
 from sim.anatomy import ANATOMY, SIDES
-from sim.disease import SiteSnapshot
+from sim.sites import SiteSnapshot
 
 
 def realistic_snapshot() -> SiteSnapshot:

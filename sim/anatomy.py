@@ -46,7 +46,6 @@ class Segment:
     length_mm: float
     region: str  # hand, forearm, elbow, upper arm, plexus, foot, leg, knee, thigh
     entrapment: str | None = None  # carpal tunnel, cubital tunnel, fibular head...
-    predilection: float = 1.0  # relative chance an MMN attack picks this segment
 
     @property
     def stimulable(self) -> bool:
@@ -77,7 +76,6 @@ class Nerve:
     segments: tuple[Segment, ...]
     recorded: str  # muscle recorded for the CMAP
     muscles: tuple[Muscle, ...]
-    predilection: float  # relative chance an MMN attack picks this nerve within its limb
     # Normal values, CLINICAL.md "Normal nerve conduction values" (Preston & Shapiro for the
     # nerves that table does not list).
     cmap_mv: float = 8.0
@@ -104,17 +102,17 @@ def _chain(
     nerve: str,
     points: tuple[str, ...],
     recorded: str,
-    spec: list[tuple[str, float, str, str | None, float]],
-    proximal: tuple[str, float, str, float] | None = None,
+    spec: list[tuple[str, float, str, str | None]],
+    proximal: tuple[str, float, str] | None = None,
 ) -> tuple[Segment, ...]:
-    """Build segments from (name, length_mm, region, entrapment, predilection) rows."""
+    """Build segments from (name, length_mm, region, entrapment) rows."""
     segs: list[Segment] = []
-    for i, (name, length, region, entrap, pred) in enumerate(spec):
+    for i, (name, length, region, entrap) in enumerate(spec):
         distal = points[i - 1] if i > 0 else None
-        segs.append(Segment(nerve, i, name, distal, points[i], length, region, entrap, pred))
+        segs.append(Segment(nerve, i, name, distal, points[i], length, region, entrap))
     if proximal is not None:
-        name, length, region, pred = proximal
-        segs.append(Segment(nerve, len(segs), name, points[-1], None, length, region, None, pred))
+        name, length, region = proximal
+        segs.append(Segment(nerve, len(segs), name, points[-1], None, length, region, None))
     return tuple(segs)
 
 
@@ -123,28 +121,27 @@ def _build_nerves() -> tuple[Nerve, ...]:
     median = Nerve(
         "median", "arm", ("wrist", "elbow", "axilla", "Erb's point"),
         _chain("median", ("wrist", "elbow", "axilla", "Erb's point"), "APB", [
-            ("wrist-APB", 70, "hand", "carpal tunnel", 0.4),
-            ("forearm", 230, "forearm", None, 1.6),
-            ("upper arm", 220, "upper arm", None, 1.5),
-            ("plexus", 180, "plexus", None, 0.6),
+            ("wrist-APB", 70, "hand", "carpal tunnel"),
+            ("forearm", 230, "forearm", None),
+            ("upper arm", 220, "upper arm", None),
+            ("plexus", 180, "plexus", None),
         ]),
         "APB",
         (
             M("APB", "median", 0, "hand", "thumb abduction", 0.10),
             M("forearm flexors", "median", 2, "forearm", "finger and wrist flexion", 0.35),
         ),
-        predilection=0.32,
         cmap_mv=10.6, cmap_sd_mv=2.8, lln_mv=4.0, distal_latency_ms=3.4, cv_m_per_s=54.0,
     )
     ulnar_points = ("wrist", "below elbow", "above elbow", "axilla", "Erb's point")
     ulnar = Nerve(
         "ulnar", "arm", ulnar_points,
         _chain("ulnar", ulnar_points, "ADM", [
-            ("wrist-ADM", 70, "hand", None, 0.4),
-            ("forearm", 220, "forearm", None, 1.6),
-            ("across elbow", 100, "elbow", "cubital tunnel", 0.4),
-            ("upper arm", 150, "upper arm", None, 1.5),
-            ("plexus", 180, "plexus", None, 0.6),
+            ("wrist-ADM", 70, "hand", None),
+            ("forearm", 220, "forearm", None),
+            ("across elbow", 100, "elbow", "cubital tunnel"),
+            ("upper arm", 150, "upper arm", None),
+            ("plexus", 180, "plexus", None),
         ]),
         "ADM",
         (
@@ -153,18 +150,17 @@ def _build_nerves() -> tuple[Nerve, ...]:
             M("forearm ulnar flexors", "ulnar", 2, "forearm", "ulnar wrist and finger flexion",
               0.20),
         ),
-        predilection=0.32,
         cmap_mv=9.6, cmap_sd_mv=2.2, lln_mv=6.0, distal_latency_ms=2.8, cv_m_per_s=60.0,
     )
     radial_points = ("forearm", "elbow", "spiral groove", "axilla", "Erb's point")
     radial = Nerve(
         "radial", "arm", radial_points,
         _chain("radial", radial_points, "EIP", [
-            ("forearm-EIP", 60, "forearm", None, 0.3),
-            ("forearm", 120, "forearm", None, 1.2),
-            ("elbow-spiral groove", 120, "upper arm", "spiral groove", 0.6),
-            ("upper arm", 140, "upper arm", None, 1.4),
-            ("plexus", 180, "plexus", None, 0.6),
+            ("forearm-EIP", 60, "forearm", None),
+            ("forearm", 120, "forearm", None),
+            ("elbow-spiral groove", 120, "upper arm", "spiral groove"),
+            ("upper arm", 140, "upper arm", None),
+            ("plexus", 180, "plexus", None),
         ]),
         "EIP",
         (
@@ -174,73 +170,67 @@ def _build_nerves() -> tuple[Nerve, ...]:
             M("brachioradialis", "radial", 3, "forearm", "elbow flexion (mid-prone)"),
             M("triceps", "radial", 4, "upper arm", "elbow extension"),
         ),
-        predilection=0.22,
         cmap_mv=6.0, cmap_sd_mv=1.8, lln_mv=2.0, distal_latency_ms=2.4, cv_m_per_s=61.0,
     )
     musculocutaneous = Nerve(
         "musculocutaneous", "arm", ("Erb's point",),
         _chain("musculocutaneous", ("Erb's point",), "biceps", [
-            ("Erb's point-biceps", 200, "upper arm", None, 1.0),
+            ("Erb's point-biceps", 200, "upper arm", None),
         ]),
         "biceps",
         (M("biceps", "musculocutaneous", 0, "upper arm", "elbow flexion"),),
-        predilection=0.07,
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=3.5, distal_latency_ms=5.0, cv_m_per_s=60.0,
     )
     axillary = Nerve(
         "axillary", "arm", ("Erb's point",),
         _chain("axillary", ("Erb's point",), "deltoid", [
-            ("Erb's point-deltoid", 150, "shoulder", None, 1.0),
+            ("Erb's point-deltoid", 150, "shoulder", None),
         ]),
         "deltoid",
         (M("deltoid", "axillary", 0, "shoulder", "shoulder abduction"),),
-        predilection=0.07,
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=3.5, distal_latency_ms=4.5, cv_m_per_s=60.0,
     )
     peroneal_points = ("ankle", "below fibular head", "popliteal fossa")
     peroneal = Nerve(
         "peroneal", "leg", peroneal_points,
         _chain("peroneal", peroneal_points, "EDB", [
-            ("ankle-EDB", 80, "foot", None, 0.3),
-            ("leg", 300, "leg", None, 1.6),
-            ("across fibular head", 100, "knee", "fibular head", 0.6),
-        ], proximal=("thigh", 350, "thigh", 1.0)),
+            ("ankle-EDB", 80, "foot", None),
+            ("leg", 300, "leg", None),
+            ("across fibular head", 100, "knee", "fibular head"),
+        ], proximal=("thigh", 350, "thigh")),
         "EDB",
         (
             M("EDB", "peroneal", 0, "foot", "toe extension"),
             M("tibialis anterior", "peroneal", 2, "leg", "ankle dorsiflexion"),
             M("peronei", "peroneal", 2, "leg", "ankle eversion"),
         ),
-        predilection=0.5,
         cmap_mv=6.0, cmap_sd_mv=1.5, lln_mv=2.0, distal_latency_ms=4.8, cv_m_per_s=47.0,
     )
     tibial_points = ("ankle", "popliteal fossa")
     tibial = Nerve(
         "tibial", "leg", tibial_points,
         _chain("tibial", tibial_points, "AH", [
-            ("ankle-AH", 100, "foot", "tarsal tunnel", 0.3),
-            ("leg", 380, "leg", None, 1.5),
-        ], proximal=("thigh", 350, "thigh", 1.0)),
+            ("ankle-AH", 100, "foot", "tarsal tunnel"),
+            ("leg", 380, "leg", None),
+        ], proximal=("thigh", 350, "thigh")),
         "AH",
         (
             M("AH", "tibial", 0, "foot", "big-toe abduction"),
             M("tibialis posterior", "tibial", 1, "leg", "ankle inversion"),
             M("gastrocnemius", "tibial", 2, "leg", "ankle plantar flexion"),
         ),
-        predilection=0.35,
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=4.0, distal_latency_ms=4.3, cv_m_per_s=51.0,
     )
     femoral = Nerve(
         "femoral", "leg", ("inguinal ligament",),
         _chain("femoral", ("inguinal ligament",), "quadriceps", [
-            ("inguinal ligament-quadriceps", 150, "thigh", None, 1.0),
-        ], proximal=("lumbar plexus", 150, "thigh", 0.5)),
+            ("inguinal ligament-quadriceps", 150, "thigh", None),
+        ], proximal=("lumbar plexus", 150, "thigh")),
         "quadriceps",
         (
             M("quadriceps", "femoral", 0, "thigh", "knee extension"),
             M("iliopsoas", "femoral", 1, "thigh", "hip flexion"),
         ),
-        predilection=0.15,
         cmap_mv=7.0, cmap_sd_mv=2.5, lln_mv=3.0, distal_latency_ms=6.0, cv_m_per_s=55.0,
     )
     return (median, ulnar, radial, musculocutaneous, axillary, peroneal, tibial, femoral)
@@ -278,6 +268,16 @@ class Anatomy:
         self.muscles: tuple[tuple[str, Muscle], ...] = tuple(muscles)
         self.site_index = {(side, s.nerve, s.name): i for i, (side, s) in enumerate(sites)}
         self.muscle_index = {(side, m.name): i for i, (side, m) in enumerate(muscles)}
+        nerve_pos = {n.name: k for k, n in enumerate(self.nerves)}
+        self.n_nerve_sides = len(SIDES) * len(self.nerves)
+        # Site -> its (side, nerve) pair, numbered side-major like the sites themselves.
+        self.site_nerve_side = np.array(
+            [SIDES.index(side) * len(self.nerves) + nerve_pos[s.nerve] for side, s in sites]
+        )
+        # (muscles x 2): each side's hand grip from that side's muscles (Jamar grip shares).
+        self.grip_weights = np.zeros((len(muscles), len(SIDES)))
+        for i, (side, m) in enumerate(muscles):
+            self.grip_weights[i, SIDES.index(side)] = m.grip_weight
 
     @property
     def n_sites(self) -> int:
@@ -286,6 +286,14 @@ class Anatomy:
     @property
     def n_muscles(self) -> int:
         return len(self.muscles)
+
+    def muscle_cols(self, names: tuple[str, ...]) -> np.ndarray:
+        """(2 x len(names)) muscle indices, left row then right row."""
+        return np.array([[self.muscle_index[(side, n)] for n in names] for side in SIDES])
+
+    def limb_muscles(self, limb: str) -> tuple[str, ...]:
+        """Names of the muscles of one limb (``arm`` or ``leg``), in catalogue order."""
+        return tuple(m.name for n in self.nerves if n.limb == limb for m in n.muscles)
 
     @cached_property
     def supply(self) -> np.ndarray:

@@ -19,6 +19,8 @@ __all__ = [
     "mrc_grade",
     "grip_kg",
     "mrc_sum",
+    "weaker_side",
+    "weaker_grip",
     "disability",
     "MILESTONES",
     "Milestone",
@@ -68,20 +70,19 @@ def mrc_grade(strength: np.ndarray, params: ClinicalParams = CLINICAL) -> np.nda
     ).astype(np.int64)
 
 
-def _grip_weights(anatomy: Anatomy) -> np.ndarray:
-    """(muscles x 2) weights: each side's hand grip from that side's muscles."""
-    w = np.zeros((anatomy.n_muscles, 2))
-    for i, (side, m) in enumerate(anatomy.muscles):
-        w[i, SIDES.index(side)] = m.grip_weight
-    return w
-
-
-_GRIP_W = _grip_weights(ANATOMY)
-
-
 def grip_kg(strength: np.ndarray, baseline_kg: float) -> np.ndarray:
     """Grip (kg) of the left and right hand: baseline times weighted forearm/hand strength."""
-    return baseline_kg * (strength @ _GRIP_W)
+    return baseline_kg * (strength @ ANATOMY.grip_weights)
+
+
+def weaker_side(grip_left_kg: float, grip_right_kg: float) -> str:
+    """The weaker (more affected) hand: the one with less grip, left on a tie."""
+    return "left" if grip_left_kg <= grip_right_kg else "right"
+
+
+def weaker_grip(grip: np.ndarray) -> np.ndarray:
+    """Grip (kg) of the weaker hand from (..., 2) left/right grips."""
+    return grip.min(axis=-1)
 
 
 def mrc_sum(grades: np.ndarray) -> np.ndarray:
@@ -89,17 +90,12 @@ def mrc_sum(grades: np.ndarray) -> np.ndarray:
     return grades.sum(axis=-1)
 
 
-def _muscle_cols(names: tuple[str, ...], anatomy: Anatomy = ANATOMY) -> np.ndarray:
-    """(2 x len(names)) muscle indices, left row then right row."""
-    return np.array([[anatomy.muscle_index[(side, n)] for n in names] for side in SIDES])
-
-
-_ARM = _muscle_cols(tuple(m.name for n in ANATOMY.nerves if n.limb == "arm" for m in n.muscles))
-_LEG = _muscle_cols(tuple(m.name for n in ANATOMY.nerves if n.limb == "leg" for m in n.muscles))
-_BUTTON = _muscle_cols(("APB", "FDI", "finger extensors"))
-_DELTOID = _muscle_cols(("deltoid",))[:, 0]
-_TA = _muscle_cols(("tibialis anterior",))[:, 0]
-_WALK = _muscle_cols(("tibialis anterior", "quadriceps", "iliopsoas", "gastrocnemius"))
+_ARM = ANATOMY.muscle_cols(ANATOMY.limb_muscles("arm"))
+_LEG = ANATOMY.muscle_cols(ANATOMY.limb_muscles("leg"))
+_BUTTON = ANATOMY.muscle_cols(("APB", "FDI", "finger extensors"))
+_DELTOID = ANATOMY.muscle_cols(("deltoid",))[:, 0]
+_TA = ANATOMY.muscle_cols(("tibialis anterior",))[:, 0]
+_WALK = ANATOMY.muscle_cols(("tibialis anterior", "quadriceps", "iliopsoas", "gastrocnemius"))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The EFNS/PNS 2010 diagnostic checklist, evaluated from a simulated patient at one day.
 
-van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 (CLINICAL.md "Diagnosis"). Each item is
+van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 . Each item is
 decided by a finding read from the run's tables, the bedside examination and the nerve
 conduction study at the chosen day, and carries that finding so a student sees *why* it is
 ticked. It only reads a :class:`~sim.Run`; the dashboard shows it.
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import ncs as ncs_mod
+from . import treatments
 from .anatomy import ANATOMY
+from .clinical import weaker_side
 from .results import Run
 
 __all__ = ["Item", "Checklist", "evaluate", "table"]
@@ -163,7 +165,8 @@ def _item(items: list[Item], label: str) -> Item:
 
 def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> Item:
     label = "Objective improvement after immunotherapy"
-    doses = events[events["event"].isin(("ivig_dose", "scig_dose"))]
+    doses = events[events["event"].isin(
+        [t.course_event for t in treatments.REGISTRY.values() if t.immunoglobulin])]
     doses = doses[doses["day"] <= day]
     if doses.empty:
         return Item("supportive", label, False, "no immunoglobulin given by this day")
@@ -174,7 +177,7 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> Item:
     if before.empty or after.empty:
         return Item("supportive", label, False, "too early to judge")
     b = before.iloc[-1]
-    weaker = "left" if b["grip_left_kg"] <= b["grip_right_kg"] else "right"
+    weaker = weaker_side(b["grip_left_kg"], b["grip_right_kg"])
     gain = float(after[f"grip_{weaker}_kg"].max() - b[f"grip_{weaker}_kg"])
     mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
     met = gain >= 2.0 or mrc_gain >= 2

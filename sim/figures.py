@@ -18,8 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from . import treatments
 from .anatomy import ANATOMY, SIDES
 from .clinical import CLINICAL
+from .units import DAYS_PER_YEAR as YEAR
 
 __all__ = [
     "OKABE_ITO",
@@ -33,6 +35,7 @@ __all__ = [
     "grip_figure",
     "igg_figure",
     "course_starts",
+    "event_rows",
     "events_table",
     "events_figure",
     "body_map_table",
@@ -41,7 +44,6 @@ __all__ = [
     "compare_figure",
 ]
 
-YEAR = 365.25
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -234,9 +236,17 @@ def grip_figure(
     return _figure(data, layout)
 
 
-def course_starts(events: pd.DataFrame, kinds: Sequence[str] = ("ivig_dose", "scig_dose"),
+def _course_events() -> tuple[str, ...]:
+    return tuple(t.course_event for t in treatments.REGISTRY.values() if t.course_event)
+
+
+def course_starts(events: pd.DataFrame, kinds: Sequence[str] | None = None,
                   gap_days: float = 1.5) -> pd.DataFrame:
-    """First day of each dosing course: consecutive daily doses are one course."""
+    """First day of each dosing course: consecutive daily doses are one course.
+
+    ``kinds`` defaults to every registered treatment's course event (IVIg, SCIg, ...).
+    """
+    kinds = _course_events() if kinds is None else kinds
     d = events[events["event"].isin(kinds)].sort_values("day")
     if d.empty:
         return d
@@ -245,9 +255,10 @@ def course_starts(events: pd.DataFrame, kinds: Sequence[str] = ("ivig_dose", "sc
     return d.assign(value=totals)[new.to_numpy()]
 
 
-def _steroid_spans(events: pd.DataFrame, end_day: float) -> list[tuple[float, float]]:
-    starts = events.loc[events["event"] == "steroid_start", "day"].tolist()
-    ends = events.loc[events["event"] == "steroid_end", "day"].tolist()
+def _spans(events: pd.DataFrame, start: str, stop: str,
+           end_day: float) -> list[tuple[float, float]]:
+    starts = events.loc[events["event"] == start, "day"].tolist()
+    ends = events.loc[events["event"] == stop, "day"].tolist()
     spans = []
     for i, s in enumerate(starts):
         e = ends[i] if i < len(ends) else end_day
@@ -272,34 +283,9 @@ def igg_figure(
          "hovertemplate": "IVIg effect %{y:.2f}<extra></extra>"},
     ]
     top = float(np.nanmax(c["igg_g_per_l"].to_numpy(), initial=10.0)) * 1.12 + 1
-    doses = course_starts(events)
-    if not doses.empty:
-        data.append({
-            "type": "scatter", "x": doses["day"] / YEAR, "y": np.full(len(doses), top * 0.97),
-            "mode": "markers", "name": "IVIg/SCIg course",
-            "marker": {"symbol": "triangle-down", "size": 9, "color": OKABE_ITO["blue"]},
-            "customdata": np.c_[doses["day"], doses["value"]],
-            "hovertemplate": "dose day %{customdata[0]:.0f}: %{customdata[1]:.2f} g/kg"
-            "<extra></extra>",
-        })
-    px = events[events["event"] == "plasma_exchange"]
-    if not px.empty:
-        data.append({
-            "type": "scatter", "x": px["day"] / YEAR, "y": np.full(len(px), top * 0.90),
-            "mode": "markers", "name": "plasma exchange",
-            "marker": {"symbol": "x", "size": 9, "color": OKABE_ITO["vermilion"]},
-            "customdata": px["day"],
-            "hovertemplate": "exchange day %{customdata:.0f}<extra></extra>",
-        })
+    data += _treatment_markers(events, top)
     end = float(clinical["day"].max()) if len(clinical) else 0.0
-    shapes, notes = [], []
-    for s0, e0 in _steroid_spans(events, end):
-        shapes.append({"type": "rect", "x0": s0 / YEAR, "x1": e0 / YEAR, "y0": 0, "y1": 1,
-                       "xref": "x", "yref": "y domain", "fillcolor": OKABE_ITO["orange"],
-                       "opacity": 0.25, "line": {"width": 0}})
-        notes.append({"text": "prednisolone", "x": s0 / YEAR, "y": 1, "xref": "x",
-                      "yref": "y domain", "xanchor": "left", "yanchor": "top",
-                      "showarrow": False, "font": {"size": 11}})
+    shapes, notes = _treatment_spans(events, end)
     shapes += _cursor_shapes(day)
     layout = _layout(
         "Serum IgG and IVIg effect", 310, shapes=shapes, annotations=notes,
@@ -311,17 +297,61 @@ def igg_figure(
     return _figure(data, layout)
 
 
-_EVENT_ROWS = {
+def _treatment_markers(events: pd.DataFrame, top: float) -> list[dict]:
+    """Course markers (immunoglobulins, one trace) and one-off markers of every treatment."""
+    data = []
+    courses = [t for t in treatments.REGISTRY.values() if t.course_event]
+    doses = course_starts(events)
+    if not doses.empty:
+        data.append({
+            "type": "scatter", "x": doses["day"] / YEAR, "y": np.full(len(doses), top * 0.97),
+            "mode": "markers", "name": "/".join(t.title for t in courses) + " course",
+            "marker": {"symbol": "triangle-down", "size": 9, "color": OKABE_ITO["blue"]},
+            "customdata": np.c_[doses["day"], doses["value"]],
+            "hovertemplate": "dose day %{customdata[0]:.0f}: %{customdata[1]:.2f} g/kg"
+            "<extra></extra>",
+        })
+    for t in treatments.REGISTRY.values():
+        px = events[events["event"] == t.point_event] if t.point_event else events.iloc[:0]
+        if px.empty:
+            continue
+        data.append({
+            "type": "scatter", "x": px["day"] / YEAR, "y": np.full(len(px), top * 0.90),
+            "mode": "markers", "name": t.title.lower(),
+            "marker": {"symbol": "x", "size": 9, "color": OKABE_ITO[t.colour]},
+            "customdata": px["day"],
+            "hovertemplate": f"{t.title.lower()} day %{{customdata:.0f}}<extra></extra>",
+        })
+    return data
+
+
+def _treatment_spans(events: pd.DataFrame, end: float) -> tuple[list[dict], list[dict]]:
+    """Shaded spans (and their labels) for treatments given over a period, e.g. steroids."""
+    shapes, notes = [], []
+    for t in treatments.REGISTRY.values():
+        if t.span is None:
+            continue
+        for s0, e0 in _spans(events, *t.span, end):
+            shapes.append({"type": "rect", "x0": s0 / YEAR, "x1": e0 / YEAR, "y0": 0, "y1": 1,
+                           "xref": "x", "yref": "y domain", "fillcolor": OKABE_ITO[t.colour],
+                           "opacity": 0.25, "line": {"width": 0}})
+            notes.append({"text": t.title.lower(), "x": s0 / YEAR, "y": 1, "xref": "x",
+                          "yref": "y domain", "xanchor": "left", "yanchor": "top",
+                          "showarrow": False, "font": {"size": 11}})
+    return shapes, notes
+
+
+_BASE_ROWS = {
     "lesion_onset": "new lesion",
     "milestone_lost": "milestone lost",
     "milestone_regained": "milestone regained",
-    "ivig_dose": "IVIg course",
-    "scig_dose": "SCIg course",
-    "steroid_start": "prednisolone",
-    "steroid_end": "prednisolone",
-    "plasma_exchange": "plasma exchange",
-    "ncs_study": "nerve conduction study",
 }
+_STUDY_ROWS = {"ncs_study": "nerve conduction study"}
+
+
+def event_rows() -> dict[str, str]:
+    """Timeline row of every event: the disease's, every registered treatment's, studies'."""
+    return {**_BASE_ROWS, **treatments.event_rows(), **_STUDY_ROWS}
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -329,15 +359,16 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``day, row, side, what``.
     """
-    other = events[~events["event"].isin(("ivig_dose", "scig_dose"))]
+    rows = event_rows()
+    other = events[~events["event"].isin(_course_events())]
     d = pd.concat([other, course_starts(events)]).sort_values("day", kind="stable")
-    d = d[d["event"].isin(_EVENT_ROWS)]
+    d = d[d["event"].isin(rows)]
     where = (d["side"].fillna("") + " " + d["nerve"].fillna("") + " "
              + d["segment"].fillna("")).str.strip()
     what = np.where(where != "", where + ": " + d["detail"].fillna(""), d["detail"].fillna(""))
     return pd.DataFrame({
         "day": d["day"].to_numpy(),
-        "row": d["event"].map(_EVENT_ROWS).to_numpy(),
+        "row": d["event"].map(rows).to_numpy(),
         "side": d["side"].fillna("").to_numpy(),
         "what": what,
     })
@@ -347,7 +378,7 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
                   end_day: float | None = None) -> go.Figure:
     """Events as markers on one strip per kind; lesions and milestones styled by side."""
     data = []
-    rows = [r for r in dict.fromkeys(_EVENT_ROWS.values()) if (table["row"] == r).any()]
+    rows = [r for r in dict.fromkeys(event_rows().values()) if (table["row"] == r).any()]
     for row in rows:
         d = table[table["row"] == row]
         by_side = row.startswith(("new", "mile"))

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from sim.anatomy import ANATOMY, SIDES, Nerve
-from sim.disease import SiteSnapshot
+from sim.sites import SiteSnapshot
 
 __all__ = [
     "STUDY_COLUMNS",

@@ -30,9 +30,9 @@ from .clinical import (
     strength_fraction,
 )
 from .clinical import disability as disability_score
-from .disease import SiteSnapshot
 from .engine import STREAMS, PatientRun
 from .scenario import Scenario
+from .sites import SiteSnapshot
 
 __all__ = ["ClinicalArrays", "Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION", "table_bytes"]
 

@@ -10,11 +10,16 @@ import copy
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import tomli_w
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import diseases, treatments
+from .strict import Strict
+from .treatments.base import TreatmentSpec
+from .units import DAYS_PER_YEAR
 
 __all__ = [
     "Scenario",
@@ -23,10 +28,8 @@ __all__ = [
     "PatientSpec",
     "DiseaseSpec",
     "TreatmentSpec",
-    "TitrationSpec",
     "StudySpec",
     "TeachingSpec",
-    "TREATMENT_KINDS",
     "load_scenario",
     "loads_scenario",
     "parse_scenario",
@@ -35,18 +38,11 @@ __all__ = [
     "parse_override",
 ]
 
-TREATMENT_KINDS = ("ivig", "scig", "prednisolone", "plasma_exchange", "complement_inhibitor")
-
-
 class ScenarioError(ValueError):
     """A scenario (file, override or URL value) is invalid; the message is one clear sentence."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
-
-
-class ScenarioInfo(_Strict):
+class ScenarioInfo(Strict):
     name: str = Field("Untitled scenario", min_length=1, max_length=120)
     summary: str = Field("", max_length=500)
     years: float = Field(10.0, gt=0, le=40, description="years of disease simulated")
@@ -54,7 +50,7 @@ class ScenarioInfo(_Strict):
     record_every_days: float = Field(7.0, ge=1, le=365, description="days between records")
 
 
-class PatientSpec(_Strict):
+class PatientSpec(Strict):
     """Fixed patient traits; any trait left out is drawn from the population (CLINICAL.md)."""
 
     sex: Literal["male", "female"] | None = None
@@ -69,9 +65,11 @@ class PatientSpec(_Strict):
     baseline_grip_kg: float | None = Field(None, ge=5, le=80, description="kg, healthy grip")
 
 
-class DiseaseSpec(_Strict):
-    """Disease activity; a field left out takes the patient's drawn value or the default."""
+class DiseaseSpec(Strict):
+    """Which disease, and its activity; a field left out takes the patient's drawn value or
+    the disease's default."""
 
+    kind: str = Field(diseases.DEFAULT_KIND, description="which disease the patient has")
     lesion_rate_per_year: float | None = Field(
         None, ge=0, le=20, description="new focal attacks per year, untreated"
     )
@@ -94,113 +92,23 @@ class DiseaseSpec(_Strict):
         None, ge=0.1, le=20, description="years for the IVIg-reversible share to halve"
     )
 
-
-class TitrationSpec(_Strict):
-    """A clinician's rule: on end-of-dose weakness, shorten the interval or raise the dose."""
-
-    rule: Literal["shorten_interval", "raise_dose"] = "shorten_interval"
-    trough_drop_pct: float = Field(
-        10, ge=1, le=90, description="grip drop (%) from post-dose peak that counts as wear-off"
-    )
-    step_days: float = Field(7, ge=1, le=28, description="days cut from the interval per step")
-    min_every_days: float = Field(7, ge=1, le=365, description="shortest interval allowed")
-    step_g_per_kg: float = Field(0.2, ge=0.05, le=2, description="g/kg added per step")
-    max_dose_g_per_kg: float = Field(2.0, ge=0.1, le=4, description="highest dose allowed")
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in diseases.kinds():
+            known = ", ".join(repr(k) for k in diseases.kinds())
+            raise ValueError(f"{kind!r} is not a known disease; choose one of {known}")
+        return kind
 
 
-_KIND_FIELDS: dict[str, set[str]] = {
-    "ivig": {"dose_g_per_kg", "infusion_days", "every_days", "count", "until_day", "titration"},
-    "scig": {"dose_g_per_kg", "every_days", "count", "until_day"},
-    "prednisolone": {"duration_days", "mg_per_day"},
-    "plasma_exchange": {"every_days", "count", "until_day"},
-    "complement_inhibitor": {"efficacy", "duration_days"},
-}
-_OPTIONAL_FIELDS = {
-    "dose_g_per_kg", "infusion_days", "every_days", "count", "until_day", "titration",
-    "duration_days", "mg_per_day", "efficacy",
-}
-
-
-class TreatmentSpec(_Strict):
-    kind: Literal["ivig", "scig", "prednisolone", "plasma_exchange", "complement_inhibitor"]
-    start_day: float = Field(0, ge=0, le=14610, description="day from onset")
-    dose_g_per_kg: float | None = Field(None, gt=0, le=4, description="g/kg per course or dose")
-    infusion_days: int | None = Field(None, ge=1, le=5, description="days an IVIg course spans")
-    every_days: float | None = Field(None, ge=1, le=365, description="days between courses")
-    count: int | None = Field(None, ge=1, le=2000, description="number of courses")
-    until_day: float | None = Field(None, ge=0, le=14610, description="last day a course starts")
-    titration: TitrationSpec | None = None
-    duration_days: float | None = Field(None, ge=1, le=14610, description="days of treatment")
-    mg_per_day: float | None = Field(None, ge=1, le=200, description="mg prednisolone per day")
-    efficacy: float | None = Field(
-        None, ge=0, le=1, description="share of complement activity blocked (hypothetical)"
-    )
-
-    @model_validator(mode="after")
-    def _fields_fit_kind(self) -> TreatmentSpec:
-        allowed = _KIND_FIELDS[self.kind]
-        for name in sorted(_OPTIONAL_FIELDS - allowed):
-            if getattr(self, name) is not None:
-                raise ValueError(
-                    f"'{name}' does not apply to kind '{self.kind}' "
-                    f"(it takes: start_day, {', '.join(sorted(allowed))})"
-                )
-        if self.count is not None and self.until_day is not None:
-            raise ValueError("give either 'count' or 'until_day', not both")
-        if self.until_day is not None and self.until_day < self.start_day:
-            raise ValueError("'until_day' must not be before 'start_day'")
-        if (self.count or 1) > 1 and self.every_days is None and self.kind != "prednisolone":
-            raise ValueError("'count' above 1 needs 'every_days'")
-        if (
-            self.kind == "ivig" and self.every_days is not None
-            and self.every_days < self.days_per_course
-        ):
-            raise ValueError(
-                f"'every_days' ({self.every_days:g}) must be at least 'infusion_days' "
-                f"({self.days_per_course})"
-            )
-        if self.until_day is not None and self.every_days is None:
-            raise ValueError("'until_day' needs 'every_days'")
-        return self
-
-    # Defaults per kind, applied when a field is omitted (EFNS/PNS 2010 for IVIg doses).
-    @property
-    def dose(self) -> float:
-        default = {"ivig": 2.0, "scig": 0.1}.get(self.kind, 0.0)
-        return self.dose_g_per_kg if self.dose_g_per_kg is not None else default
-
-    @property
-    def days_per_course(self) -> int:
-        return self.infusion_days if self.infusion_days is not None else 5
-
-    @property
-    def prednisolone_days(self) -> float:
-        return self.duration_days if self.duration_days is not None else 56.0
-
-    def course_days(self, end_day: float) -> list[float]:
-        """Start days of every scheduled course up to ``end_day`` (titration aside)."""
-        if self.kind in ("prednisolone", "complement_inhibitor"):
-            return [self.start_day] if self.start_day <= end_day else []
-        if self.every_days is None:
-            return [self.start_day] if self.start_day <= end_day else []
-        last = end_day if self.until_day is None else min(end_day, self.until_day)
-        n_max = self.count if self.count is not None else None
-        days: list[float] = []
-        k = 0
-        while (n_max is None or k < n_max) and self.start_day + k * self.every_days <= last:
-            days.append(self.start_day + k * self.every_days)
-            k += 1
-        return days
-
-
-class StudySpec(_Strict):
+class StudySpec(Strict):
     """A nerve conduction study scheduled on a given day."""
 
     day: float = Field(ge=0, le=14610, description="day from onset")
     label: str = Field("", max_length=80)
 
 
-class TeachingSpec(_Strict):
+class TeachingSpec(Strict):
     question: str = Field("", max_length=2000)
     prediction: str = Field("", max_length=2000)
     notice: tuple[str, ...] = ()
@@ -210,13 +118,14 @@ class TeachingSpec(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     """A whole scenario file. Immutable and hashable (entries are tuples), so it can key a
     cache directly; derive variants with :meth:`with_overrides`."""
 
     scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
     patient: PatientSpec = Field(default_factory=PatientSpec)
     disease: DiseaseSpec = Field(default_factory=DiseaseSpec)
+    # One member of the registered treatments' union per entry; see _rebuild_treatment_union.
     treatment: tuple[TreatmentSpec, ...] = ()
     study: tuple[StudySpec, ...] = ()
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
@@ -227,7 +136,7 @@ class Scenario(_Strict):
 
     @property
     def days(self) -> float:
-        return self.scenario.years * 365.25
+        return self.scenario.years * DAYS_PER_YEAR
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, TOML-ready dict (omitted optional values left out)."""
@@ -267,6 +176,26 @@ class Scenario(_Strict):
         for key, value in overrides.items():
             _set_dotted(data, key, value, source)
         return parse_scenario(data, source=source)
+
+
+def _entry_type() -> Any:
+    specs = tuple(t.Spec for t in treatments.REGISTRY.values())
+    member = Union[specs] if len(specs) > 1 else specs[0]  # noqa: UP007 - built at run time
+    return tuple[Annotated[member, Field(discriminator="kind")], ...]
+
+
+def _rebuild_treatment_union() -> None:
+    """Make ``[[treatment]]`` entries a union of the registered kinds' specs, keyed on ``kind``.
+
+    Called whenever the treatment registry changes, so a kind registered later (a plugin, or a
+    test's toy treatment) is accepted by files, ``--set`` and the dashboard alike.
+    """
+    Scenario.model_fields["treatment"].annotation = _entry_type()
+    Scenario.model_rebuild(force=True)
+
+
+treatments.on_register(_rebuild_treatment_union)
+_rebuild_treatment_union()
 
 
 def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
@@ -322,24 +251,34 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def _describe_limits(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
-    """Find the field at ``loc`` and describe its allowed range and unit, for error messages."""
-    cls: Any = model
-    info = None
+def _walk(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any, Any, str | None]:
+    """Follow an error location through the schema.
+
+    Returns the path as the user wrote it (the union tag pydantic adds under ``treatment.N``
+    dropped), the model whose field the last part names, that field's info, and the
+    treatment kind of the entry (or None).
+    """
+    cls: Any = Scenario
+    parent: Any = None
+    info: Any = None
+    kind: str | None = None
+    shown: list[Any] = []
     for part in loc:
-        if isinstance(part, int) or cls is None:
+        if isinstance(part, int):
+            shown.append(part)
             continue
-        fields = getattr(cls, "model_fields", None)
-        if not fields or part not in fields:
-            # aliases (e.g. try_)
-            match = [f for f in (fields or {}).values() if f.alias == part]
-            if not match:
-                return ""
-            info = match[0]
-        else:
-            info = fields[part]
-        ann = info.annotation
-        cls = _inner_model(ann)
+        if kind is None and shown[:1] == ["treatment"] and part in treatments.REGISTRY:
+            kind, cls = part, treatments.REGISTRY[part].Spec
+            continue
+        shown.append(part)
+        parent, fields = cls, getattr(cls, "model_fields", None) or {}
+        info = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+        cls = _inner_model(info.annotation) if info is not None else None
+    return tuple(shown), parent, info, kind
+
+
+def _describe_limits(info: Any) -> str:
+    """The allowed range and unit of a field, for error messages."""
     if info is None:
         return ""
     lo = hi = None
@@ -377,23 +316,31 @@ def _fmt(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def _field_names(cls: Any) -> list[str]:
+    return [(f.alias or n) for n, f in cls.model_fields.items()] if cls is not None else []
+
+
 def _one_sentence(err: ValidationError, source: str) -> str:
     e = err.errors()[0]
-    loc = tuple(e["loc"])
+    loc, parent, info, treatment_kind = _walk(tuple(e["loc"]))
     path = ".".join(str(p) for p in loc) or "(top level)"
     where = f"{source}: " if source else ""
     kind = e["type"]
     given = e.get("input")
+    if kind == "extra_forbidden" and treatment_kind is not None and len(loc) == 3:
+        takes = sorted(n for n in _field_names(parent) if n not in ("kind", "start_day"))
+        return (f"{where}{'.'.join(map(str, loc[:2]))}: '{loc[-1]}' does not apply to kind "
+                f"'{treatment_kind}' (it takes: start_day, {', '.join(takes)}).")
     if kind == "extra_forbidden":
-        parent = loc[:-1]
-        cls = _model_at(parent)
-        allowed = ", ".join(
-            (f.alias or n) for n, f in cls.model_fields.items()
-        ) if cls is not None else ""
+        allowed = ", ".join(_field_names(parent))
         return f"{where}unknown key '{path}'; allowed keys here: {allowed}."
-    if kind == "missing":
-        return f"{where}'{path}' is required."
-    limits = _describe_limits(Scenario, loc)
+    if kind in {"missing", "union_tag_not_found"}:
+        return f"{where}'{path}{'.kind' if kind == 'union_tag_not_found' else ''}' is required."
+    if kind == "union_tag_invalid":
+        expected = ", ".join(repr(k) for k in treatments.kinds())
+        return f"{where}{path}.kind = {given.get('kind')!r} is not allowed; choose one of " \
+               f"{expected}."
+    limits = _describe_limits(info)
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return f"{where}{path} = {given!r} is out of range; {limits}."
     if kind == "literal_error":
@@ -404,19 +351,6 @@ def _one_sentence(err: ValidationError, source: str) -> str:
         return f"{where}{path or 'entry'}: {msg}."
     tail = f"; {limits}" if limits else ""
     return f"{where}{path} = {given!r}: {e['msg'].lower()}{tail}."
-
-
-def _model_at(loc: tuple[Any, ...]) -> Any:
-    cls: Any = Scenario
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(cls, "model_fields", {})
-        f = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
-        if f is None:
-            return None
-        cls = _inner_model(f.annotation)
-    return cls
 
 
 def parse_scenario(data: Mapping[str, Any], source: str = "") -> Scenario:

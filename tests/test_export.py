@@ -12,16 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
+from sim import treatments
 from sim.results import DISCLAIMER, TABLE_COLUMNS
-from sim.scenario import (
-    DiseaseSpec,
-    PatientSpec,
-    ScenarioInfo,
-    StudySpec,
-    TeachingSpec,
-    TitrationSpec,
-    TreatmentSpec,
-)
+from sim.scenario import DiseaseSpec, PatientSpec, ScenarioInfo, StudySpec, TeachingSpec
+from sim.treatments.ivig import TitrationSpec
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -145,9 +139,26 @@ def test_data_dictionary_lists_every_column_with_unit_and_meaning():
 def test_scenario_guide_documents_every_field():
     text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     for section, model in [("scenario", ScenarioInfo), ("patient", PatientSpec),
-                           ("disease", DiseaseSpec), ("treatment", TreatmentSpec),
-                           ("treatment.titration", TitrationSpec), ("study", StudySpec),
-                           ("teaching", TeachingSpec)]:
+                           ("disease", DiseaseSpec), ("treatment.titration", TitrationSpec),
+                           ("study", StudySpec), ("teaching", TeachingSpec)]:
         for name, info in model.model_fields.items():
             field = info.alias or name
             assert f"| `{field}` |" in text, f"docs/scenarios.md misses {section}.{field}"
+
+
+def test_scenario_guide_documents_every_treatment_field_for_its_kind():
+    """Every field of every registered kind is a row whose 'applies to' names the kind."""
+    text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
+    section = text[text.index("## `[[treatment]]`"):text.index("### `[treatment.titration]`")]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 6 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = cells
+    for kind, t in treatments.REGISTRY.items():
+        assert f"`{kind}`" in rows["kind"][3], f"docs/scenarios.md does not list kind {kind}"
+        for name in t.Spec.model_fields:
+            assert name in rows, f"docs/scenarios.md misses treatment field {name}"
+            applies = rows[name][4]
+            assert applies == "all" or kind in applies.replace(",", " ").split(), (
+                f"docs/scenarios.md: '{name}' should say it applies to {kind}")

@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.disease import SiteState
+from sim.diseases.mmn import DISEASE
 from sim.patient import draw_patient
-from sim.treatments import Pharmacology
+from sim.treatments import Exposure, plasma_exchange, scig
 
 events = st.lists(
     st.tuples(
@@ -23,21 +23,21 @@ events = st.lists(
 @settings(max_examples=60, deadline=None)
 @given(events, st.floats(0.0, 1.0))
 def test_state_stays_within_physical_bounds(history, rho):
-    patient = draw_patient(np.random.default_rng(0))
-    pharm = Pharmacology(rho)
-    sites = SiteState(np.full(50, 14.0), patient)
+    patient = draw_patient(np.random.default_rng(0), DISEASE.population)
+    pharm = Exposure(rho, DISEASE)
+    sites = DISEASE.new_sites(np.full(50, 14.0), patient)
     t = 0.0
     for kind, amount, site in history:
         if kind == "ivig":
-            pharm.infuse(amount)
+            pharm.add_igg(amount)
         elif kind == "scig":
-            pharm.inject_subcutaneous(amount)
+            pharm.add_depot(amount, scig.BIOAVAILABILITY)
         elif kind == "pe":
-            pharm.plasma_exchange()
+            pharm.remove_igg(plasma_exchange.REMOVAL_SHARE)
         elif kind == "steroid_on":
-            pharm.set_steroid(60 * amount)
+            pharm.steroid = min(1.0, amount)
         elif kind == "steroid_off":
-            pharm.set_steroid(0)
+            pharm.steroid = 0.0
         elif kind == "attack":
             sites.attack(site, min(amount / 2, 0.99))
         t += amount * 10
@@ -62,10 +62,10 @@ def test_state_stays_within_physical_bounds(history, rho):
 @settings(max_examples=40, deadline=None)
 @given(st.floats(0.1, 4.0), st.floats(1, 200))
 def test_igg_excess_halves_in_about_three_weeks(dose, day):
-    pharm = Pharmacology(1.0)
-    pharm.infuse(dose)
+    pharm = Exposure(1.0, DISEASE)
+    pharm.add_igg(dose)
     start = pharm.excess
     pharm.advance_to(21.0)
-    assert abs(pharm.excess / start - 0.5) < 1e-9  # half-life 21 days (CLINICAL.md)
+    assert abs(pharm.excess / start - 0.5) < 1e-9  # half-life 21 days (≈3 weeks after infusion)
     pharm.advance_to(21.0 + day)
     assert pharm.excess < 0.5 * start

@@ -13,6 +13,7 @@ import pytest
 
 from sim import parse_scenario, simulate, simulate_cohort
 from sim.anatomy import ANATOMY
+from sim.diseases.mmn import POPULATION
 from sim.patient import draw_patient
 from sim.results import ClinicalArrays, Run
 
@@ -61,7 +62,7 @@ def weaker_hand(p: Pt, day: float) -> int:
 
 def test_population_traits_match_clinical_ranges():
     ss = np.random.SeedSequence(SEED)
-    pats = [draw_patient(np.random.default_rng(s)) for s in ss.spawn(600)]
+    pats = [draw_patient(np.random.default_rng(s), POPULATION) for s in ss.spawn(600)]
     male = np.mean([p.sex == "male" for p in pats])
     ages = np.array([p.age_at_onset for p in pats])
     gm1 = np.mean([p.anti_gm1 for p in pats])
@@ -75,8 +76,8 @@ def test_population_traits_match_clinical_ranges():
 
 def test_fixing_one_trait_leaves_the_others_alone():
     rng_a, rng_b = (np.random.default_rng(5) for _ in range(2))
-    a = draw_patient(rng_a)
-    b = draw_patient(rng_b, parse_scenario({"patient": {"anti_gm1": not a.anti_gm1}}).patient)
+    a = draw_patient(rng_a, POPULATION)
+    b = draw_patient(rng_b, POPULATION, {"anti_gm1": not a.anti_gm1})
     assert a.sex == b.sex and a.age_at_onset == b.age_at_onset
     assert a.ivig_responsiveness == b.ivig_responsiveness
     assert b.anti_gm1 is (not a.anti_gm1)

@@ -10,7 +10,7 @@ import pytest
 
 from sim import ncs
 from sim.anatomy import ANATOMY, SIDES
-from sim.disease import SiteSnapshot
+from sim.sites import SiteSnapshot
 
 SEEDS = range(40)
 

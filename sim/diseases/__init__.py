@@ -1,0 +1,37 @@
+"""Diseases as plugins: a registry keyed on the scenario's ``[disease] kind``.
+
+Adding a disease means adding one module that implements :class:`~sim.diseases.base.Disease`
+and registering it here (or from your own code with :func:`register`); the engine, read-outs
+and exports only ever see the protocol.
+"""
+
+from __future__ import annotations
+
+from .base import Disease
+from .mmn import MMN
+
+__all__ = ["Disease", "REGISTRY", "register", "get", "kinds", "DEFAULT_KIND"]
+
+DEFAULT_KIND = "mmn"
+REGISTRY: dict[str, Disease] = {}
+
+
+def register(disease: Disease) -> Disease:
+    """Add (or replace) a disease under its ``kind``; returns it."""
+    REGISTRY[disease.kind] = disease
+    return disease
+
+
+def get(kind: str) -> Disease:
+    """The registered disease of this ``kind`` (KeyError names the known kinds)."""
+    try:
+        return REGISTRY[kind]
+    except KeyError:
+        raise KeyError(f"unknown disease kind {kind!r}; known: {', '.join(kinds())}") from None
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(REGISTRY)
+
+
+register(MMN())

@@ -1,0 +1,85 @@
+"""The Disease protocol: everything the engine, read-outs and exam ask of a disease.
+
+A disease says where and how fast attacks come (its population, lesion parameters and site
+predilections), how each treatment *mechanism* acts on it (the modifiers below), and which
+systems beyond the motor axon it touches (sensory fibres, upper motor neurons, bulbar muscles).
+The engine and the read-outs only ever talk to this protocol, so a mimic is one more module.
+
+Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatments.exposure``):
+``rho`` (the patient's IVIg responsiveness), ``effect`` (IVIg effect before responsiveness),
+``steroid`` (0..1 intensity), ``pe_active`` (open plasma-exchange windows) and ``complement``
+(share of complement activity blocked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
+
+from ..patient import Patient, PopulationParams
+from .lesions import Candidates, LesionParams, SiteState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..treatments.exposure import Exposure
+
+__all__ = ["Disease"]
+
+
+@runtime_checkable
+class Disease(Protocol):
+    """One disease: a registry entry keyed on ``[disease] kind``."""
+
+    kind: str  # the scenario's [disease] kind
+    title: str  # plain-language name for pages and reports
+    population: PopulationParams  # who gets it
+    lesions: LesionParams  # how attacks behave (after the scenario's overrides)
+
+    def configure(self, overrides: Mapping[str, float]) -> Disease:
+        """A copy with the scenario's ``[disease]`` knobs applied (severity, onset, ...)."""
+        ...
+
+    # --- where attacks fall ------------------------------------------------------------
+    def draw_candidates(
+        self, rng: np.random.Generator, patient: Patient, horizon_days: float
+    ) -> tuple[Candidates, np.ndarray]:
+        """Attack candidates at the maximum possible rate, and each site's onset time."""
+        ...
+
+    def new_sites(self, onset_days: np.ndarray, patient: Patient) -> SiteState:
+        """The per-site state the engine integrates."""
+        ...
+
+    # --- how treatment mechanisms act on it ------------------------------------------------
+    def max_lesion_multiplier(self) -> float:
+        """Upper bound of :meth:`lesion_multiplier`: the rate attack candidates are drawn at."""
+        ...
+
+    def lesion_multiplier(self, x: Exposure) -> float:
+        """Factor on the rate of new attacks right now."""
+        ...
+
+    def lift(self, x: Exposure) -> float:
+        """Share of the reversible block lifted right now (0..1)."""
+        ...
+
+    def modifier_increments(
+        self, x: Exposure, dt: float, effect_integral: float
+    ) -> tuple[float, float, float]:
+        """(growth, lift, progression) integrals over ``dt`` days in which only the IVIg
+        effect varies (its integral is ``effect_integral``)."""
+        ...
+
+    # --- beyond the motor axon (bedside findings) --------------------------------------------
+    def sensory_loss(self, day: float) -> float:
+        """Objective sensory loss (0 none .. 1 complete) on ``day``."""
+        ...
+
+    def upper_motor_neuron_signs(self, day: float) -> bool:
+        """Brisk reflexes or spasticity on ``day``."""
+        ...
+
+    def bulbar_weakness(self, day: float) -> bool:
+        """Difficulty speaking or swallowing on ``day``."""
+        ...

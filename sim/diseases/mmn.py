@@ -1,0 +1,219 @@
+"""Multifocal Motor Neuropathy: the default disease, and the one this simulator teaches.
+
+Immune attacks (IgM anti-GM1 and complement) on focal sites of *motor* nerves cause conduction
+block that develops over days to weeks; block held for years turns into axonal loss. Attacks
+favour the arms, one side and the ulnar, median and radial nerves. Sensory fibres, upper motor
+neurons and bulbar muscles are spared (van Schaik et al. 2010, EFNS/PNS guideline). IVIg
+damps new attacks and lifts part of the block; corticosteroids and plasma exchange do not
+help and can make it worse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..anatomy import ANATOMY, Anatomy
+from ..patient import Patient, PopulationParams
+from .lesions import Candidates, LesionParams, SiteState, draw_candidates
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..treatments.exposure import Exposure
+
+__all__ = ["MMN", "MMNResponse", "POPULATION", "LESIONS", "NERVE_PREDILECTION",
+           "SEGMENT_PREDILECTION", "DISEASE"]
+
+# Who gets it.
+POPULATION = PopulationParams(
+    p_male=0.72,  # male:female 2.6-2.7:1 (Van Asseldonk 2005; Yeh et al. 2020)
+    onset_age_mean=42.0,  # mean 40-44 y (Van Asseldonk 2005; Löscher 2018: 44.1)
+    onset_age_sd=10.0,  # ~80% between 20 and 50 (Van Asseldonk 2005)
+    onset_age_range=(18.0, 75.0),  # range 20-70 (Van Asseldonk 2005)
+    p_anti_gm1=0.455,  # 43-48% IgM anti-GM1 positive (Löscher 2018; Nobile-Orazio 2014)
+    titre_log_mean=1.0,  # (approx.) titre as fold over cut-off, log-normal
+    titre_log_sd=0.8,  # (approx.)
+    weight_male_kg=(84.0, 13.0),  # (approx.) adult means, for g/kg dosing
+    weight_female_kg=(70.0, 13.0),  # (approx.)
+    # Lesion rate: enough for ~4-5 nerves with block after years (Delmont 2006) and steady
+    # untreated worsening (Taylor et al. 2000). (approx.) log-normal around 1.4 attacks/year.
+    lesion_rate_median=1.4,
+    lesion_rate_log_sd=0.45,
+    # IVIg responders 78% in pooled RCTs, 67-81% in cohorts (Cochrane 2005; Léger 2008).
+    p_ivig_responder=0.78,
+    responder_range=(0.75, 1.0),  # (approx.) responsiveness of responders
+    nonresponder_range=(0.0, 0.06),  # (approx.) "some barely respond"
+    # Asymmetry: a dominant side for lesions (EFNS/PNS 2010 clinical core). (approx.)
+    side_bias_range=(0.62, 0.85),
+    # 70-77% upper-limb onset, ~10% lower-limb predominant (Slee 2007; Löscher 2018).
+    p_leg_predominant=0.12,
+    arm_share_typical=0.82,  # (approx.) gives ~74% arm onset over the population
+    arm_share_leg_predominant=0.30,  # (approx.)
+    grip_sd_fraction=0.12,  # (approx.) individual spread around the norm
+)
+
+LESIONS = LesionParams(
+    # Severity of one attack: Beta distribution with this mean. Blocks of 50-90% are typical
+    # in MMN conduction studies (van Schaik et al. 2010 worked example: -70%). (approx.)
+    severity_mean=0.65,
+    severity_concentration=5.0,
+    # Block develops over days to weeks (patient sera cause no acute block within hours in
+    # vitro). (approx.) 14 days, each site +/- 50%.
+    block_onset_days=14.0,
+    block_onset_spread=0.5,
+    # Blocked axons degenerate slowly; inexcitable sites after many years untreated
+    # (Lange 2006); more loss with longer untreated interval (Eur J Neurol 2024). (approx.)
+    axonal_loss_per_year=0.25,
+    # Existing lesions keep smouldering: the attacked share creeps up between attacks, so an
+    # untreated patient worsens steadily (Taylor et al. 2000: no remission, steady decline);
+    # treatment slows it through the growth multiplier. (approx.) per year of (1 - target).
+    smoulder_per_year=0.06,
+    titre_loss_factor=0.15,  # (approx.) faster loss with high anti-GM1 titre (Cats 2010)
+    # The IVIg-reversible share of the *living* blocked axons fades slowly (approx.); most of
+    # what makes late treatment help less is axonal loss (Herraets et al. 2020: axonal damage
+    # predicts decline on IVIg). Calibrated so withdrawal from stable IVIg costs ~28% of grip
+    # in 12 weeks (Hahn et al. 2013: -31%).
+    reversibility_half_life_years=15.0,
+    # Nerve affinity: each patient's immune attack favours some nerves (clustering). Gamma
+    # shape; smaller = more clustered. (approx.)
+    affinity_shape=1.0,
+)
+
+# Relative chance an attack picks a nerve within its limb: ulnar, median and radial first; in
+# the legs peroneal and tibial; median involved in 85% of patients with block (Delmont 2006).
+# (approx.) weights.
+NERVE_PREDILECTION: Mapping[str, float] = {
+    "median": 0.32, "ulnar": 0.32, "radial": 0.22, "musculocutaneous": 0.07, "axillary": 0.07,
+    "peroneal": 0.5, "tibial": 0.35, "femoral": 0.15,
+}
+# Relative chance within a nerve: mostly the long forearm and upper-arm segments, seldom the
+# most distal stretch or an entrapment site (where block would not count for MMN under van
+# Schaik et al. 2010). (approx.) weights; a segment not listed weighs 1.
+SEGMENT_PREDILECTION: Mapping[tuple[str, str], float] = {
+    ("median", "wrist-APB"): 0.4, ("median", "forearm"): 1.6, ("median", "upper arm"): 1.5,
+    ("median", "plexus"): 0.6,
+    ("ulnar", "wrist-ADM"): 0.4, ("ulnar", "forearm"): 1.6, ("ulnar", "across elbow"): 0.4,
+    ("ulnar", "upper arm"): 1.5, ("ulnar", "plexus"): 0.6,
+    ("radial", "forearm-EIP"): 0.3, ("radial", "forearm"): 1.2,
+    ("radial", "elbow-spiral groove"): 0.6, ("radial", "upper arm"): 1.4,
+    ("radial", "plexus"): 0.6,
+    ("peroneal", "ankle-EDB"): 0.3, ("peroneal", "leg"): 1.6,
+    ("peroneal", "across fibular head"): 0.6,
+    ("tibial", "ankle-AH"): 0.3, ("tibial", "leg"): 1.5,
+    ("femoral", "lumbar plexus"): 0.5,
+}
+
+
+@dataclass(frozen=True)
+class MMNResponse:
+    """How each treatment mechanism acts on MMN; the source of each value beside it."""
+
+    # IVIg inhibits complement fixation only 34-54% at therapeutic levels (Krijgsman et al.
+    # 2026): new attacks and block growth are damped, not stopped. (approx.)
+    # Progression slows from ≈4.2 to ≈1.3 NIS(W) points/year under treatment (Taylor 2000).
+    ivig_lesion_suppression: float = 0.8
+    ivig_growth_suppression: float = 0.7
+    ivig_block_lift: float = 1.0  # (approx.) share of reversible block lifted at full effect
+    # Plasma exchange: no benefit, a case of worsening (Claus 2000). (approx.) raised lesion
+    # activity while an exchange's rebound window is open.
+    pe_rebound_multiplier: float = 1.4
+    # Prednisolone: weakness increased within 1 month (Donaghy 1994); working value: worsening
+    # begins within 2-4 weeks. Effects scale with the steroid intensity. (approx.)
+    steroid_lesion_multiplier: float = 2.5
+    steroid_growth_multiplier: float = 2.0
+    steroid_progression_per_day: float = 0.008
+    complement_block_lift: float = 0.5  # hypothetical: nodes recover when attack stops
+
+
+@dataclass(frozen=True)
+class MMN:
+    """Multifocal Motor Neuropathy (the :class:`~sim.diseases.base.Disease` protocol)."""
+
+    kind: str = "mmn"
+    title: str = "Multifocal motor neuropathy"
+    population: PopulationParams = POPULATION
+    lesions: LesionParams = LESIONS
+    response: MMNResponse = field(default_factory=MMNResponse)
+    anatomy: Anatomy = field(default=ANATOMY, repr=False, compare=False)
+
+    def configure(self, overrides: Mapping[str, float]) -> MMN:
+        return replace(self, lesions=replace(self.lesions, **overrides)) if overrides else self
+
+    # --- where attacks fall ------------------------------------------------------------
+    def site_weights(self, patient: Patient, affinity: np.ndarray) -> np.ndarray:
+        """Probability of each site for one attack: limb, side, nerve and segment predilection."""
+        anatomy = self.anatomy
+        w = np.empty(anatomy.n_sites)
+        for i, (side, seg) in enumerate(anatomy.sites):
+            nerve = anatomy.nerve_by_name[seg.nerve]
+            arm = nerve.limb == "arm"
+            limb = patient.upper_limb_share if arm else 1 - patient.upper_limb_share
+            s = patient.side_bias if side == patient.dominant_side else 1 - patient.side_bias
+            limb_total = sum(
+                NERVE_PREDILECTION[n.name] for n in anatomy.nerves if n.limb == nerve.limb
+            )
+            seg_pred = [SEGMENT_PREDILECTION.get((x.nerve, x.name), 1.0) for x in nerve.segments]
+            w[i] = (
+                limb * s * NERVE_PREDILECTION[nerve.name] / limb_total * affinity[i]
+                * seg_pred[seg.index] / sum(seg_pred)
+            )
+        return w / w.sum()
+
+    def draw_candidates(
+        self, rng: np.random.Generator, patient: Patient, horizon_days: float
+    ) -> tuple[Candidates, np.ndarray]:
+        return draw_candidates(
+            rng, patient, horizon_days, self.max_lesion_multiplier(), self.lesions,
+            lambda affinity: self.site_weights(patient, affinity), self.anatomy,
+        )
+
+    def new_sites(self, onset_days: np.ndarray, patient: Patient) -> SiteState:
+        return SiteState(onset_days, patient, self.lesions)
+
+    # --- how treatment mechanisms act on it ------------------------------------------------
+    def max_lesion_multiplier(self) -> float:
+        r = self.response
+        return r.steroid_lesion_multiplier * r.pe_rebound_multiplier
+
+    def _steroid(self, full: float, x: Exposure) -> float:
+        return 1.0 + (full - 1.0) * x.steroid
+
+    def lesion_multiplier(self, x: Exposure) -> float:
+        r = self.response
+        ivig = 1.0 - r.ivig_lesion_suppression * x.rho * x.effect
+        pe = r.pe_rebound_multiplier if x.pe_active else 1.0
+        return self._steroid(r.steroid_lesion_multiplier, x) * pe * ivig * (1.0 - x.complement)
+
+    def lift(self, x: Exposure) -> float:
+        r = self.response
+        ivig = r.ivig_block_lift * x.rho * x.effect
+        return min(1.0, ivig + r.complement_block_lift * x.complement)
+
+    def modifier_increments(
+        self, x: Exposure, dt: float, effect_integral: float
+    ) -> tuple[float, float, float]:
+        # Steroid, exchange and inhibitor states only change at events, so they are constant
+        # over ``dt``; the modifiers are linear in the IVIg effect (the lift is capped at 1
+        # over the interval), so the effect's integral is enough.
+        r, rho, c = self.response, x.rho, x.complement
+        growth = self._steroid(r.steroid_growth_multiplier, x) * (1.0 - c) * (
+            dt - r.ivig_growth_suppression * rho * effect_integral
+        )
+        lift = min(dt, r.ivig_block_lift * rho * effect_integral + r.complement_block_lift * c * dt)
+        progression = r.steroid_progression_per_day * x.steroid * dt
+        return growth, lift, progression
+
+    # --- beyond the motor axon ----------------------------------------------------------------
+    def sensory_loss(self, day: float) -> float:
+        return 0.0  # motor fibres are targeted, sensory fibres spared (van Schaik et al. 2010)
+
+    def upper_motor_neuron_signs(self, day: float) -> bool:
+        return False  # no upper motor neuron involvement (van Schaik et al. 2010)
+
+    def bulbar_weakness(self, day: float) -> bool:
+        return False  # no cranial nerve or bulbar involvement (van Schaik et al. 2010)
+
+
+DISEASE = MMN()
