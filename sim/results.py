@@ -205,13 +205,13 @@ class Run:
         return df
 
     def _ncs_table(self, i: int) -> pd.DataFrame:
-        from . import ncs
+        from . import electro
 
         pr = self.patient_runs[i]
         base = self._ncs_baseline(i)
         parts = []
         for snap in pr.studies:
-            df = _round_ncs(ncs.study(base, snap))
+            df = _round_ncs(electro.study(base, snap))
             df.insert(0, "day", round(float(snap.day), 3))
             df.insert(0, "patient", pr.patient_index)
             parts.append(df)
@@ -221,12 +221,12 @@ class Run:
 
     # --- nerve conduction at any day -----------------------------------------------------
     def _ncs_baseline(self, i: int = 0):
-        from . import ncs
+        from . import electro
 
         cache = self.__dict__.setdefault("_ncs_base", {})
         if i not in cache:
             pr = self.patient_runs[i]
-            cache[i] = ncs.draw_baseline(np.random.default_rng(pr.ncs_rng_seed))
+            cache[i] = electro.draw_baseline(np.random.default_rng(pr.ncs_rng_seed))
         return cache[i]
 
     def snapshot(self, day: float, patient: int = 0) -> SiteSnapshot:
@@ -242,20 +242,21 @@ class Run:
     def ncs(self, day: float, nerves: Sequence[str] | None = None,
             sides: Sequence[str] | None = None, patient: int = 0) -> pd.DataFrame:
         """A full nerve conduction study at ``day`` (DESIGN §3.6), ``ncs`` table columns."""
-        from . import ncs
+        from . import electro
 
         snap = self.snapshot(day, patient)
-        df = _round_ncs(ncs.study(self._ncs_baseline(patient), snap, nerves=nerves, sides=sides))
+        base = self._ncs_baseline(patient)
+        df = _round_ncs(electro.study(base, snap, nerves=nerves, sides=sides))
         df.insert(0, "day", round(float(snap.day), 3))
         df.insert(0, "patient", self.patient_runs[patient].patient_index)
         return df
 
     def ncs_waveforms(self, day: float, nerve: str, side: str, patient: int = 0):
         """Synthetic CMAP traces ``{stim_point: (t_ms, mV)}`` of one motor nerve at ``day``."""
-        from . import ncs
+        from . import electro
 
         snap = self.snapshot(day, patient)
-        return ncs.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
+        return electro.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
 
     def examination(self, day: float, patient: int = 0) -> dict[str, Any]:
         """Bedside findings (reflexes, sensation, fasciculations) at ``day``."""
