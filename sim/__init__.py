@@ -6,8 +6,9 @@ plotly; figure builders live in ``sim.figures``.
 
 from __future__ import annotations
 
+from ._meta import DISCLAIMER, PACKAGE_VERSION
 from .engine import simulate_patient
-from .results import DISCLAIMER, PACKAGE_VERSION, Run
+from .results import Run
 from .scenario import (
     Scenario,
     ScenarioError,

@@ -11,7 +11,7 @@ Sub-commands::
 Exit status: 0 success; 1 the run failed or a reproduction does not match its manifest;
 2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
 written); 130 interrupted (nothing written). Exports are written atomically by
-:meth:`sim.Run.save`.
+:func:`sim.export.save`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from . import __version__, load_scenario, simulate_cohort
-from .results import DISCLAIMER, Run
+from . import __version__, export, load_scenario, simulate_cohort
+from ._meta import DISCLAIMER
+from .results import Run
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -298,8 +299,8 @@ def _export(
     run = _simulate(scenario, n, seed, first, bar)
     _ = run.tables  # build the tables (one step) before writing them
     bar.advance()
-    run.save(out, format=fmt, overwrite=args.force, provenance=provenance,
-             progress=lambda _name: bar.advance())
+    export.save(run, out, format=fmt, overwrite=args.force, provenance=provenance,
+                progress=lambda _name: bar.advance())
     bar.close()
     return run
 
