@@ -280,15 +280,6 @@ def _check_out(out: Path, force: bool) -> None:
             )
 
 
-def _simulate(scenario: Scenario, n: int, seed: int, first: int, progress: Progress) -> Run:
-    """Patients first..first+n-1, one at a time so the progress bar can move."""
-    parts = []
-    for i in range(first, first + n):
-        parts.append(simulate_cohort(scenario, 1, seed=seed, first=i))
-        progress.advance()
-    return parts[0] if len(parts) == 1 else Run.concat(parts)
-
-
 def _export(
     args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
     fmt: str, provenance: dict[str, Any], label: str,
@@ -296,7 +287,7 @@ def _export(
     out = Path(args.out)
     n_tables = 5 + (1 if scenario.study else 0)
     bar = Progress(n + 1 + n_tables, label, enabled=not args.quiet)
-    run = _simulate(scenario, n, seed, first, bar)
+    run = simulate_cohort(scenario, n, seed=seed, first=first, progress=bar.advance)
     _ = run.tables  # build the tables (one step) before writing them
     bar.advance()
     export.save(run, out, format=fmt, overwrite=args.force, provenance=provenance,

@@ -137,6 +137,13 @@ def test_dashboard_zip_holds_the_tables_its_manifest_describes(run):
             assert DISCLAIMER in z.read("README.txt").decode()
 
 
+def test_cohort_progress_is_called_once_per_patient():
+    sc = sim.load_scenario("untreated").with_overrides({"scenario.years": 1})
+    calls = []
+    run = sim.simulate_cohort(sc, 3, seed=4, first=2, progress=lambda: calls.append(1))
+    assert len(calls) == 3 and [p.patient_index for p in run.patient_runs] == [2, 3, 4]
+
+
 def test_run_concat_equals_a_cohort():
     sc = sim.load_scenario("untreated").with_overrides({"scenario.years": 2})
     whole = sim.simulate_cohort(sc, 3, seed=4)
