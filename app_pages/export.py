@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-
 import streamlit as st
 
 from app_pages import state
 from sim import DISCLAIMER as SIM_DISCLAIMER
-from sim.results import table_bytes
+from sim import export
 
 ctx = state.page_setup("Export and import")
 run = ctx.run
@@ -19,22 +15,8 @@ NOTE = SIM_DISCLAIMER  # "Teaching model of MMN - not for clinical decisions."
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def zipped(toml_text: str, seed: int, fmt: str) -> bytes:
-    r = state.simulate_cached(toml_text, seed)
-    buf = io.BytesIO()
-    info = {}
-    import hashlib
-
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, df in r.tables.items():
-            data = table_bytes(df, fmt, r._parquet_meta() if fmt == "parquet" else None)
-            z.writestr(f"{name}.{fmt}", data)
-            info[name] = {"file": f"{name}.{fmt}", "rows": int(len(df)),
-                          "sha256": hashlib.sha256(data).hexdigest()}
-        z.writestr("manifest.json", json.dumps(r.manifest(info), indent=2) + "\n")
-        z.writestr("scenario.toml", f"# {NOTE}\n" + toml_text)
-        z.writestr("README.txt", f"{NOTE}\nMMN simulator export: one table per file, "
-                   "manifest.json reproduces the run (scenario + seed).\n")
-    return buf.getvalue()
+    """The download of one run (tables, manifest, settings), cached per settings and seed."""
+    return export.zip_bytes(state.simulate_cached(toml_text, seed), fmt, scenario_toml=toml_text)
 
 
 toml_text = ctx.scenario.to_toml()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
+from sim import electro
 from sim import figures as F
-from sim import ncs
 from sim.anatomy import ANATOMY
 
 ctx = state.page_setup("Nerve conduction study")
@@ -16,7 +16,7 @@ motor_names = [n.name for n in ANATOMY.nerves if len(n.points) > 1] + [
 ]
 if "w_ncs_nerve" not in st.session_state:
     # Open on the nerve with the most block at the scrubbed day: the teaching finding.
-    st.session_state["w_ncs_side"], st.session_state["w_ncs_nerve"] = ncs.most_blocked_nerve(
+    st.session_state["w_ncs_side"], st.session_state["w_ncs_nerve"] = electro.most_blocked_nerve(
         run.snapshot(state.current_day(ctx)))
 c1, c2 = st.columns(2)
 nerve = c1.selectbox("Motor nerve", motor_names, key="w_ncs_nerve",
@@ -45,7 +45,7 @@ def draw(day: int) -> None:
     sens = study[(study["kind"] == "sensory") & (study["side"] == side)]
     sens = sens[sens["nerve"].isin([s.name for s in ANATOMY.sensory if s.limb == limb])]
     traces = {
-        r.nerve: ncs.snap_waveform(r.amplitude, r.latency_ms, r.duration_ms)
+        r.nerve: electro.snap_waveform(r.amplitude, r.latency_ms, r.duration_ms)
         for r in sens.itertuples(index=False)
     }
     labelled = sens.assign(stim_site=sens["nerve"])
@@ -55,7 +55,7 @@ def draw(day: int) -> None:
         state.chart(F.ncs_traces_figure(traces, labelled, "µV", "SNAPs"), "ncs_sensory",
                     sens[["nerve", "latency_ms", "amplitude", "cv_m_per_s"]].round(2),
                     "sensory nerve action potentials")
-    summary = ncs.summarize(study)
+    summary = electro.summarize(study)
     st.subheader("EFNS/PNS 2010 reading of the whole study (all nerves, both sides)")
     level = {"definite": st.success, "probable": st.info, "none": st.warning}[summary.level]
     level(f"Electrodiagnostic level: **{summary.level}**")

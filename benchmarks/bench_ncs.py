@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from sim import ncs
+from sim import electro
 from sim.anatomy import ANATOMY, SIDES
 from sim.sites import SiteSnapshot
 
@@ -35,17 +35,17 @@ def realistic_snapshot() -> SiteSnapshot:
     return SiteSnapshot(730.0, block, loss, damage)
 
 
-def one_round(baseline: ncs.NcsBaseline, snap: SiteSnapshot) -> int:
-    df = ncs.study(baseline, snap)
+def one_round(baseline: electro.NcsBaseline, snap: SiteSnapshot) -> int:
+    df = electro.study(baseline, snap)
     n = len(df)
     for side in SIDES:
         for nerve in ANATOMY.nerves:
-            n += len(ncs.study_waveforms(baseline, snap, nerve.name, side))
+            n += len(electro.study_waveforms(baseline, snap, nerve.name, side))
     return n
 
 
 def main(reps: int = 50) -> None:
-    baseline = ncs.draw_baseline(np.random.default_rng(7))
+    baseline = electro.draw_baseline(np.random.default_rng(7))
     snap = realistic_snapshot()
     one_round(baseline, snap)  # warm-up (imports, caches)
     times = []
@@ -54,7 +54,7 @@ def main(reps: int = 50) -> None:
         one_round(baseline, snap)
         times.append((time.perf_counter() - t0) * 1000.0)
     t0 = time.perf_counter()
-    df = ncs.study(baseline, snap)
+    df = electro.study(baseline, snap)
     study_only = (time.perf_counter() - t0) * 1000.0
     print(f"NCS study ({len(df)} rows) + all motor waveforms, {reps} repetitions:")
     print(

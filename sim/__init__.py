@@ -6,8 +6,11 @@ plotly; figure builders live in ``sim.figures``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ._meta import DISCLAIMER, PACKAGE_VERSION
 from .engine import simulate_patient
-from .results import DISCLAIMER, PACKAGE_VERSION, Run
+from .results import Run
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -41,13 +44,26 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Run:
 
 
 def simulate_cohort(
-    scenario: Scenario, n: int, seed: int | None = None, first: int = 0
+    scenario: Scenario,
+    n: int,
+    seed: int | None = None,
+    first: int = 0,
+    *,
+    progress: Callable[[], None] | None = None,
 ) -> Run:
-    """Run patients ``first .. first+n-1``; patient *i* is the same whatever ``n`` or ``first``."""
+    """Run patients ``first .. first+n-1``; patient *i* is the same whatever ``n`` or ``first``.
+
+    ``progress`` (e.g. a progress bar's step) is called after each patient.
+    """
     if n < 1:
         raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
-    return Run(scenario, s, [simulate_patient(scenario, s, i) for i in range(first, first + n)])
+    patients = []
+    for i in range(first, first + n):
+        patients.append(simulate_patient(scenario, s, i))
+        if progress is not None:
+            progress()
+    return Run(scenario, s, patients)
 
 
 def _check_seed(seed: int) -> int:

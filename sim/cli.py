@@ -11,7 +11,7 @@ Sub-commands::
 Exit status: 0 success; 1 the run failed or a reproduction does not match its manifest;
 2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
 written); 130 interrupted (nothing written). Exports are written atomically by
-:meth:`sim.Run.save`.
+:func:`sim.export.save`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from . import __version__, load_scenario, simulate_cohort
-from .results import DISCLAIMER, Run
+from . import __version__, export, load_scenario, simulate_cohort
+from ._meta import DISCLAIMER
+from .results import Run
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -279,15 +280,6 @@ def _check_out(out: Path, force: bool) -> None:
             )
 
 
-def _simulate(scenario: Scenario, n: int, seed: int, first: int, progress: Progress) -> Run:
-    """Patients first..first+n-1, one at a time so the progress bar can move."""
-    parts = []
-    for i in range(first, first + n):
-        parts.append(simulate_cohort(scenario, 1, seed=seed, first=i))
-        progress.advance()
-    return parts[0] if len(parts) == 1 else Run.concat(parts)
-
-
 def _export(
     args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
     fmt: str, provenance: dict[str, Any], label: str,
@@ -295,11 +287,11 @@ def _export(
     out = Path(args.out)
     n_tables = 5 + (1 if scenario.study else 0)
     bar = Progress(n + 1 + n_tables, label, enabled=not args.quiet)
-    run = _simulate(scenario, n, seed, first, bar)
+    run = simulate_cohort(scenario, n, seed=seed, first=first, progress=bar.advance)
     _ = run.tables  # build the tables (one step) before writing them
     bar.advance()
-    run.save(out, format=fmt, overwrite=args.force, provenance=provenance,
-             progress=lambda _name: bar.advance())
+    export.save(run, out, format=fmt, overwrite=args.force, provenance=provenance,
+                progress=lambda _name: bar.advance())
     bar.close()
     return run
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import ncs as ncs_mod
-from . import treatments
+from . import electro, treatments
 from .anatomy import ANATOMY
 from .clinical import weaker_side
 from .results import Run
@@ -130,7 +129,7 @@ def evaluate(run: Run, day: float) -> Checklist:
     # --- electrodiagnostic ---
     supportive = sum(i.met for i in items if i.section == "supportive")
     study = run.ncs(day)
-    summ = ncs_mod.summarize(study, supportive_findings=supportive)
+    summ = electro.summarize(study, supportive_findings=supportive)
     items.append(Item("electrodiagnostic", "Definite motor conduction block in >=1 nerve",
                       summ.n_definite_nerves >= 1,
                       f"{summ.n_definite_nerves} nerve(s): " + ", ".join(

@@ -1,17 +1,11 @@
-"""A finished run: tidy tables (DESIGN §4.4), exports and the manifest that reproduces them."""
+"""A finished run: its tidy tables (DESIGN §4.4) and the clinical arrays they are built from.
+
+Writing them out (files, manifest, zip) is :mod:`sim.export`'s job.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
-import platform
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import export
 from .anatomy import ANATOMY
 from .clinical import (
     MILESTONES,
@@ -30,14 +25,11 @@ from .clinical import (
     strength_fraction,
 )
 from .clinical import disability as disability_score
-from .engine import STREAMS, PatientRun
+from .engine import PatientRun
 from .scenario import Scenario
 from .sites import SiteSnapshot
 
-__all__ = ["ClinicalArrays", "Run", "TABLE_COLUMNS", "DISCLAIMER", "PACKAGE_VERSION", "table_bytes"]
-
-PACKAGE_VERSION = "0.1.0"
-DISCLAIMER = "Teaching model of MMN - not for clinical decisions."
+__all__ = ["ClinicalArrays", "Run", "TABLE_COLUMNS"]
 
 TABLE_COLUMNS: dict[str, list[str]] = {
     "patients": [
@@ -205,13 +197,13 @@ class Run:
         return df
 
     def _ncs_table(self, i: int) -> pd.DataFrame:
-        from . import ncs
+        from . import electro
 
         pr = self.patient_runs[i]
         base = self._ncs_baseline(i)
         parts = []
         for snap in pr.studies:
-            df = _round_ncs(ncs.study(base, snap))
+            df = _round_ncs(electro.study(base, snap))
             df.insert(0, "day", round(float(snap.day), 3))
             df.insert(0, "patient", pr.patient_index)
             parts.append(df)
@@ -221,12 +213,12 @@ class Run:
 
     # --- nerve conduction at any day -----------------------------------------------------
     def _ncs_baseline(self, i: int = 0):
-        from . import ncs
+        from . import electro
 
         cache = self.__dict__.setdefault("_ncs_base", {})
         if i not in cache:
             pr = self.patient_runs[i]
-            cache[i] = ncs.draw_baseline(np.random.default_rng(pr.ncs_rng_seed))
+            cache[i] = electro.draw_baseline(np.random.default_rng(pr.ncs_rng_seed))
         return cache[i]
 
     def snapshot(self, day: float, patient: int = 0) -> SiteSnapshot:
@@ -242,20 +234,21 @@ class Run:
     def ncs(self, day: float, nerves: Sequence[str] | None = None,
             sides: Sequence[str] | None = None, patient: int = 0) -> pd.DataFrame:
         """A full nerve conduction study at ``day`` (DESIGN §3.6), ``ncs`` table columns."""
-        from . import ncs
+        from . import electro
 
         snap = self.snapshot(day, patient)
-        df = _round_ncs(ncs.study(self._ncs_baseline(patient), snap, nerves=nerves, sides=sides))
+        base = self._ncs_baseline(patient)
+        df = _round_ncs(electro.study(base, snap, nerves=nerves, sides=sides))
         df.insert(0, "day", round(float(snap.day), 3))
         df.insert(0, "patient", self.patient_runs[patient].patient_index)
         return df
 
     def ncs_waveforms(self, day: float, nerve: str, side: str, patient: int = 0):
         """Synthetic CMAP traces ``{stim_point: (t_ms, mV)}`` of one motor nerve at ``day``."""
-        from . import ncs
+        from . import electro
 
         snap = self.snapshot(day, patient)
-        return ncs.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
+        return electro.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
 
     def examination(self, day: float, patient: int = 0) -> dict[str, Any]:
         """Bedside findings (reflexes, sensation, fasciculations) at ``day``."""
@@ -264,7 +257,7 @@ class Run:
         loss = 1.0 - np.exp(np.log(np.clip(1.0 - snap.axon_loss, 1e-12, 1)) @ ANATOMY.supply.T)
         return examination(strength, loss)
 
-    # --- export ------------------------------------------------------------------------------
+    # --- combining and exporting -------------------------------------------------------------
     @classmethod
     def concat(cls, runs: Sequence[Run]) -> Run:
         """One Run from several runs of the same scenario and seed (e.g. a cohort in chunks)."""
@@ -284,34 +277,8 @@ class Run:
         tables: dict[str, dict[str, Any]] | None = None,
         provenance: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The manifest (DESIGN §4.4); ``provenance`` adds e.g. ``overrides``, ``source``."""
-        import simpy
-
-        man: dict[str, Any] = {
-            "disclaimer": DISCLAIMER,
-            "package": "mmn-sim",
-            "package_version": PACKAGE_VERSION,
-            "git_commit": _git_commit(),
-            "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "seed": self.seed,
-            "patients": [
-                {"patient": p.patient_index, "spawn_key": [p.patient_index],
-                 "streams": list(STREAMS)}
-                for p in self.patient_runs
-            ],
-            "overrides": {},
-            "scenario": self.scenario.to_dict(),
-            "versions": {
-                "python": platform.python_version(),
-                "numpy": np.__version__,
-                "simpy": simpy.__version__,
-                "pandas": pd.__version__,
-                "pyarrow": _pyarrow_version(),
-            },
-        }
-        man.update(provenance or {})
-        man["tables"] = tables or {}
-        return man
+        """The manifest (DESIGN §4.4); see :func:`sim.export.manifest`."""
+        return export.manifest(self, tables, provenance)
 
     def save(
         self,
@@ -322,164 +289,12 @@ class Run:
         provenance: Mapping[str, Any] | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> Path:
-        """Write every table, ``manifest.json`` and ``README.txt`` into ``out_dir``, atomically.
-
-        Files go to a temporary sibling folder first, which is renamed into place only when
-        everything is written, so a failed or interrupted export leaves nothing half-done (and
-        parent folders created for it are removed again). ``provenance`` is merged into the
-        manifest (``overrides``, ``source``, ``command``, ...); ``progress`` is called with each
-        table's name as it is written.
-        """
-        if format not in ("csv", "parquet"):
-            raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
-        out = Path(out_dir)
-        if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-            raise FileExistsError(f"{out} exists and is not empty")
-        created = _missing_parents(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
-            info: dict[str, dict[str, Any]] = {}
-            meta = self._parquet_meta(provenance)
-            for name, df in self.tables.items():
-                path = tmp / f"{name}.{format}"
-                data = table_bytes(df, format, meta)
-                path.write_bytes(data)
-                info[name] = {
-                    "file": path.name, "rows": int(len(df)),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-                if progress is not None:
-                    progress(name)
-            man = self.manifest(info, {"format": format, **(provenance or {})})
-            (tmp / "manifest.json").write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
-            (tmp / "README.txt").write_text(_readme(man), encoding="utf-8")
-            if out.exists():
-                if out.is_dir():
-                    shutil.rmtree(out)
-                else:
-                    out.unlink()
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            for d in created:  # deepest first
-                with contextlib.suppress(OSError):
-                    d.rmdir()
-            raise
-        return out
-
-    def _parquet_meta(self, provenance: Mapping[str, Any] | None = None) -> dict[str, str]:
-        """The manifest as embedded in every Parquet file: only what determines the tables
-        (no creation time, command line or table hashes), so a reproduction is byte-identical.
-        """
-        man = self.manifest(None, provenance)
-        for key in EMBED_EXCLUDED:
-            man.pop(key, None)
-        return {"mmn_sim_manifest": json.dumps(man, sort_keys=True)}
-
-
-# Manifest fields that vary between otherwise identical runs and so stay out of Parquet files.
-EMBED_EXCLUDED = ("created_utc", "tables", "command", "reproduced_from", "format")
-
-
-def _missing_parents(path: Path) -> list[Path]:
-    """Ancestors of ``path`` that do not exist yet, deepest first."""
-    missing = []
-    p = path.absolute().parent
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    return missing
-
-
-def _pyarrow_version() -> str | None:
-    try:
-        import pyarrow
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        return None
-    return pyarrow.__version__
-
-
-def _readme(man: Mapping[str, Any]) -> str:
-    """README.txt of an export folder: what it is, what is in it, how to reproduce it."""
-    sc = man.get("scenario", {}).get("scenario", {})
-    lines = [
-        "MMN teaching simulator export",
-        "=============================",
-        "",
-        "TEACHING MODEL - NOT FOR CLINICAL DECISIONS.",
-        "These are simulated virtual patients from a simplified model of Multifocal Motor",
-        "Neuropathy. They are not data about real people and must not guide diagnosis or",
-        "treatment of anyone.",
-        "",
-        f"Scenario: {sc.get('name', '?')}",
-        f"Seed: {man.get('seed')}    Patients: {len(man.get('patients', []))}    "
-        f"Package: mmn-sim {man.get('package_version')}",
-        f"Created (UTC): {man.get('created_utc')}",
-    ]
-    if man.get("overrides"):
-        lines.append("Overrides: " + ", ".join(f"{k}={v!r}" for k, v in man["overrides"].items()))
-    lines += ["", "Files (one row per record, long format; units in docs/data-dictionary.md):"]
-    for t in man.get("tables", {}).values():
-        lines.append(f"  {t['file']:<16} {t['rows']:>9} rows  sha256 {t['sha256']}")
-    lines += [
-        "  manifest.json    scenario as run, seed, versions and the checksums above",
-        "",
-        "Reproduce these tables byte for byte (same package version):",
-        "  mmn-sim reproduce manifest.json --out OTHER_FOLDER",
-        "",
-    ]
-    return "\n".join(lines)
+        """Write the tables, manifest and README into ``out_dir``; see :func:`sim.export.save`."""
+        return export.save(self, out_dir, format, overwrite, provenance=provenance,
+                           progress=progress)
 
 
 def _round_ncs(df: pd.DataFrame) -> pd.DataFrame:
     """Round study values to the precision a laboratory reports (plus one digit)."""
     return df.round({"latency_ms": 3, "amplitude": 3, "area": 3, "duration_ms": 3,
                      "cv_m_per_s": 2, "block_pct": 2})
-
-
-def table_bytes(df: pd.DataFrame, format: str, meta: dict[str, str] | None = None) -> bytes:
-    """Serialise one table: plain UTF-8 CSV, or typed Parquet with the manifest in metadata."""
-    if format == "csv":
-        return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    import io
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    tbl = pa.Table.from_pandas(_categorical(df), preserve_index=False)
-    schema_meta = dict(tbl.schema.metadata or {})
-    schema_meta.pop(b"pandas", None)
-    for k, v in (meta or {}).items():
-        schema_meta[k.encode()] = v.encode()
-    tbl = tbl.replace_schema_metadata(schema_meta)
-    buf = io.BytesIO()
-    pq.write_table(tbl, buf, compression="zstd")
-    return buf.getvalue()
-
-
-_CATEGORICAL = {"side", "nerve", "segment", "muscle", "event", "sex", "dominant_side", "kind",
-                "stim_site", "grade"}
-
-
-def _categorical(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for col in df.columns:
-        if col in _CATEGORICAL:
-            df[col] = df[col].astype("category")
-    return df
-
-
-def _git_commit() -> str | None:
-    """The source checkout's commit when the package runs from one (else None)."""
-    root = Path(__file__).resolve().parent.parent
-    if not (root / ".git").exists():
-        return None
-    try:
-        res = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return res.stdout.strip() or None if res.returncode == 0 else None

@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import cli
+from sim import DISCLAIMER, cli
 from sim.cli import Progress, main
-from sim.results import DISCLAIMER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -279,10 +278,10 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch):
-    import sim.results as results
+    import sim.export as export
 
     calls = {"n": 0}
-    real = results.table_bytes
+    real = export.table_bytes
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -290,7 +289,7 @@ def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch)
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(results, "table_bytes", flaky)
+    monkeypatch.setattr(export, "table_bytes", flaky)
     out = tmp_path / "deep" / "er" / "out"
     assert main(["run", "untreated", "--out", str(out), "--quiet"]) == 130
     assert "interrupted" in capsys.readouterr().err
@@ -299,12 +298,12 @@ def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch)
 
 
 def test_failed_write_exits_1_and_leaves_nothing(tmp_path, capsys, monkeypatch):
-    import sim.results as results
+    import sim.export as export
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device", "clinical.csv")
 
-    monkeypatch.setattr(results, "table_bytes", broken)
+    monkeypatch.setattr(export, "table_bytes", broken)
     assert main(["run", "untreated", "--out", str(tmp_path / "o"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and err.count("\n") == 1

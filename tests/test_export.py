@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
-from sim import treatments
-from sim.results import DISCLAIMER, TABLE_COLUMNS
+from sim import DISCLAIMER, treatments
+from sim.results import TABLE_COLUMNS
 from sim.scenario import DiseaseSpec, PatientSpec, ScenarioInfo, StudySpec, TeachingSpec
 from sim.treatments.ivig import TitrationSpec
 
@@ -93,9 +93,9 @@ def test_save_refuses_a_non_empty_folder_and_keeps_it(run, tmp_path):
 
 
 def test_failed_save_leaves_no_partial_folder(run, tmp_path, monkeypatch):
-    import sim.results as results
+    import sim.export as export
 
-    real, calls = results.table_bytes, []
+    real, calls = export.table_bytes, []
 
     def failing(*args, **kwargs):
         calls.append(1)
@@ -103,10 +103,38 @@ def test_failed_save_leaves_no_partial_folder(run, tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(results, "table_bytes", failing)
+    monkeypatch.setattr(export, "table_bytes", failing)
     with pytest.raises(RuntimeError):
         run.save(tmp_path / "a" / "b" / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dashboard_zip_holds_the_tables_its_manifest_describes(run):
+    import io
+    import zipfile
+
+    from sim.export import zip_bytes
+
+    for fmt in ("csv", "parquet"):
+        with zipfile.ZipFile(io.BytesIO(zip_bytes(run, fmt, scenario_toml="x = 1\n"))) as z:
+            names = set(z.namelist())
+            man = json.loads(z.read("manifest.json"))
+            assert names == {f"{t}.{fmt}" for t in run.tables} | {
+                "manifest.json", "scenario.toml", "README.txt"}
+            assert man["disclaimer"] == DISCLAIMER and man["seed"] == run.seed
+            for name, info in man["tables"].items():
+                data = z.read(info["file"])
+                assert info["sha256"] == hashlib.sha256(data).hexdigest()
+                assert info["rows"] == len(run.tables[name])
+            assert z.read("scenario.toml").decode() == f"# {DISCLAIMER}\nx = 1\n"
+            assert DISCLAIMER in z.read("README.txt").decode()
+
+
+def test_cohort_progress_is_called_once_per_patient():
+    sc = sim.load_scenario("untreated").with_overrides({"scenario.years": 1})
+    calls = []
+    run = sim.simulate_cohort(sc, 3, seed=4, first=2, progress=lambda: calls.append(1))
+    assert len(calls) == 3 and [p.patient_index for p in run.patient_runs] == [2, 3, 4]
 
 
 def test_run_concat_equals_a_cohort():

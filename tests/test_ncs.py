@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import ncs
+from sim import electro
 from sim.anatomy import ANATOMY, SIDES
 from sim.sites import SiteSnapshot
 
@@ -46,8 +46,8 @@ def motor(df: pd.DataFrame, side: str, nerve: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def baseline() -> ncs.NcsBaseline:
-    return ncs.draw_baseline(np.random.default_rng(2024))
+def baseline() -> electro.NcsBaseline:
+    return electro.draw_baseline(np.random.default_rng(2024))
 
 
 # ------------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def baseline() -> ncs.NcsBaseline:
     ],
 )
 def test_grade_block_edges(area, dur, distal, lln, long, entrap, expected):
-    assert ncs.grade_block(area, dur, distal, lln, long, entrap) == expected
+    assert electro.grade_block(area, dur, distal, lln, long, entrap) == expected
 
 
 def test_long_upper_limb_rule_in_a_study(baseline):
@@ -87,7 +87,7 @@ def test_long_upper_limb_rule_in_a_study(baseline):
         ("left", "ulnar", "forearm"): (0.40, 0.0, 0.40),
         ("left", "tibial", "leg"): (0.40, 0.0, 0.40),
     })
-    df = ncs.study(baseline, snap)
+    df = electro.study(baseline, snap)
     ulnar = motor(df, "left", "ulnar")
     tibial = motor(df, "left", "tibial")
     assert 30.0 <= ulnar.block_pct[1] < 50.0
@@ -98,7 +98,7 @@ def test_long_upper_limb_rule_in_a_study(baseline):
 
 def test_entrapment_segment_never_graded(baseline):
     snap = snapshot({("right", "ulnar", "across elbow"): (0.80, 0.0, 0.80)})
-    ulnar = motor(ncs.study(baseline, snap), "right", "ulnar")
+    ulnar = motor(electro.study(baseline, snap), "right", "ulnar")
     assert ulnar.block_pct[2] > 70.0
     assert ulnar.grade[2] == "none"
 
@@ -109,8 +109,8 @@ def test_entrapment_segment_never_graded(baseline):
 
 
 def test_columns_and_rows(baseline):
-    df = ncs.study(baseline, snapshot())
-    assert list(df.columns) == list(ncs.STUDY_COLUMNS)
+    df = electro.study(baseline, snapshot())
+    assert list(df.columns) == list(electro.STUDY_COLUMNS)
     n_motor = sum(len(n.points) for n in ANATOMY.nerves) * len(SIDES)
     n_sensory = len(ANATOMY.sensory) * len(SIDES)
     assert (df.kind == "motor").sum() == n_motor
@@ -122,22 +122,22 @@ def test_columns_and_rows(baseline):
 
 
 def test_filters(baseline):
-    df = ncs.study(baseline, snapshot(), nerves=["ulnar"], sides=["left"])
+    df = electro.study(baseline, snapshot(), nerves=["ulnar"], sides=["left"])
     assert set(df.side) == {"left"}
     assert set(df.nerve) == {"ulnar"}
     assert set(df.kind) == {"motor", "sensory"}
     assert list(df[df.kind == "motor"].stim_site) == list(ANATOMY.nerve_by_name["ulnar"].points)
     with pytest.raises(ValueError, match="unknown nerve"):
-        ncs.study(baseline, snapshot(), nerves=["vagus"])
+        electro.study(baseline, snapshot(), nerves=["vagus"])
     with pytest.raises(ValueError, match="shape"):
-        ncs.study(baseline, SiteSnapshot(0.0, np.zeros(3), np.zeros(3), np.zeros(3)))
+        electro.study(baseline, SiteSnapshot(0.0, np.zeros(3), np.zeros(3), np.zeros(3)))
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_grades_consistent_with_row_values(seed):
     rng = np.random.default_rng(seed)
-    base = ncs.draw_baseline(rng)
-    df = ncs.study(base, random_snapshot(rng, n_lesions=12))
+    base = electro.draw_baseline(rng)
+    df = electro.study(base, random_snapshot(rng, n_lesions=12))
     checked = 0
     for (side, name), rows in df[df.kind == "motor"].groupby(["side", "nerve"], sort=False):
         nerve = ANATOMY.nerve_by_name[name]
@@ -151,7 +151,7 @@ def test_grades_consistent_with_row_values(seed):
             reduction = 100.0 * (1.0 - row.area / prev.area)
             widening = 100.0 * (row.duration_ms / prev.duration_ms - 1.0)
             assert row.block_pct == pytest.approx(reduction)
-            expected = ncs.grade_block(reduction, widening, prev.amplitude, nerve.lln_mv,
+            expected = electro.grade_block(reduction, widening, prev.amplitude, nerve.lln_mv,
                                        seg.long_upper_limb, seg.entrapment)
             assert row.grade == expected, (side, name, k)
             checked += 1
@@ -162,8 +162,8 @@ def test_healthy_nerves_many_seeds():
     arm_cv_min = 45.0  # well above the demyelinating range, below every arm-nerve mean
     leg_cv_min = 40.0
     for seed in SEEDS:
-        base = ncs.draw_baseline(np.random.default_rng(seed))
-        df = ncs.study(base, snapshot())
+        base = electro.draw_baseline(np.random.default_rng(seed))
+        df = electro.study(base, snapshot())
         mot = df[df.kind == "motor"]
         assert not (mot.grade.isin(["definite", "probable"])).any()
         for (_, name), rows in mot.groupby(["side", "nerve"], sort=False):
@@ -181,13 +181,13 @@ def test_healthy_nerves_many_seeds():
         sens = df[df.kind == "sensory"]
         lln = sens.nerve.map({n.name: n.lln_uv for n in ANATOMY.sensory})
         assert (sens.amplitude >= lln).all()
-        assert ncs.summarize(df).level == "none"
+        assert electro.summarize(df).level == "none"
 
 
 def test_healthy_left_right_similar():
     rel = []
     for seed in SEEDS:
-        base = ncs.draw_baseline(np.random.default_rng(seed))
+        base = electro.draw_baseline(np.random.default_rng(seed))
         for nerve in ANATOMY.nerves:
             left = base.motor_for("left", nerve.name).amplitude_mv
             right = base.motor_for("right", nerve.name).amplitude_mv
@@ -196,22 +196,22 @@ def test_healthy_left_right_similar():
 
 
 def test_baseline_reproducible_and_fixed_consumption():
-    a = ncs.draw_baseline(np.random.default_rng(7))
-    b = ncs.draw_baseline(np.random.default_rng(7))
+    a = electro.draw_baseline(np.random.default_rng(7))
+    b = electro.draw_baseline(np.random.default_rng(7))
     assert a == b
-    assert a != ncs.draw_baseline(np.random.default_rng(8))
+    assert a != electro.draw_baseline(np.random.default_rng(8))
     # Different parameter values must not change how many numbers are consumed.
     r1, r2 = np.random.default_rng(7), np.random.default_rng(7)
-    ncs.draw_baseline(r1)
-    ncs.draw_baseline(r2, ncs.NcsParams(lln_margin=1.5, max_normal_drop=0.0))
+    electro.draw_baseline(r1)
+    electro.draw_baseline(r2, electro.NcsParams(lln_margin=1.5, max_normal_drop=0.0))
     assert r1.random() == r2.random()
 
 
 def test_sensory_unaffected_by_motor_lesions(baseline):
-    healthy = ncs.study(baseline, snapshot())
+    healthy = electro.study(baseline, snapshot())
     rng = np.random.default_rng(3)
     heavy = random_snapshot(rng, n_lesions=40)
-    sick = ncs.study(baseline, heavy)
+    sick = electro.study(baseline, heavy)
     moved = sick[sick.kind == "motor"].amplitude.to_numpy()
     assert not np.allclose(moved, healthy[healthy.kind == "motor"].amplitude.to_numpy())
     pd.testing.assert_frame_equal(
@@ -220,7 +220,7 @@ def test_sensory_unaffected_by_motor_lesions(baseline):
     )
     # ... even when every motor site is fully lost.
     ones = np.ones(ANATOMY.n_sites)
-    gone = ncs.study(baseline, SiteSnapshot(1.0, np.zeros_like(ones), ones, ones))
+    gone = electro.study(baseline, SiteSnapshot(1.0, np.zeros_like(ones), ones, ones))
     pd.testing.assert_frame_equal(
         healthy[healthy.kind == "sensory"].reset_index(drop=True),
         gone[gone.kind == "sensory"].reset_index(drop=True),
@@ -228,43 +228,43 @@ def test_sensory_unaffected_by_motor_lesions(baseline):
 
 
 def test_axonal_loss_lowers_every_point(baseline):
-    healthy = motor(ncs.study(baseline, snapshot()), "left", "median")
-    lost = motor(ncs.study(baseline, snapshot({("left", "median", "upper arm"):
+    healthy = motor(electro.study(baseline, snapshot()), "left", "median")
+    lost = motor(electro.study(baseline, snapshot({("left", "median", "upper arm"):
                                                 (0.0, 0.5, 0.5)})), "left", "median")
     ratio = lost.amplitude / healthy.amplitude
     assert ratio[0] < 0.6  # the distal response falls too
     assert (ratio < 0.6).all()
     # Unstimulable proximal segment (peroneal thigh) still lowers every response.
-    h_per = motor(ncs.study(baseline, snapshot()), "right", "peroneal")
-    l_per = motor(ncs.study(baseline, snapshot({("right", "peroneal", "thigh"):
+    h_per = motor(electro.study(baseline, snapshot()), "right", "peroneal")
+    l_per = motor(electro.study(baseline, snapshot({("right", "peroneal", "thigh"):
                                                 (0.0, 0.6, 0.6)})), "right", "peroneal")
     assert (l_per.amplitude < 0.5 * h_per.amplitude).all()
     assert len(l_per) == len(ANATOMY.nerve_by_name["peroneal"].points)
 
 
 def test_block_lowers_only_proximal_points(baseline):
-    healthy = motor(ncs.study(baseline, snapshot()), "left", "ulnar")
+    healthy = motor(electro.study(baseline, snapshot()), "left", "ulnar")
     snap = snapshot({("left", "ulnar", "forearm"): (0.6, 0.0, 0.0)})
-    blocked = motor(ncs.study(baseline, snap), "left", "ulnar")
+    blocked = motor(electro.study(baseline, snap), "left", "ulnar")
     assert blocked.amplitude[0] == pytest.approx(healthy.amplitude[0])
     assert blocked.area[0] == pytest.approx(healthy.area[0])
     assert (blocked.amplitude[1:] < 0.5 * healthy.amplitude[1:]).all()
     # Block in segment 0 lowers the distal response too but grades nothing.
     snap0 = snapshot({("left", "ulnar", "wrist-ADM"): (0.6, 0.0, 0.0)})
-    seg0 = motor(ncs.study(baseline, snap0), "left", "ulnar")
+    seg0 = motor(electro.study(baseline, snap0), "left", "ulnar")
     assert seg0.amplitude[0] < 0.5 * healthy.amplitude[0]
     assert (seg0.grade[1:] == "none").all()
 
 
 def test_heavy_loss_inexcitable(baseline):
     snap = snapshot({("left", "radial", "plexus"): (0.0, 0.97, 1.0)})
-    rad = motor(ncs.study(baseline, snap), "left", "radial")
+    rad = motor(electro.study(baseline, snap), "left", "radial")
     assert (rad.amplitude == 0.0).all()
     assert rad.latency_ms.isna().all() and rad.cv_m_per_s.isna().all()
     assert (rad.grade[1:] == "none").all()
     # Complete block: distal response normal, proximal absent -> definite block.
     snap2 = snapshot({("left", "median", "forearm"): (1.0, 0.0, 1.0)})
-    med = motor(ncs.study(baseline, snap2), "left", "median")
+    med = motor(electro.study(baseline, snap2), "left", "median")
     assert med.amplitude[0] > 0 and med.amplitude[1] == 0.0 and math.isnan(med.latency_ms[1])
     assert med.block_pct[1] == pytest.approx(100.0)
     assert med.grade[1] == "definite"
@@ -272,9 +272,9 @@ def test_heavy_loss_inexcitable(baseline):
 
 
 def test_damage_disperses_and_slows(baseline):
-    healthy = motor(ncs.study(baseline, snapshot()), "left", "median")
+    healthy = motor(electro.study(baseline, snapshot()), "left", "median")
     snap = snapshot({("left", "median", "forearm"): (0.0, 0.0, 0.6)})
-    dmg = motor(ncs.study(baseline, snap), "left", "median")
+    dmg = motor(electro.study(baseline, snap), "left", "median")
     assert dmg.duration_ms[1] > healthy.duration_ms[1]
     area_fall = 1.0 - dmg.area[1] / healthy.area[1]
     amp_fall = 1.0 - dmg.amplitude[1] / healthy.amplitude[1]
@@ -285,7 +285,7 @@ def test_damage_disperses_and_slows(baseline):
 def test_worked_example_ulnar_definite(baseline):
     """CLINICAL.md: ulnar 10 -> 9.5 -> 9.3 -> 3.0 mV, area -70% across the upper arm."""
     snap = snapshot({("left", "ulnar", "upper arm"): (0.68, 0.0, 0.68)})
-    df = ncs.study(baseline, snap)
+    df = electro.study(baseline, snap)
     ulnar = motor(df, "left", "ulnar")
     axilla = ulnar.index[ulnar.stim_site == "axilla"][0]
     assert 62.0 <= ulnar.block_pct[axilla] <= 78.0
@@ -297,7 +297,7 @@ def test_worked_example_ulnar_definite(baseline):
     assert set(ulnar.grade.drop(axilla)) <= {"", "none"}
     sens = df[(df.kind == "sensory") & (df.side == "left") & (df.nerve == "ulnar")]
     assert (sens.amplitude >= ANATOMY.sensory_by_name["ulnar"].lln_uv).all()
-    summary = ncs.summarize(df)
+    summary = electro.summarize(df)
     assert summary.definite == (("left", "ulnar", "upper arm"),)
     assert summary.level == "definite"
 
@@ -308,19 +308,19 @@ def test_worked_example_ulnar_definite(baseline):
 
 
 def test_cmap_waveform_peak_area_and_onset():
-    t, mv = ncs.cmap_waveform(8.0, 3.5, 6.0)
+    t, mv = electro.cmap_waveform(8.0, 3.5, 6.0)
     assert 300 <= len(t) <= 600 and t[0] == 0.0 and t[-1] >= 30.0
     assert mv.max() == pytest.approx(8.0, rel=0.02)
     assert np.all(mv[t < 3.5] == 0.0)
     neg_area = np.trapezoid(np.clip(mv, 0.0, None), t)
     assert neg_area == pytest.approx(2.0 / math.pi * 8.0 * 6.0, rel=0.05)
     assert mv.min() < 0.0  # biphasic
-    _, flat = ncs.cmap_waveform(0.0, math.nan, math.nan)
+    _, flat = electro.cmap_waveform(0.0, math.nan, math.nan)
     assert not flat.any()
 
 
 def test_snap_waveform():
-    t, uv = ncs.snap_waveform(30.0, 2.5, 1.5)
+    t, uv = electro.snap_waveform(30.0, 2.5, 1.5)
     assert uv.max() == pytest.approx(30.0, rel=0.03)
     assert np.all(uv[t < 2.5] == 0.0)
 
@@ -328,8 +328,8 @@ def test_snap_waveform():
 @pytest.mark.parametrize(("nerve", "side"), [("ulnar", "left"), ("peroneal", "right")])
 def test_study_waveforms_match_table(baseline, nerve, side):
     snap = snapshot({("left", "ulnar", "upper arm"): (0.6, 0.1, 0.7)})
-    rows = motor(ncs.study(baseline, snap), side, nerve)
-    waves = ncs.study_waveforms(baseline, snap, nerve, side)
+    rows = motor(electro.study(baseline, snap), side, nerve)
+    waves = electro.study_waveforms(baseline, snap, nerve, side)
     assert list(waves) == list(ANATOMY.nerve_by_name[nerve].points)
     for (point, (t, mv)), row in zip(waves.items(), rows.itertuples(), strict=True):
         assert row.stim_site == point
@@ -346,7 +346,7 @@ def test_study_waveforms_match_table(baseline, nerve, side):
 
 
 def test_summarize_levels(baseline):
-    definite = ncs.summarize(ncs.study(baseline, snapshot({
+    definite = electro.summarize(electro.study(baseline, snapshot({
         ("right", "median", "upper arm"): (0.8, 0.0, 0.5),
     })))
     assert definite.level == "definite" and definite.n_definite_nerves == 1
@@ -357,32 +357,32 @@ def test_summarize_levels(baseline):
         ("left", "ulnar", "forearm"): (0.40, 0.0, 0.40),
         ("left", "median", "forearm"): (0.40, 0.0, 0.40),
     }
-    df = ncs.study(baseline, snapshot(two_probable))
-    prob = ncs.summarize(df)
+    df = electro.study(baseline, snapshot(two_probable))
+    prob = electro.summarize(df)
     assert prob.n_definite_nerves == 0 and prob.n_probable_nerves == 2
     assert prob.level == "probable"
 
-    one = ncs.study(baseline, snapshot({("left", "ulnar", "forearm"): (0.40, 0.0, 0.40)}))
-    assert ncs.summarize(one).level == "none"
-    assert ncs.summarize(one, supportive_findings=2).level == "probable"
+    one = electro.study(baseline, snapshot({("left", "ulnar", "forearm"): (0.40, 0.0, 0.40)}))
+    assert electro.summarize(one).level == "none"
+    assert electro.summarize(one, supportive_findings=2).level == "probable"
 
-    none = ncs.summarize(ncs.study(baseline, snapshot()))
+    none = electro.summarize(electro.study(baseline, snapshot()))
     assert none.level == "none" and not none.definite and not none.probable
     assert isinstance(none.lines(), list) and all(isinstance(x, str) for x in none.lines())
 
 
 def test_summarize_requires_normal_sensory(baseline):
-    df = ncs.study(baseline, snapshot({("right", "median", "upper arm"): (0.8, 0.0, 0.5)}))
+    df = electro.study(baseline, snapshot({("right", "median", "upper arm"): (0.8, 0.0, 0.5)}))
     bad = df.copy()
     bad.loc[(bad.kind == "sensory") & (bad.nerve == "sural"), "amplitude"] = 1.0
-    summary = ncs.summarize(bad)
+    summary = electro.summarize(bad)
     assert not summary.sensory_normal
     assert summary.level == "none"
-    assert ncs.summarize(df[df.kind == "motor"]).level == "none"  # sensory untested
+    assert electro.summarize(df[df.kind == "motor"]).level == "none"  # sensory untested
 
 
 def test_most_blocked_nerve_picks_the_probeable_segment_with_most_block():
-    from sim.ncs import most_blocked_nerve
+    from sim.electro import most_blocked_nerve
 
     zeros = np.zeros(ANATOMY.n_sites)
     assert most_blocked_nerve(SiteSnapshot(0.0, zeros, zeros, zeros)) == ("left", "median")

@@ -7,7 +7,7 @@ import pytest
 
 from sim import parse_scenario, simulate, simulate_cohort
 from sim.anatomy import ANATOMY
-from sim.ncs import summarize
+from sim.electro import summarize
 
 
 def _motor(df):

@@ -1,0 +1,36 @@
+"""Nerve conduction study (NCS): CMAPs, SNAPs, waveforms and EFNS/PNS 2010 block grading.
+
+Why this package exists: conduction block is what defines MMN electrodiagnostically, so the
+simulator must show what an EMG laboratory would measure from the disease state at any day,
+and grade it exactly as the guideline does (van Schaik et al., J Peripher Nerv Syst
+2010;15:295). One module per stage: ``params`` (working values), ``normals`` (a patient's
+healthy baseline), ``conduction`` (the study table at a site snapshot), ``criteria`` (block
+grading and the reading of a study), ``waveforms`` (synthetic traces).
+"""
+
+from __future__ import annotations
+
+from .conduction import STUDY_COLUMNS, study
+from .criteria import GRADES, StudySummary, grade_block, most_blocked_nerve, summarize
+from .normals import MotorBaseline, NcsBaseline, SensoryBaseline, draw_baseline
+from .params import DEFAULT_PARAMS, NcsParams
+from .waveforms import cmap_waveform, snap_waveform, study_waveforms
+
+__all__ = [
+    "STUDY_COLUMNS",
+    "GRADES",
+    "NcsParams",
+    "DEFAULT_PARAMS",
+    "MotorBaseline",
+    "SensoryBaseline",
+    "NcsBaseline",
+    "draw_baseline",
+    "grade_block",
+    "study",
+    "cmap_waveform",
+    "snap_waveform",
+    "study_waveforms",
+    "StudySummary",
+    "summarize",
+    "most_blocked_nerve",
+]
