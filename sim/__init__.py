@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import diseases, treatments
 from ._meta import DISCLAIMER, PACKAGE_VERSION
-from .engine import simulate_patient
+from .engine import run_patient, simulate_patient
+from .resolve import resolve
 from .results import Run
 from .scenario import (
     Scenario,
@@ -26,12 +28,14 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "diseases",
     "load_scenario",
     "loads_scenario",
     "parse_scenario",
     "preset_names",
     "simulate",
     "simulate_cohort",
+    "treatments",
 ]
 
 __version__ = PACKAGE_VERSION
@@ -40,7 +44,7 @@ __version__ = PACKAGE_VERSION
 def simulate(scenario: Scenario, seed: int | None = None) -> Run:
     """Run one virtual patient (patient 0 of the seed); ``seed`` defaults to the scenario's."""
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
-    return Run(scenario, s, [simulate_patient(scenario, s, 0)])
+    return Run(scenario, s, [simulate_patient(scenario, s, 0)])  # patient 0 of the seed
 
 
 def simulate_cohort(
@@ -58,9 +62,10 @@ def simulate_cohort(
     if n < 1:
         raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
+    inputs = resolve(scenario)
     patients = []
     for i in range(first, first + n):
-        patients.append(simulate_patient(scenario, s, i))
+        patients.append(run_patient(inputs, s, i))
         if progress is not None:
             progress()
     return Run(scenario, s, patients)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .anatomy import ANATOMY, SIDES, Anatomy
+from .diseases.base import Disease
 
 __all__ = [
     "ClinicalParams",
@@ -164,24 +165,31 @@ _REFLEXES = {
 }
 
 
-def examination(strength: np.ndarray, axon_loss_by_muscle: np.ndarray) -> dict[str, object]:
+def examination(
+    strength: np.ndarray, axon_loss_by_muscle: np.ndarray, disease: Disease, day: float
+) -> dict[str, object]:
     """Bedside findings for one day: reflexes, sensation, fasciculations and cramps.
 
-    Reflexes are reduced or absent where the muscles behind them are weak, never brisk (upper
-    motor neuron signs exclude MMN); sensation is normal (van Schaik et al. 2010).
+    Reflexes are reduced or absent where the muscles behind them are weak, and brisk only
+    with upper motor neuron signs; sensation and bulbar function are what the disease leaves
+    of them (in MMN both are spared: van Schaik et al. 2010).
     """
+    brisk = disease.upper_motor_neuron_signs(day)
     reflexes: dict[str, str] = {}
     for side in SIDES:
         for name, muscles in _REFLEXES.items():
             s = min(strength[ANATOMY.muscle_index[(side, m)]] for m in muscles)
             reflexes[f"{name} ({side})"] = (
-                "absent" if s < 0.2 else "reduced" if s < 0.7 else "normal"
+                "absent" if s < 0.2 else "reduced" if s < 0.7 else "brisk" if brisk
+                else "normal"
             )
     denervated = bool((axon_loss_by_muscle > 0.1).any())
+    sensory = disease.sensory_loss(day)
     return {
         "reflexes": reflexes,
-        "sensation": "normal",
+        "sensation": "normal" if sensory == 0 else "reduced" if sensory < 0.5 else "absent",
         "fasciculations": denervated,
         "cramps": denervated,
-        "bulbar": "normal speech and swallowing",
+        "bulbar": "dysarthria and dysphagia" if disease.bulbar_weakness(day)
+        else "normal speech and swallowing",
     }

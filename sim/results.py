@@ -25,7 +25,9 @@ from .clinical import (
     strength_fraction,
 )
 from .clinical import disability as disability_score
+from .diseases.base import Disease
 from .engine import PatientRun
+from .resolve import resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
 
@@ -97,6 +99,8 @@ class Run:
         self.seed = seed
         self.patient_runs = list(patients)
         self._derived = [ClinicalArrays(p) for p in self.patient_runs]
+        # The disease the scenario resolves to: its bedside and sensory findings.
+        self.disease: Disease = resolve(scenario).disease
 
     def arrays(self, patient: int = 0) -> ClinicalArrays:
         """Per-record clinical arrays of one patient (what the tables are built from)."""
@@ -255,7 +259,7 @@ class Run:
         snap = self.snapshot(day, patient)
         strength = strength_fraction(1.0 - snap.block - snap.axon_loss)
         loss = 1.0 - np.exp(np.log(np.clip(1.0 - snap.axon_loss, 1e-12, 1)) @ ANATOMY.supply.T)
-        return examination(strength, loss)
+        return examination(strength, loss, self.disease, snap.day)
 
     # --- combining and exporting -------------------------------------------------------------
     @classmethod
@@ -267,7 +271,7 @@ class Run:
         if any(r.scenario != first.scenario or r.seed != first.seed for r in runs):
             raise ValueError("concat needs runs of the same scenario and seed")
         out = cls.__new__(cls)
-        out.scenario, out.seed = first.scenario, first.seed
+        out.scenario, out.seed, out.disease = first.scenario, first.seed, first.disease
         out.patient_runs = [p for r in runs for p in r.patient_runs]
         out._derived = [d for r in runs for d in r._derived]
         return out

@@ -7,6 +7,7 @@ scenario schema, the engine, the CLI, the events table and the timeline chart to
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,8 @@ from pydantic import Field
 
 from sim import ScenarioError, diseases, figures, parse_scenario, simulate, treatments
 from sim.cli import main
+from sim.diagnosis import evaluate
+from sim.diseases.mmn import MMN
 from sim.treatments.base import Treatment, TreatmentSpec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +112,43 @@ def test_every_preset_event_has_a_timeline_row():
     for name in preset_names():
         events = simulate(load_scenario(name)).tables["events"]
         assert set(events["event"]) <= set(rows), name
+
+
+@dataclass(frozen=True)
+class ToyNeuropathy(MMN):
+    """MMN's lesions, but with sensory loss, brisk reflexes and bulbar weakness: not MMN."""
+
+    kind: str = "toy_neuropathy"
+    title: str = "Toy neuropathy"
+
+    def sensory_loss(self, day: float) -> float:
+        return 0.6
+
+    def upper_motor_neuron_signs(self, day: float) -> bool:
+        return True
+
+    def bulbar_weakness(self, day: float) -> bool:
+        return True
+
+
+def test_a_registered_toy_disease_reaches_the_exam_and_fails_the_mmn_checklist():
+    diseases.register(ToyNeuropathy())
+    try:
+        data = {"scenario": {"years": 3}, "disease": {"kind": "toy_neuropathy"}}
+        run = simulate(parse_scenario(data))
+        mmn = simulate(parse_scenario({"scenario": {"years": 3}}))
+    finally:
+        diseases.unregister("toy_neuropathy")
+    exam = run.examination(900)
+    assert exam["sensation"] == "absent" and "dysphagia" in exam["bulbar"]
+    assert "brisk" in exam["reflexes"].values()
+    # Same patient, same lesions: only what the disease says beyond the motor axon differs.
+    assert run.tables["clinical"].equals(mmn.tables["clinical"])
+    toy, real = evaluate(run, 900), evaluate(mmn, 900)
+    failed = {i.label for i in toy.items if not i.met} - {i.label for i in real.items if not i.met}
+    assert {"No objective sensory loss", "No marked bulbar involvement (speech, swallowing)",
+            "No upper motor neuron signs (brisk reflexes, spasticity)"} <= failed
+    assert toy.category == "not met" and real.category != "not met"
 
 
 def test_an_unknown_disease_kind_is_one_sentence():

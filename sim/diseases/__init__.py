@@ -10,7 +10,7 @@ from __future__ import annotations
 from .base import Disease
 from .mmn import MMN
 
-__all__ = ["Disease", "REGISTRY", "register", "get", "kinds", "DEFAULT_KIND"]
+__all__ = ["Disease", "REGISTRY", "register", "unregister", "get", "kinds", "DEFAULT_KIND"]
 
 DEFAULT_KIND = "mmn"
 REGISTRY: dict[str, Disease] = {}
@@ -20,6 +20,12 @@ def register(disease: Disease) -> Disease:
     """Add (or replace) a disease under its ``kind``; returns it."""
     REGISTRY[disease.kind] = disease
     return disease
+
+
+def unregister(kind: str) -> None:
+    """Remove a kind again (e.g. a test's toy disease); the default cannot be removed."""
+    if kind != DEFAULT_KIND:
+        REGISTRY.pop(kind, None)
 
 
 def get(kind: str) -> Disease:
