@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app_pages.pages import PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +115,11 @@ def test_page_loads_and_charts_draw(server, browser):
     _wait_grip(page)
     assert page.locator(GRIP).count() >= 4
     assert "not for clinical decisions" in page.inner_text("body")
-    assert page.locator('[data-testid="stSidebarNavLink"]').count() == 6
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    assert links.count() == len(PAGES)
+    texts = [links.nth(i).inner_text().strip() for i in range(len(PAGES))]
+    # a link's text is its icon's ligature name, then its title, in the list's order
+    assert all(t.endswith(p.title) for t, p in zip(texts, PAGES, strict=True)), texts
     page.close()
 
 
