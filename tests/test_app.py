@@ -12,11 +12,15 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from app_pages import settings as S
+from app_pages import state
 from app_pages.pages import PAGES as PAGE_LIST
+from app_pages.state import W
+from sim import ncs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [p.path for p in PAGE_LIST]
 DISCLAIMER = "not for clinical decisions"
+UPLOAD = "w_upload"  # the export page's file uploader
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +47,14 @@ def _grip(at: AppTest) -> list:
     return [tr["y"] for tr in spec["data"]]
 
 
+def _page(url: str) -> str:
+    return next(p.path for p in PAGE_LIST if p.url == url)
+
+
+def _state(at: AppTest) -> state.AppState:
+    return at.session_state[state.STATE_KEY]
+
+
 def _check_page(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any(DISCLAIMER in c.value for c in at.caption)
@@ -57,7 +69,7 @@ def test_every_page_renders_for_the_default_preset():
         at.switch_page(page).run()
         _check_page(at)
     # the settings survive the page switches
-    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+    assert at.session_state[W.PRESET] == S.DEFAULT_PRESET
 
 
 @pytest.mark.slow
@@ -66,7 +78,7 @@ def test_every_page_renders_for_every_preset(preset):
     at = _app(scenario=preset)
     at.run()
     _check_page(at)
-    assert at.session_state["w_preset"] == preset
+    assert at.session_state[W.PRESET] == preset
     for page in PAGES[1:]:
         at.switch_page(page).run()
         _check_page(at)
@@ -76,7 +88,7 @@ def test_ivig_interval_slider_changes_the_grip_chart():
     at = _app()
     at.run()
     before = _grip(at)
-    at.slider(key="w_ivig_every").set_value(84).run()
+    at.slider(key=W.PARAM["ivig_every"]).set_value(84).run()
     assert not at.exception
     after = _grip(at)
     assert before != after
@@ -88,8 +100,8 @@ def test_sidebar_has_units_and_help_on_every_parameter():
     at.run()
     for p in S.PARAMS:
         w = at.sidebar.get(next(t for t in ("slider", "toggle", "selectbox")
-                                if any(x.key == f"w_{p.name}" for x in at.sidebar.get(t))))
-        widget = next(x for x in w if x.key == f"w_{p.name}")
+                                if any(x.key == W.PARAM[p.name] for x in at.sidebar.get(t))))
+        widget = next(x for x in w if x.key == W.PARAM[p.name])
         assert widget.help
     assert any("Question" in i.value for i in at.sidebar.info)
 
@@ -98,11 +110,11 @@ def test_shared_url_restores_the_state():
     at = _app(scenario="untreated", seed="42", ivig="1", ivig_every="56", day="400")
     at.run()
     assert not at.exception
-    assert at.session_state["w_preset"] == "untreated"
-    assert at.session_state["w_seed"] == 42
-    assert at.session_state["w_ivig"] is True
-    assert at.session_state["w_ivig_every"] == 56
-    assert at.session_state["w_day"] == 400
+    assert at.session_state[W.PRESET] == "untreated"
+    assert at.session_state[W.SEED] == 42
+    assert at.session_state[W.PARAM["ivig"]] is True
+    assert at.session_state[W.PARAM["ivig_every"]] == 56
+    assert at.session_state[W.DAY] == 400
     assert not at.warning
 
 
@@ -113,9 +125,8 @@ def test_bad_url_value_shows_a_message_and_falls_back():
     text = " ".join(w.value for w in at.warning)
     assert "lesion_rate" in text and "0 to 10" in text
     assert "seed" in text
-    assert at.session_state["w_lesion_rate"] == S.defaults(sim.load_scenario("ivig-maintenance"))[
-        "lesion_rate"
-    ]
+    preset = S.defaults(sim.load_scenario("ivig-maintenance"))
+    assert at.session_state[W.PARAM["lesion_rate"]] == preset["lesion_rate"]
 
 
 def test_unknown_preset_in_url_falls_back_to_default():
@@ -123,7 +134,7 @@ def test_unknown_preset_in_url_falls_back_to_default():
     at.run()
     assert not at.exception
     assert any("no-such-preset" in w.value for w in at.warning)
-    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+    assert at.session_state[W.PRESET] == S.DEFAULT_PRESET
 
 
 def test_bad_uploaded_file_shows_one_sentence_error():
@@ -131,12 +142,12 @@ def test_bad_uploaded_file_shows_one_sentence_error():
     at.run()
     at.switch_page("app_pages/export.py").run()
     bad = b'[scenario]\nyears = 99\n'
-    at.file_uploader(key="w_upload").set_value(("bad.toml", bad, "application/toml")).run()
+    at.file_uploader(key=UPLOAD).set_value(("bad.toml", bad, "application/toml")).run()
     assert not at.exception
     msg = " ".join(e.value for e in at.error)
     assert "years" in msg and "out of range" in msg
-    at.file_uploader(key="w_upload").set_value(("junk.toml", b"\xff\xfe not toml [",
-                                                 "application/toml")).run()
+    at.file_uploader(key=UPLOAD).set_value(("junk.toml", b"\xff\xfe not toml [",
+                                             "application/toml")).run()
     assert not at.exception
     assert at.error
 
@@ -146,33 +157,33 @@ def test_good_uploaded_file_becomes_the_scenario():
     at.run()
     at.switch_page("app_pages/export.py").run()
     text = sim.load_scenario("untreated").with_overrides({"scenario.name": "My case"}).to_toml()
-    at.file_uploader(key="w_upload").set_value(("mine.toml", text.encode(), "text/plain")).run()
+    at.file_uploader(key=UPLOAD).set_value(("mine.toml", text.encode(), "text/plain")).run()
     assert not at.exception and not at.error
-    assert at.session_state["w_preset"] == S.UPLOADED
+    assert at.session_state[W.PRESET] == S.UPLOADED
     assert any("mine.toml" in s.value for s in at.success)
 
 
 def test_new_patient_and_reset():
     at = _app()
     at.run()
-    at.button(key="w_new_patient").click().run()
-    seed = at.session_state["w_seed"]
-    at.slider(key="w_lesion_rate").set_value(5.0).run()
-    at.button(key="w_reset").click().run()
+    at.button(key=W.NEW_PATIENT).click().run()
+    seed = at.session_state[W.SEED]
+    at.slider(key=W.PARAM["lesion_rate"]).set_value(5.0).run()
+    at.button(key=W.RESET).click().run()
     assert not at.exception
     base = sim.load_scenario(S.DEFAULT_PRESET)
-    assert at.session_state["w_seed"] == base.scenario.seed != seed or seed == base.scenario.seed
-    assert at.session_state["w_lesion_rate"] == S.defaults(base)["lesion_rate"]
+    assert at.session_state[W.SEED] == base.scenario.seed != seed or seed == base.scenario.seed
+    assert at.session_state[W.PARAM["lesion_rate"]] == S.defaults(base)["lesion_rate"]
 
 
 def test_step_buttons_move_the_day_by_a_fixed_step():
     at = _app(day="100")
     at.run()
-    at.button(key="w_step_fwd").click().run()
-    assert at.session_state["w_day"] == 128
-    at.selectbox(key="w_step").set_value(91).run()
-    at.button(key="w_step_back").click().run()
-    assert at.session_state["w_day"] == 37
+    at.button(key=W.STEP_FWD).click().run()
+    assert at.session_state[W.DAY] == 128
+    at.selectbox(key=W.STEP).set_value(91).run()
+    at.button(key=W.STEP_BACK).click().run()
+    assert at.session_state[W.DAY] == 37
 
 
 def test_compare_page_overlays_the_chosen_plans():
@@ -182,7 +193,8 @@ def test_compare_page_overlays_the_chosen_plans():
     specs = _charts(at)
     assert len(specs) == 2
     assert len(specs[0]["data"]) == 4
-    at.multiselect(key="w_compare_plans").set_value(["Untreated", "IVIg every 4 weeks"]).run()
+    plans = at.multiselect(key=state.key("compare_plans"))
+    plans.set_value(["Untreated", "IVIg every 4 weeks"]).run()
     assert len(_charts(at)[0]["data"]) == 2
 
 
@@ -224,3 +236,41 @@ def test_every_chart_has_its_data_table_as_text_alternative(page):
     assert not at.exception
     assert len(at.dataframe) == shown + len(charts)
     assert all(len(df.value) > 0 for df in at.dataframe)
+
+
+def test_page_widgets_registered_with_keep_survive_a_page_switch():
+    at = _app()
+    at.run()
+    ncs_page, compare_page = _page("nerve-conduction"), _page("compare")
+    nerve, side = state.key("ncs_nerve"), state.key("ncs_side")
+    plans, hand = state.key("compare_plans"), state.key("compare_hand")
+    at.switch_page(ncs_page).run()
+    opened = at.selectbox(key=nerve).value
+    base = sim.load_scenario(S.DEFAULT_PRESET)  # the page opens on the most blocked nerve
+    snapshot = sim.simulate(base).snapshot(int(base.days))
+    assert (at.radio(key=side).value, opened) == ncs.most_blocked_nerve(snapshot)
+    other = next(n for n in at.selectbox(key=nerve).options if n != opened)
+    at.selectbox(key=nerve).set_value(other).run()
+    other_side = "right" if at.radio(key=side).value == "left" else "left"
+    at.radio(key=side).set_value(other_side).run()
+    at.switch_page(compare_page).run()
+    at.multiselect(key=plans).set_value(["Untreated", "Prednisolone course"]).run()
+    at.radio(key=hand).set_value("right").run()
+    at.switch_page(PAGES[0]).run()  # draws none of those widgets
+    assert not at.exception
+    assert {nerve, side, plans, hand} <= _state(at).kept
+    at.switch_page(ncs_page).run()
+    assert at.selectbox(key=nerve).value == other
+    assert at.radio(key=side).value == other_side
+    assert any(f"{other_side} {other}" in h.value for h in at.subheader)
+    at.switch_page(compare_page).run()
+    assert at.multiselect(key=plans).value == ["Untreated", "Prednisolone course"]
+    assert at.radio(key=hand).value == "right"
+    assert not at.exception and not at.warning
+
+
+def test_a_page_cannot_take_a_sidebar_or_time_control_key():
+    for name in ("preset", "seed", "day", "step", "ivig_every"):
+        with pytest.raises(ValueError, match="taken"):
+            state.key(name)
+    assert state.key("ncs_nerve") not in {W.PRESET, W.DAY, *W.PARAM.values()}

@@ -156,3 +156,32 @@ def test_shared_url_restores_its_state(server, browser):
     assert "lesion_rate=3" in page.url and "seed=42" in page.url
     assert "Day 500" in body
     page.close()
+
+
+def _page_url(server: str, url: str) -> str:
+    return f"{server}/{url}"
+
+
+def test_a_kept_page_widget_survives_leaving_the_page(server, browser):
+    """The NCS side radio is registered with state.keep: going to another page and back
+    through the menu keeps the choice."""
+    ncs = next(p for p in PAGES if p.url == "nerve-conduction")
+    page = browser.new_page()
+    page.goto(_page_url(server, ncs.url), wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stRadioOption"]', timeout=30000)
+    _settle(page)
+    options = page.locator('[data-testid="stRadioOption"]')  # left, right
+    other = "right" if options.nth(0).get_attribute("data-selected") == "true" else "left"
+    options.filter(has_text=other).click()
+    heading = page.get_by_role("heading", name=f"Motor: {other}")
+    heading.wait_for(timeout=30000)
+    _settle(page)
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    links.nth(0).click()
+    _wait_grip(page)
+    _settle(page)
+    links.filter(has_text=ncs.title).click()
+    page.get_by_role("heading", name="Nerve conduction study").wait_for(timeout=30000)
+    _settle(page)
+    assert heading.count() == 1
+    page.close()
