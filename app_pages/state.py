@@ -45,6 +45,7 @@ __all__ = [
     "key",
     "page_setup",
     "scrubbed",
+    "simulate",
     "simulate_cached",
     "step_day",
     "teaching",
@@ -236,12 +237,23 @@ def accept_upload(data: bytes, name: str) -> str | None:
 # --- simulation ----------------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def simulate_cached(toml_text: str, seed: int) -> sim.Run:
-    """One virtual patient, cached on (scenario TOML text, seed)."""
-    run = sim.simulate(sim.loads_scenario(toml_text, source="settings"), seed=seed)
+def _scenario_hash(scenario: Scenario) -> int:
+    # A Scenario is immutable and hashable; the cache lives in this process only, so Python's
+    # per-process hash is a stable key, and far cheaper than writing the scenario out as TOML.
+    return hash(scenario)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Scenario: _scenario_hash})
+def simulate(scenario: Scenario, seed: int) -> sim.Run:
+    """One virtual patient, cached on (scenario, seed)."""
+    run = sim.simulate(scenario, seed=seed)
     _ = run.tables  # computed once here, so cached copies carry them
     return run
+
+
+def simulate_cached(toml_text: str, seed: int) -> sim.Run:
+    """The run of a scenario given as TOML text, for callers that hold only the text."""
+    return simulate(sim.loads_scenario(toml_text, source="settings"), seed)
 
 
 @dataclass
@@ -263,8 +275,7 @@ class Context:
 
     def variant(self, **changes: Any) -> sim.Run:
         """The same patient (same seed) with some sidebar values changed."""
-        values = dict(self.values, **changes)
-        return simulate_cached(S.build_scenario(self.base, values).to_toml(), self.seed)
+        return simulate(S.build_scenario(self.base, dict(self.values, **changes)), self.seed)
 
 
 # --- sidebar ---------------------------------------------------------------------------------
@@ -347,8 +358,7 @@ def page_setup(title: str) -> Context:
         st.error(f"These settings do not make a valid scenario: {err} Showing the preset.")
         scenario = base
     app.preset, app.seed, app.values = preset, seed, values
-    run = simulate_cached(scenario.to_toml(), seed)
-    ctx = Context(preset, seed, values, base, scenario, run)
+    ctx = Context(preset, seed, values, base, scenario, simulate(scenario, seed))
     if app.day is not None and app.day > ctx.end_day:
         app.day = ctx.end_day
     query = S.to_query(preset, seed, values, S.defaults(base), app.day)

@@ -274,3 +274,67 @@ def test_a_page_cannot_take_a_sidebar_or_time_control_key():
         with pytest.raises(ValueError, match="taken"):
             state.key(name)
     assert state.key("ncs_nerve") not in {W.PRESET, W.DAY, *W.PARAM.values()}
+
+
+def test_unchanged_settings_are_not_simulated_again(monkeypatch):
+    calls: list[tuple[str, int | None]] = []
+    real = sim.simulate
+
+    def counting(scenario, seed=None):
+        calls.append((scenario.name, seed))
+        return real(scenario, seed)
+
+    monkeypatch.setattr(sim, "simulate", counting)
+    at = _app()
+    at.run()
+    assert len(calls) == 1
+    at.run()
+    at.slider(key=W.DAY).set_value(100).run()
+    at.button(key=W.STEP_FWD).click().run()
+    for page in PAGES[1:4] + [_page("export")]:  # same settings, other pages
+        at.switch_page(page).run()
+        assert not at.exception
+    assert len(calls) == 1
+    at.switch_page(PAGES[0]).run()
+    every = at.slider(key=W.PARAM["ivig_every"])
+    first = every.value
+    every.set_value(84).run()
+    assert len(calls) == 2
+    at.slider(key=W.PARAM["ivig_every"]).set_value(first).run()
+    assert len(calls) == 2  # back to settings already run
+    at.switch_page(_page("compare")).run()
+    plans = len(calls)
+    assert plans > 2  # the other plans are new scenarios
+    at.switch_page(PAGES[0]).run()
+    at.switch_page(_page("compare")).run()
+    assert len(calls) == plans
+
+
+def test_the_simulation_cache_is_keyed_on_the_scenario_not_its_text(monkeypatch):
+    at = _app()
+    at.run()
+
+    def no_toml(self):
+        raise AssertionError("the scenario was written out as TOML")
+
+    monkeypatch.setattr(sim.Scenario, "to_toml", no_toml)
+    at.slider(key=W.PARAM["lesion_rate"]).set_value(3.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for page in PAGES[1:5]:  # every page but export, which writes the TOML for download
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_equal_scenarios_share_one_cached_run(monkeypatch):
+    calls = []
+    real = sim.simulate
+    monkeypatch.setattr(sim, "simulate", lambda sc, seed=None: calls.append(seed) or real(sc, seed))
+    base = sim.load_scenario("untreated")
+    copy = sim.loads_scenario(base.to_toml())  # equal, but another object
+    assert copy is not base and copy == base
+    run = state.simulate(base, 3)
+    assert state.simulate(copy, 3).tables["clinical"].equals(run.tables["clinical"])
+    assert calls == [3]
+    state.simulate(base, 4)
+    state.simulate(base.with_overrides({"disease.lesion_rate_per_year": 2.0}), 3)
+    assert calls == [3, 4, 3]
