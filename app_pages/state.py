@@ -25,10 +25,10 @@ from app_pages import settings as S
 from sim import Scenario, ScenarioError
 
 __all__ = [
-    "DISCLAIMER",
     "MAX_UPLOAD_BYTES",
+    "MIN_STEP_GAP",
     "PLOTLY_CONFIG",
-    "SPEEDS",
+    "SECONDS_PER_STEP",
     "STATE_KEY",
     "STEP_DAYS",
     "AppState",
@@ -51,14 +51,19 @@ __all__ = [
     "teaching",
 ]
 
-DISCLAIMER = "Teaching model — not for clinical decisions."
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 STEP_DAYS = (7, 28, 91, 365)
-SPEEDS = {"slow": 1.0, "normal": 0.5, "fast": 0.25}  # seconds per step; a step is fixed days
+# While playing, the time line's fragment re-runs every SECONDS_PER_STEP[speed] seconds and
+# each re-run takes one step (a fixed number of days, see STEP_DAYS).
+SECONDS_PER_STEP = {"slow": 1.0, "normal": 0.5, "fast": 0.25}
+# A re-run steps only once at least this share of the interval has passed since the last step:
+# a timer tick may come a little early, and a re-run for another reason (a click) just after a
+# step must not take a second one.
+MIN_STEP_GAP = 0.5
 MAX_UPLOAD_BYTES = 64 * 1024
 STATE_KEY = "app_state"  # the one session entry that is not a widget's
 
@@ -345,7 +350,7 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 def page_setup(title: str) -> Context:
     """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
-    st.caption(f":material/warning: {DISCLAIMER}")
+    st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
     app = current()
     preset, seed, values = _sidebar(app)
@@ -426,7 +431,7 @@ def _time_controls(ctx: Context, playable: bool) -> int:
         _set(W.SPEED, "normal")
     if playable and app.playing:
         now = time.monotonic()
-        if now - app.last_tick >= SPEEDS[_get(W.SPEED)] * 0.5:
+        if now - app.last_tick >= SECONDS_PER_STEP[_get(W.SPEED)] * MIN_STEP_GAP:
             app.last_tick = now
             app.day = step_day(_get(W.DAY), _get(W.STEP), end)
             _set(W.DAY, app.day)
@@ -453,7 +458,7 @@ def _time_controls(ctx: Context, playable: bool) -> int:
     cols[4].selectbox("Step (days)", STEP_DAYS, key=W.STEP,
                       help="Days per step, the same at every speed.")
     if playable:
-        cols[5].selectbox("Speed", tuple(SPEEDS), key=W.SPEED,
+        cols[5].selectbox("Speed", tuple(SECONDS_PER_STEP), key=W.SPEED,
                           help="How often a step is taken while playing.")
     day = int(_get(W.DAY))
     app.day = day
@@ -470,5 +475,5 @@ def scrubbed(ctx: Context, draw: Callable[[int], None], playable: bool = True) -
     def body() -> None:
         draw(_time_controls(ctx, playable))
 
-    every = SPEEDS[_get(W.SPEED, "normal")] if playing else None
+    every = SECONDS_PER_STEP[_get(W.SPEED, "normal")] if playing else None
     st.fragment(body, run_every=every)()

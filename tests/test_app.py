@@ -19,7 +19,7 @@ from sim import ncs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [p.path for p in PAGE_LIST]
-DISCLAIMER = "not for clinical decisions"
+DISCLAIMER = sim.DISCLAIMER  # the dashboard states the model's own
 UPLOAD = "w_upload"  # the export page's file uploader
 
 
