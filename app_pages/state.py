@@ -416,6 +416,17 @@ def _on_step(direction: int, end: int) -> None:
     current().day = day
 
 
+def _on_play(end: int) -> None:
+    # A callback, because it may move the day slider, which a run can no longer change once
+    # the slider is drawn.
+    app = current()
+    app.playing = not app.playing
+    if app.playing and _get(W.DAY, 0) >= end:
+        _set(W.DAY, 0)
+        app.day = 0
+    app.last_tick = time.monotonic()
+
+
 def _on_day() -> None:
     current().day = _get(W.DAY)
 
@@ -445,14 +456,9 @@ def _time_controls(ctx: Context, playable: bool) -> int:
                    on_click=_on_step, args=(-1, end), help="Go back one step.")
     if playable:
         label, icon = ("Pause", "pause") if app.playing else ("Play", "play_arrow")
-        if cols[2].button(label, key=W.PLAY, icon=f":material/{icon}:",
-                          help="Play or pause the time line."):
-            app.playing = not app.playing
-            if app.playing and _get(W.DAY) >= end:
-                _set(W.DAY, 0)
-                app.day = 0
-            app.last_tick = time.monotonic()
-            st.rerun()
+        if cols[2].button(label, key=W.PLAY, icon=f":material/{icon}:", on_click=_on_play,
+                          args=(end,), help="Play or pause the time line."):
+            st.rerun()  # the whole page, so the fragment's timer starts or stops
     cols[3].button("Next", icon=":material/skip_next:", key=W.STEP_FWD, on_click=_on_step,
                    args=(1, end), help="Go forward one step.")
     cols[4].selectbox("Step (days)", STEP_DAYS, key=W.STEP,

@@ -338,3 +338,37 @@ def test_equal_scenarios_share_one_cached_run(monkeypatch):
     state.simulate(base, 4)
     state.simulate(base.with_overrides({"disease.lesion_rate_per_year": 2.0}), 3)
     assert calls == [3, 4, 3]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_play_takes_one_step_per_interval_and_stops_at_the_end(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(state, "time", clock)
+    at = _app()
+    at.run()
+    end = at.slider(key=W.DAY).max
+    assert at.session_state[W.DAY] == end and not _state(at).playing
+    at.button(key=W.PLAY).click().run()  # at the end: play starts over from day 0
+    assert _state(at).playing and at.session_state[W.DAY] == 0
+    at.selectbox(key=W.SPEED).set_value("fast").run()
+    gap = state.SECONDS_PER_STEP["fast"] * state.MIN_STEP_GAP
+    clock.now += gap / 2
+    at.run()
+    assert at.session_state[W.DAY] == 0  # too soon after the last step
+    clock.now += gap
+    at.run()
+    assert at.session_state[W.DAY] == 28 == _state(at).day
+    assert at.query_params["day"] in ("28", ["28"])
+    at.slider(key=W.DAY).set_value(end - 5).run()
+    clock.now += gap * 2
+    at.run()
+    assert at.session_state[W.DAY] == end
+    assert not _state(at).playing
+    assert at.button(key=W.PLAY).label == "Play"

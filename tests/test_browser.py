@@ -185,3 +185,19 @@ def test_a_kept_page_widget_survives_leaving_the_page(server, browser):
     _settle(page)
     assert heading.count() == 1
     page.close()
+
+
+def test_play_moves_the_day_forward(server, browser):
+    page = browser.new_page()
+    page.goto(server, wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    page.get_by_role("button", name="Play").click()  # at the last day: starts over from 0
+    page.wait_for_function(
+        "() => { const m = document.body.innerText.match(/Day (\\d+) = year/);"
+        " return m && +m[1] >= 28 && +m[1] < 1000; }", timeout=30000)
+    page.get_by_role("button", name="Pause").click()
+    _settle(page)
+    assert "Traceback" not in page.inner_text("body")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
