@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import state
 from sim import figures as F
-from sim.clinical import CLINICAL
+from sim.clinical import CLINICAL, weaker_side
 
 ctx = state.page_setup("Compare treatment plans")
 v = ctx.values
@@ -26,14 +26,14 @@ st.markdown(
     f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. IVIg and "
     f"prednisolone start at year {start:g} (the sidebar's IVIg start)."
 )
-chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), key="w_compare_plans",
-                        default=list(PLANS)[:4], max_selections=4,
+chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), max_selections=4,
+                        key=state.keep("compare_plans", default=lambda: list(PLANS)[:4]),
                         help="Choose two to four plans; each is drawn in its own colour and dash.")
 if len(chosen) < 2:
     st.info("Choose at least two plans to compare.")
     st.stop()
 pat = ctx.tables["patients"].iloc[0]
-hand = st.radio("Hand", ("more affected", "left", "right"), key="w_compare_hand",
+hand = st.radio("Hand", ("more affected", "left", "right"), key=state.keep("compare_hand"),
                 horizontal=True, help="Which hand's grip to plot.")
 runs = {}
 for name in chosen:
@@ -44,7 +44,7 @@ for name in chosen:
 clin = {name: r.tables["clinical"] for name, r in runs.items()}
 if hand == "more affected":
     last = ctx.tables["clinical"].iloc[-1]
-    side = "left" if last["grip_left_kg"] <= last["grip_right_kg"] else "right"
+    side = weaker_side(last["grip_left_kg"], last["grip_right_kg"])
 else:
     side = hand
 grip = {n: c.assign(grip=c[f"grip_{side}_kg"]) for n, c in clin.items()}

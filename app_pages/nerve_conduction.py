@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from app_pages import state
@@ -14,14 +16,20 @@ run = ctx.run
 motor_names = [n.name for n in ANATOMY.nerves if len(n.points) > 1] + [
     n.name for n in ANATOMY.nerves if len(n.points) == 1
 ]
-if "w_ncs_nerve" not in st.session_state:
-    # Open on the nerve with the most block at the scrubbed day: the teaching finding.
-    st.session_state["w_ncs_side"], st.session_state["w_ncs_nerve"] = electro.most_blocked_nerve(
-        run.snapshot(state.current_day(ctx)))
+
+
+@functools.cache
+def opening() -> tuple[str, str]:
+    """(side, nerve) with the most block at the scrubbed day: the teaching finding."""
+    return electro.most_blocked_nerve(run.snapshot(state.current_day(ctx)))
+
+
 c1, c2 = st.columns(2)
-nerve = c1.selectbox("Motor nerve", motor_names, key="w_ncs_nerve",
+nerve = c1.selectbox("Motor nerve", motor_names,
+                     key=state.keep("ncs_nerve", default=lambda: opening()[1]),
                      help="Nerve stimulated; the recorded muscle is shown in the title.")
-side = c2.radio("Side", ("left", "right"), key="w_ncs_side", horizontal=True,
+side = c2.radio("Side", ("left", "right"), horizontal=True,
+                key=state.keep("ncs_side", default=lambda: opening()[0]),
                 help="Which side to study.")
 NUM = ["latency_ms", "amplitude", "area", "duration_ms", "cv_m_per_s", "block_pct"]
 

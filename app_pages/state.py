@@ -1,16 +1,20 @@
 """Shared dashboard state: sidebar, URL <-> settings, cached simulation, time controls.
 
-Every page calls :func:`page_setup` first. Canonical values live in ``st.session_state``
-under plain keys (``settings``, ``day``); widgets use ``w_*`` keys that are re-seeded from the
-canonical values whenever Streamlit has dropped them (e.g. after a page switch).
+Every page calls :func:`page_setup` first. What the dashboard remembers between reruns is one
+:class:`AppState` under :data:`STATE_KEY`. Widgets keep their own session entries, because
+Streamlit stores a widget's value under its key; every such key is made here (``w_`` + a
+name: :class:`W` for the sidebar and time controls, :func:`key` and :func:`keep` for a page's).
+Streamlit forgets a widget's value on a run that does not draw it (another page is shown), so
+the keys in :attr:`AppState.kept` are re-assigned at the top of every run; a page adds its own
+with :func:`keep`.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -20,20 +24,234 @@ import sim
 from app_pages import settings as S
 from sim import Scenario, ScenarioError
 
-DISCLAIMER = "Teaching model — not for clinical decisions."
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MIN_STEP_GAP",
+    "PLOTLY_CONFIG",
+    "SECONDS_PER_STEP",
+    "STATE_KEY",
+    "STEP_DAYS",
+    "AppState",
+    "Context",
+    "S",
+    "ScenarioError",
+    "Upload",
+    "W",
+    "accept_upload",
+    "chart",
+    "current",
+    "current_day",
+    "keep",
+    "key",
+    "page_setup",
+    "scrubbed",
+    "simulate",
+    "step_day",
+    "teaching",
+]
+
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 STEP_DAYS = (7, 28, 91, 365)
-SPEEDS = {"slow": 1.0, "normal": 0.5, "fast": 0.25}  # seconds per step; a step is fixed days
+# While playing, the time line's fragment re-runs every SECONDS_PER_STEP[speed] seconds and
+# each re-run takes one step (a fixed number of days, see STEP_DAYS).
+SECONDS_PER_STEP = {"slow": 1.0, "normal": 0.5, "fast": 0.25}
+# A re-run steps only once at least this share of the interval has passed since the last step:
+# a timer tick may come a little early, and a re-run for another reason (a click) just after a
+# step must not take a second one.
+MIN_STEP_GAP = 0.5
+MAX_UPLOAD_BYTES = 64 * 1024
+STATE_KEY = "app_state"  # the one session entry that is not a widget's
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def simulate_cached(toml_text: str, seed: int) -> sim.Run:
-    """One virtual patient, cached on (scenario TOML text, seed)."""
-    run = sim.simulate(sim.loads_scenario(toml_text, source="settings"), seed=seed)
+# --- widget keys -------------------------------------------------------------------------------
+
+
+def _widget_key(name: str) -> str:
+    return f"w_{name}"
+
+
+class W:
+    """Keys of the widgets this module draws: the sidebar and the time controls."""
+
+    PRESET = _widget_key("preset")
+    SEED = _widget_key("seed")
+    NEW_PATIENT = _widget_key("new_patient")
+    RESET = _widget_key("reset")
+    DAY = _widget_key("day")
+    STEP = _widget_key("step")
+    SPEED = _widget_key("speed")
+    STEP_BACK = _widget_key("step_back")
+    STEP_FWD = _widget_key("step_fwd")
+    PLAY = _widget_key("play")
+    PARAM: Mapping[str, str] = {p.name: _widget_key(p.name) for p in S.PARAMS}
+
+
+_OWN_KEYS = frozenset(
+    [v for k, v in vars(W).items() if k.isupper() and isinstance(v, str)] + [*W.PARAM.values()]
+)
+# Kept across pages from the first run on; pages add theirs with keep().
+_KEPT_FROM_START = (W.PRESET, W.SEED, W.DAY, W.STEP, W.SPEED, *W.PARAM.values())
+
+
+def key(name: str) -> str:
+    """The session key of a page's widget ``name``; refuses names the sidebar already uses."""
+    k = _widget_key(name)
+    if k in _OWN_KEYS:
+        raise ValueError(f"widget name {name!r} is taken by the sidebar or the time controls")
+    return k
+
+
+def keep(name: str, default: Callable[[], Any] | None = None) -> str:
+    """Key of a page's widget whose value survives switching to another page and back.
+
+    ``default()`` gives the first value while the widget has none (pass it here, not to the
+    widget: a widget given both a default and a session value warns).
+    """
+    k = key(name)
+    current().kept.add(k)
+    if default is not None and k not in st.session_state:
+        st.session_state[k] = default()
+    return k
+
+
+def _get(k: str, fallback: Any = None) -> Any:
+    return st.session_state.get(k, fallback)
+
+
+def _set(k: str, value: Any) -> None:
+    st.session_state[k] = value
+
+
+# --- session state -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    text: str  # scenario TOML as uploaded
+    name: str  # the scenario's own name, for the preset list
+
+
+@dataclass
+class AppState:
+    """Everything the session remembers besides widget values.
+
+    ``preset``, ``seed`` and ``values`` are the settings of the last run: the widgets are
+    re-made from them if Streamlit has dropped them.
+    """
+
+    preset: str
+    seed: int
+    values: dict[str, Any]
+    day: float | None = None  # scrubbed day; None = the run's last day
+    notes: list[str] = field(default_factory=list)  # link values that could not be used
+    playing: bool = False
+    last_tick: float = 0.0  # time.monotonic() of the last step taken while playing
+    upload: Upload | None = None
+    upload_outcome: tuple[str, str] | None = None  # ("ok", file name) or ("error", message)
+    kept: set[str] = field(default_factory=lambda: set(_KEPT_FROM_START))
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> AppState:
+        """The state a page address describes; values it cannot use become notes."""
+        r = S.from_query(query, sim.preset_names())
+        return cls(r.preset, r.seed, dict(r.values), r.day, list(r.notes))
+
+    def base(self, preset: str) -> Scenario:
+        """The scenario the sidebar starts from for ``preset`` (the upload, if chosen)."""
+        return S.base_scenario(preset, self.upload.text if self.upload else None)
+
+
+def current() -> AppState:
+    """This session's state, made from the page address on the session's first run."""
+    ss = st.session_state
+    if STATE_KEY not in ss:
+        ss[STATE_KEY] = AppState.from_query(dict(st.query_params))
+    return ss[STATE_KEY]
+
+
+def _load_widgets(preset: str, seed: int, values: Mapping[str, Any]) -> None:
+    _set(W.PRESET, preset)
+    _set(W.SEED, seed)
+    for name, k in W.PARAM.items():
+        _set(k, values[name])
+
+
+def _reseed(app: AppState) -> None:
+    """Keep widget values across pages; re-make any Streamlit dropped from the settings."""
+    ss = st.session_state
+    for k in app.kept:
+        if k in ss:
+            ss[k] = ss[k]
+    if ss.get(W.PRESET) is None:
+        ss[W.PRESET] = app.preset
+    if ss.get(W.SEED) is None:
+        ss[W.SEED] = app.seed
+    for name, k in W.PARAM.items():
+        if k not in ss:
+            ss[k] = app.values[name]
+
+
+def _on_preset() -> None:
+    app = current()
+    preset = _get(W.PRESET)
+    base = app.base(preset)
+    _load_widgets(preset, base.scenario.seed, S.defaults(base))
+    app.day = None
+    app.notes = []
+    app.playing = False
+
+
+def _on_reset() -> None:
+    _on_preset()
+
+
+def _on_new_patient() -> None:
+    _set(W.SEED, random.randrange(S.MAX_SEED))
+    current().notes = []
+
+
+def _on_change() -> None:
+    current().notes = []
+
+
+def accept_upload(data: bytes, name: str) -> str | None:
+    """Validate an uploaded scenario; on success make it the current one. Returns an error."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return (f"{name}: the file is {len(data) / 1024:.0f} KB; scenario files may be at most "
+                f"{MAX_UPLOAD_BYTES // 1024} KB.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{name}: the file is not UTF-8 text."
+    try:
+        scenario = sim.loads_scenario(text, source=name)
+    except ScenarioError as err:
+        return str(err)
+    app = current()
+    app.upload = Upload(text, scenario.name)
+    _load_widgets(S.UPLOADED, scenario.scenario.seed, S.defaults(scenario))
+    app.day = None
+    app.notes = []
+    return None
+
+
+# --- simulation ----------------------------------------------------------------------------------
+
+
+def _scenario_hash(scenario: Scenario) -> int:
+    # A Scenario is immutable and hashable; the cache lives in this process only, so Python's
+    # per-process hash is a stable key, and far cheaper than writing the scenario out as TOML.
+    return hash(scenario)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Scenario: _scenario_hash})
+def simulate(scenario: Scenario, seed: int) -> sim.Run:
+    """One virtual patient, cached on (scenario, seed)."""
+    run = sim.simulate(scenario, seed=seed)
     _ = run.tables  # computed once here, so cached copies carry them
     return run
 
@@ -57,157 +275,49 @@ class Context:
 
     def variant(self, **changes: Any) -> sim.Run:
         """The same patient (same seed) with some sidebar values changed."""
-        values = dict(self.values, **changes)
-        return simulate_cached(S.build_scenario(self.base, values).to_toml(), self.seed)
-
-
-# --- session state ---------------------------------------------------------------------------
-
-
-def _ss() -> Any:
-    return st.session_state
-
-
-def _presets() -> list[str]:
-    return sim.preset_names()
-
-
-def _base(preset: str) -> Scenario:
-    return S.base_scenario(preset, _ss().get("uploaded_toml"))
-
-
-def _init() -> None:
-    ss = _ss()
-    if "settings" in ss:
-        return
-    restored = S.from_query(dict(st.query_params), _presets())
-    ss["settings"] = {"preset": restored.preset, "seed": restored.seed,
-                      "values": dict(restored.values)}
-    ss["day"] = restored.day
-    ss["notes"] = restored.notes
-    ss["playing"] = False
-
-
-def _load_widgets(preset: str, seed: int, values: dict[str, Any]) -> None:
-    ss = _ss()
-    ss["w_preset"] = preset
-    ss["w_seed"] = seed
-    for p in S.PARAMS:
-        ss[f"w_{p.name}"] = values[p.name]
-
-
-# Widget values that must survive a page switch (Streamlit drops a page's widget state when
-# another page is shown; re-assigning the value at the top of every run keeps it).
-PERSISTENT = ("w_preset", "w_seed", "w_day", "w_step", "w_speed", "w_ncs_nerve", "w_ncs_side",
-              "w_compare_plans", "w_compare_hand")
-
-
-def _seed_widgets() -> None:
-    """Keep widget values across pages; re-create any Streamlit dropped from the settings."""
-    ss = _ss()
-    for key in (*PERSISTENT, *(f"w_{p.name}" for p in S.PARAMS)):
-        if key in ss:
-            ss[key] = ss[key]
-    cur = ss["settings"]
-    if ss.get("w_preset") is None:
-        ss["w_preset"] = cur["preset"]
-    if ss.get("w_seed") is None:
-        ss["w_seed"] = cur["seed"]
-    for p in S.PARAMS:
-        if f"w_{p.name}" not in ss:
-            ss[f"w_{p.name}"] = cur["values"][p.name]
-
-
-def _on_preset() -> None:
-    ss = _ss()
-    preset = ss["w_preset"]
-    base = _base(preset)
-    _load_widgets(preset, base.scenario.seed, S.defaults(base))
-    ss["day"] = None
-    ss["notes"] = []
-    ss["playing"] = False
-
-
-def _on_reset() -> None:
-    _on_preset()
-
-
-def _on_new_patient() -> None:
-    _ss()["w_seed"] = random.randrange(S.MAX_SEED)
-    _ss()["notes"] = []
-
-
-def _on_change() -> None:
-    _ss()["notes"] = []
-
-
-def accept_upload(data: bytes, name: str) -> str | None:
-    """Validate an uploaded scenario; on success make it the current one. Returns an error."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        return (f"{name}: the file is {len(data) / 1024:.0f} KB; scenario files may be at most "
-                f"{MAX_UPLOAD_BYTES // 1024} KB.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"{name}: the file is not UTF-8 text."
-    try:
-        scenario = sim.loads_scenario(text, source=name)
-    except ScenarioError as err:
-        return str(err)
-    ss = _ss()
-    ss["uploaded_toml"] = text
-    ss["uploaded_name"] = scenario.name
-    _load_widgets(S.UPLOADED, scenario.scenario.seed, S.defaults(scenario))
-    ss["day"] = None
-    ss["notes"] = []
-    return None
-
-
-MAX_UPLOAD_BYTES = 64 * 1024
+        return simulate(S.build_scenario(self.base, dict(self.values, **changes)), self.seed)
 
 
 # --- sidebar ---------------------------------------------------------------------------------
 
 
 def _param_widget(p: S.Param, disabled: bool = False) -> None:
-    key = f"w_{p.name}"
+    k = W.PARAM[p.name]
     if p.kind == "bool":
-        st.toggle(p.label, key=key, help=p.help, on_change=_on_change)
+        st.toggle(p.label, key=k, help=p.help, on_change=_on_change)
     elif p.kind == "choice":
-        st.selectbox(p.label, p.choices, key=key, help=p.help, on_change=_on_change,
+        st.selectbox(p.label, p.choices, key=k, help=p.help, on_change=_on_change,
                      disabled=disabled)
     elif p.kind == "int":
-        st.slider(p.label, int(p.lo), int(p.hi), step=int(p.step), key=key, help=p.help,
+        st.slider(p.label, int(p.lo), int(p.hi), step=int(p.step), key=k, help=p.help,
                   on_change=_on_change, disabled=disabled)
     else:
-        st.slider(p.label, float(p.lo), float(p.hi), step=float(p.step), key=key, help=p.help,
+        st.slider(p.label, float(p.lo), float(p.hi), step=float(p.step), key=k, help=p.help,
                   on_change=_on_change, disabled=disabled)
 
 
-def _sidebar() -> tuple[str, int, dict[str, Any]]:
-    ss = _ss()
-    _seed_widgets()
-    presets = _presets()
-    options = presets + ([S.UPLOADED] if ss.get("uploaded_toml") else [])
-    if ss["w_preset"] not in options:
-        ss["w_preset"] = S.DEFAULT_PRESET
+def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
+    _reseed(app)
+    options = sim.preset_names() + ([S.UPLOADED] if app.upload else [])
+    if _get(W.PRESET) not in options:
+        _set(W.PRESET, S.DEFAULT_PRESET)
+    upload_name = app.upload.name if app.upload else ""
     with st.sidebar:
         st.selectbox(
-            "Scenario preset", options, key="w_preset", on_change=_on_preset,
-            format_func=lambda n: f"uploaded: {ss.get('uploaded_name', '')}"
-            if n == S.UPLOADED else n,
+            "Scenario preset", options, key=W.PRESET, on_change=_on_preset,
+            format_func=lambda n: f"uploaded: {upload_name}" if n == S.UPLOADED else n,
             help="Each preset teaches one point; its question is shown below.",
         )
-        base = _base(ss["w_preset"])
+        base = app.base(_get(W.PRESET))
         if base.teaching.question:
             st.info(f"**Question:** {base.teaching.question}")
         if base.scenario.summary:
             st.caption(base.scenario.summary)
         c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-        c1.number_input("Seed (patient number)", 0, S.MAX_SEED, step=1, key="w_seed",
+        c1.number_input("Seed (patient number)", 0, S.MAX_SEED, step=1, key=W.SEED,
                         help="Same seed, same virtual patient: disease draws are shared "
                         "across treatment plans.", on_change=_on_change)
-        c2.button("New patient", key="w_new_patient", on_click=_on_new_patient,
+        c2.button("New patient", key=W.NEW_PATIENT, on_click=_on_new_patient,
                   help="Draw a different virtual patient (a new random seed).")
         by_group: dict[str, list[S.Param]] = {}
         for p in S.PARAMS:
@@ -218,14 +328,15 @@ def _sidebar() -> tuple[str, int, dict[str, Any]]:
             with st.expander(title, expanded=expanded):
                 switch = next((p for p in by_group[group] if p.kind == "bool"), None)
                 for p in by_group[group]:
-                    off = switch is not None and p is not switch and not ss[f"w_{switch.name}"]
+                    off = (switch is not None and p is not switch
+                           and not _get(W.PARAM[switch.name]))
                     _param_widget(p, disabled=off)
         st.divider()
-        st.button("Reset to preset", key="w_reset", on_click=_on_reset, type="secondary",
+        st.button("Reset to preset", key=W.RESET, on_click=_on_reset, type="secondary",
                   help="Put every control back to the preset's values, seed included.")
         st.caption("The page address carries these settings: copy it to share this exact view.")
-    values = {p.name: ss[f"w_{p.name}"] for p in S.PARAMS}
-    return ss["w_preset"], int(ss["w_seed"]), values
+    values = {name: _get(k) for name, k in W.PARAM.items()}
+    return _get(W.PRESET), int(_get(W.SEED)), values
 
 
 # --- page setup --------------------------------------------------------------------------------
@@ -234,38 +345,36 @@ def _sidebar() -> tuple[str, int, dict[str, Any]]:
 def page_setup(title: str) -> Context:
     """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
-    st.caption(f":material/warning: {DISCLAIMER}")
+    st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
-    _init()
-    ss = _ss()
-    preset, seed, values = _sidebar()
-    for note in ss.get("notes", []):
+    app = current()
+    preset, seed, values = _sidebar(app)
+    for note in app.notes:
         st.warning(note, icon=":material/link:")
-    base = _base(preset)
+    base = app.base(preset)
     try:
         scenario = S.build_scenario(base, values)
     except ScenarioError as err:
         st.error(f"These settings do not make a valid scenario: {err} Showing the preset.")
         scenario = base
-    ss["settings"] = {"preset": preset, "seed": seed, "values": values}
-    run = simulate_cached(scenario.to_toml(), seed)
-    ctx = Context(preset, seed, values, base, scenario, run)
-    if ss.get("day") is not None and ss["day"] > ctx.end_day:
-        ss["day"] = ctx.end_day
-    query = S.to_query(preset, seed, values, S.defaults(base), ss.get("day"))
+    app.preset, app.seed, app.values = preset, seed, values
+    ctx = Context(preset, seed, values, base, scenario, simulate(scenario, seed))
+    if app.day is not None and app.day > ctx.end_day:
+        app.day = ctx.end_day
+    query = S.to_query(preset, seed, values, S.defaults(base), app.day)
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
     return ctx
 
 
-def chart(fig: Any, key: str, table: pd.DataFrame, alt: str) -> None:
+def chart(fig: Any, name: str, table: pd.DataFrame, alt: str) -> None:
     """A plotly chart with its data table as the text alternative."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, alt=alt, theme=None)
+    st.plotly_chart(fig, key=name, config=PLOTLY_CONFIG, alt=alt, theme=None)
     # A switch rather than a collapsed expander: the grid is only built when asked for,
     # which keeps every slider move from re-sending and re-drawing four hidden tables.
-    if st.toggle(f"Data table: {alt}", key=f"{key}_show_table",
+    if st.toggle(f"Data table: {alt}", key=key(f"{name}_show_table"),
                  help="Show the numbers behind the chart (its text alternative)."):
-        st.dataframe(table, key=f"{key}_table", hide_index=True)
+        st.dataframe(table, key=f"{name}_table", hide_index=True)
 
 
 def teaching(ctx: Context) -> None:
@@ -287,7 +396,7 @@ def teaching(ctx: Context) -> None:
 
 
 def current_day(ctx: Context) -> int:
-    day = _ss().get("day")
+    day = current().day
     return int(min(ctx.end_day, day)) if day is not None else ctx.end_day
 
 
@@ -297,58 +406,63 @@ def step_day(day: float, step: float, end: float, direction: int = 1) -> int:
 
 
 def _on_step(direction: int, end: int) -> None:
-    ss = _ss()
-    ss["w_day"] = step_day(ss.get("w_day", 0), ss.get("w_step", 28), end, direction)
-    ss["day"] = ss["w_day"]
+    day = step_day(_get(W.DAY, 0), _get(W.STEP, 28), end, direction)
+    _set(W.DAY, day)
+    current().day = day
+
+
+def _on_play(end: int) -> None:
+    # A callback, because it may move the day slider, which a run can no longer change once
+    # the slider is drawn.
+    app = current()
+    app.playing = not app.playing
+    if app.playing and _get(W.DAY, 0) >= end:
+        _set(W.DAY, 0)
+        app.day = 0
+    app.last_tick = time.monotonic()
 
 
 def _on_day() -> None:
-    _ss()["day"] = _ss()["w_day"]
+    current().day = _get(W.DAY)
 
 
 def _time_controls(ctx: Context, playable: bool) -> int:
-    ss = _ss()
+    app = current()
     end = ctx.end_day
-    if ss.get("w_day") is None or ss.get("w_day") != current_day(ctx):
-        ss["w_day"] = current_day(ctx)
-    if "w_step" not in ss:
-        ss["w_step"] = 28
-    if "w_speed" not in ss:
-        ss["w_speed"] = "normal"
-    if playable and ss.get("playing"):
+    if _get(W.DAY) is None or _get(W.DAY) != current_day(ctx):
+        _set(W.DAY, current_day(ctx))
+    if _get(W.STEP) is None:
+        _set(W.STEP, 28)
+    if _get(W.SPEED) is None:
+        _set(W.SPEED, "normal")
+    if playable and app.playing:
         now = time.monotonic()
-        if now - ss.get("last_tick", 0.0) >= SPEEDS[ss["w_speed"]] * 0.5:
-            ss["last_tick"] = now
-            ss["w_day"] = step_day(ss["w_day"], ss["w_step"], end)
-            ss["day"] = ss["w_day"]
-            if ss["w_day"] >= end:
-                ss["playing"] = False
+        if now - app.last_tick >= SECONDS_PER_STEP[_get(W.SPEED)] * MIN_STEP_GAP:
+            app.last_tick = now
+            app.day = step_day(_get(W.DAY), _get(W.STEP), end)
+            _set(W.DAY, app.day)
+            if app.day >= end:
+                app.playing = False
                 st.rerun()
     cols = st.columns([4.2, 1.3, 1.3, 1.3, 1.3, 1.3], vertical_alignment="bottom")
-    cols[0].slider("Day from onset (day)", 0, end, step=1, key="w_day", on_change=_on_day,
+    cols[0].slider("Day from onset (day)", 0, end, step=1, key=W.DAY, on_change=_on_day,
                    help="Scrub through the disease; every chart's cursor follows.")
-    cols[1].button("Back", icon=":material/skip_previous:", key="w_step_back",
+    cols[1].button("Back", icon=":material/skip_previous:", key=W.STEP_BACK,
                    on_click=_on_step, args=(-1, end), help="Go back one step.")
     if playable:
-        playing = bool(ss.get("playing"))
-        if cols[2].button("Pause" if playing else "Play", key="w_play",
-                          icon=":material/pause:" if playing else ":material/play_arrow:",
-                          help="Play or pause the time line."):
-            ss["playing"] = not ss.get("playing")
-            if ss["playing"] and ss["w_day"] >= end:
-                ss["w_day"] = 0
-                ss["day"] = 0
-            ss["last_tick"] = time.monotonic()
-            st.rerun()
-    cols[3].button("Next", icon=":material/skip_next:", key="w_step_fwd", on_click=_on_step,
+        label, icon = ("Pause", "pause") if app.playing else ("Play", "play_arrow")
+        if cols[2].button(label, key=W.PLAY, icon=f":material/{icon}:", on_click=_on_play,
+                          args=(end,), help="Play or pause the time line."):
+            st.rerun()  # the whole page, so the fragment's timer starts or stops
+    cols[3].button("Next", icon=":material/skip_next:", key=W.STEP_FWD, on_click=_on_step,
                    args=(1, end), help="Go forward one step.")
-    cols[4].selectbox("Step (days)", STEP_DAYS, key="w_step",
+    cols[4].selectbox("Step (days)", STEP_DAYS, key=W.STEP,
                       help="Days per step, the same at every speed.")
     if playable:
-        cols[5].selectbox("Speed", tuple(SPEEDS), key="w_speed",
+        cols[5].selectbox("Speed", tuple(SECONDS_PER_STEP), key=W.SPEED,
                           help="How often a step is taken while playing.")
-    day = int(ss["w_day"])
-    ss["day"] = day
+    day = int(_get(W.DAY))
+    app.day = day
     st.caption(f"Day {day} = year {day / S.YEAR:.2f} from onset.")
     if st.query_params.get("day") != f"{day:g}":
         st.query_params["day"] = f"{day:g}"
@@ -357,9 +471,10 @@ def _time_controls(ctx: Context, playable: bool) -> int:
 
 def scrubbed(ctx: Context, draw: Callable[[int], None], playable: bool = True) -> None:
     """Time controls plus ``draw(day)`` in one fragment that re-runs on each tick while playing."""
-    playing = playable and bool(_ss().get("playing"))
+    playing = playable and current().playing
 
     def body() -> None:
         draw(_time_controls(ctx, playable))
 
-    st.fragment(body, run_every=SPEEDS[_ss().get("w_speed", "normal")] if playing else None)()
+    every = SECONDS_PER_STEP[_get(W.SPEED, "normal")] if playing else None
+    st.fragment(body, run_every=every)()

@@ -33,8 +33,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 GRIP_JS = """() => { const g = [...document.querySelectorAll('.js-plotly-plot')].find(
     p => p.data && p.layout && String(p.layout.title.text).includes('Grip strength'));
     return g ? JSON.stringify(g.data.map(t => t.y)) : null; }"""
-PAGES = [("timeline", ""), ("body-map", "body-map"), ("nerve-conduction", "nerve-conduction"),
-         ("diagnosis", "diagnosis"), ("compare", "compare"), ("export", "export")]
 
 
 def free_port() -> int:
@@ -72,6 +70,9 @@ def main() -> None:
     if not 1 <= args.moves <= 8:
         ap.error("--moves must be 1 to 8 (the interval slider has 8 steps above 28 days)")
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))  # run as a script, the project root is not on the path
+    from app_pages.pages import PAGES
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -120,7 +121,8 @@ def main() -> None:
             if args.screenshots:
                 args.screenshots.mkdir(parents=True, exist_ok=True)
                 query = "?scenario=ivig-maintenance&seed=7&day=1500"
-                for name, path in PAGES:
+                for i, p in enumerate(PAGES):
+                    path, name = ("" if i == 0 else p.url), p.url  # the first is the default
                     page.goto(f"{url}/{path}{query}", wait_until="domcontentloaded")
                     page.wait_for_selector('[data-testid="stSidebarNavLink"]', timeout=60000)
                     settle(page)

@@ -12,17 +12,15 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from app_pages import settings as S
+from app_pages import state
+from app_pages.pages import PAGES as PAGE_LIST
+from app_pages.state import W
+from sim import electro
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = [
-    "app_pages/timeline.py",
-    "app_pages/body_map.py",
-    "app_pages/nerve_conduction.py",
-    "app_pages/diagnosis.py",
-    "app_pages/compare.py",
-    "app_pages/export.py",
-]
-DISCLAIMER = "not for clinical decisions"
+PAGES = [p.path for p in PAGE_LIST]
+DISCLAIMER = sim.DISCLAIMER  # the dashboard states the model's own
+UPLOAD = "w_upload"  # the export page's file uploader
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +47,14 @@ def _grip(at: AppTest) -> list:
     return [tr["y"] for tr in spec["data"]]
 
 
+def _page(url: str) -> str:
+    return next(p.path for p in PAGE_LIST if p.url == url)
+
+
+def _state(at: AppTest) -> state.AppState:
+    return at.session_state[state.STATE_KEY]
+
+
 def _check_page(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any(DISCLAIMER in c.value for c in at.caption)
@@ -63,7 +69,7 @@ def test_every_page_renders_for_the_default_preset():
         at.switch_page(page).run()
         _check_page(at)
     # the settings survive the page switches
-    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+    assert at.session_state[W.PRESET] == S.DEFAULT_PRESET
 
 
 @pytest.mark.slow
@@ -72,7 +78,7 @@ def test_every_page_renders_for_every_preset(preset):
     at = _app(scenario=preset)
     at.run()
     _check_page(at)
-    assert at.session_state["w_preset"] == preset
+    assert at.session_state[W.PRESET] == preset
     for page in PAGES[1:]:
         at.switch_page(page).run()
         _check_page(at)
@@ -82,7 +88,7 @@ def test_ivig_interval_slider_changes_the_grip_chart():
     at = _app()
     at.run()
     before = _grip(at)
-    at.slider(key="w_ivig_every").set_value(84).run()
+    at.slider(key=W.PARAM["ivig_every"]).set_value(84).run()
     assert not at.exception
     after = _grip(at)
     assert before != after
@@ -94,8 +100,8 @@ def test_sidebar_has_units_and_help_on_every_parameter():
     at.run()
     for p in S.PARAMS:
         w = at.sidebar.get(next(t for t in ("slider", "toggle", "selectbox")
-                                if any(x.key == f"w_{p.name}" for x in at.sidebar.get(t))))
-        widget = next(x for x in w if x.key == f"w_{p.name}")
+                                if any(x.key == W.PARAM[p.name] for x in at.sidebar.get(t))))
+        widget = next(x for x in w if x.key == W.PARAM[p.name])
         assert widget.help
     assert any("Question" in i.value for i in at.sidebar.info)
 
@@ -104,11 +110,11 @@ def test_shared_url_restores_the_state():
     at = _app(scenario="untreated", seed="42", ivig="1", ivig_every="56", day="400")
     at.run()
     assert not at.exception
-    assert at.session_state["w_preset"] == "untreated"
-    assert at.session_state["w_seed"] == 42
-    assert at.session_state["w_ivig"] is True
-    assert at.session_state["w_ivig_every"] == 56
-    assert at.session_state["w_day"] == 400
+    assert at.session_state[W.PRESET] == "untreated"
+    assert at.session_state[W.SEED] == 42
+    assert at.session_state[W.PARAM["ivig"]] is True
+    assert at.session_state[W.PARAM["ivig_every"]] == 56
+    assert at.session_state[W.DAY] == 400
     assert not at.warning
 
 
@@ -119,9 +125,8 @@ def test_bad_url_value_shows_a_message_and_falls_back():
     text = " ".join(w.value for w in at.warning)
     assert "lesion_rate" in text and "0 to 10" in text
     assert "seed" in text
-    assert at.session_state["w_lesion_rate"] == S.defaults(sim.load_scenario("ivig-maintenance"))[
-        "lesion_rate"
-    ]
+    preset = S.defaults(sim.load_scenario("ivig-maintenance"))
+    assert at.session_state[W.PARAM["lesion_rate"]] == preset["lesion_rate"]
 
 
 def test_unknown_preset_in_url_falls_back_to_default():
@@ -129,7 +134,7 @@ def test_unknown_preset_in_url_falls_back_to_default():
     at.run()
     assert not at.exception
     assert any("no-such-preset" in w.value for w in at.warning)
-    assert at.session_state["w_preset"] == S.DEFAULT_PRESET
+    assert at.session_state[W.PRESET] == S.DEFAULT_PRESET
 
 
 def test_bad_uploaded_file_shows_one_sentence_error():
@@ -137,12 +142,12 @@ def test_bad_uploaded_file_shows_one_sentence_error():
     at.run()
     at.switch_page("app_pages/export.py").run()
     bad = b'[scenario]\nyears = 99\n'
-    at.file_uploader(key="w_upload").set_value(("bad.toml", bad, "application/toml")).run()
+    at.file_uploader(key=UPLOAD).set_value(("bad.toml", bad, "application/toml")).run()
     assert not at.exception
     msg = " ".join(e.value for e in at.error)
     assert "years" in msg and "out of range" in msg
-    at.file_uploader(key="w_upload").set_value(("junk.toml", b"\xff\xfe not toml [",
-                                                 "application/toml")).run()
+    at.file_uploader(key=UPLOAD).set_value(("junk.toml", b"\xff\xfe not toml [",
+                                             "application/toml")).run()
     assert not at.exception
     assert at.error
 
@@ -152,33 +157,33 @@ def test_good_uploaded_file_becomes_the_scenario():
     at.run()
     at.switch_page("app_pages/export.py").run()
     text = sim.load_scenario("untreated").with_overrides({"scenario.name": "My case"}).to_toml()
-    at.file_uploader(key="w_upload").set_value(("mine.toml", text.encode(), "text/plain")).run()
+    at.file_uploader(key=UPLOAD).set_value(("mine.toml", text.encode(), "text/plain")).run()
     assert not at.exception and not at.error
-    assert at.session_state["w_preset"] == S.UPLOADED
+    assert at.session_state[W.PRESET] == S.UPLOADED
     assert any("mine.toml" in s.value for s in at.success)
 
 
 def test_new_patient_and_reset():
     at = _app()
     at.run()
-    at.button(key="w_new_patient").click().run()
-    seed = at.session_state["w_seed"]
-    at.slider(key="w_lesion_rate").set_value(5.0).run()
-    at.button(key="w_reset").click().run()
+    at.button(key=W.NEW_PATIENT).click().run()
+    seed = at.session_state[W.SEED]
+    at.slider(key=W.PARAM["lesion_rate"]).set_value(5.0).run()
+    at.button(key=W.RESET).click().run()
     assert not at.exception
     base = sim.load_scenario(S.DEFAULT_PRESET)
-    assert at.session_state["w_seed"] == base.scenario.seed != seed or seed == base.scenario.seed
-    assert at.session_state["w_lesion_rate"] == S.defaults(base)["lesion_rate"]
+    assert at.session_state[W.SEED] == base.scenario.seed != seed or seed == base.scenario.seed
+    assert at.session_state[W.PARAM["lesion_rate"]] == S.defaults(base)["lesion_rate"]
 
 
 def test_step_buttons_move_the_day_by_a_fixed_step():
     at = _app(day="100")
     at.run()
-    at.button(key="w_step_fwd").click().run()
-    assert at.session_state["w_day"] == 128
-    at.selectbox(key="w_step").set_value(91).run()
-    at.button(key="w_step_back").click().run()
-    assert at.session_state["w_day"] == 37
+    at.button(key=W.STEP_FWD).click().run()
+    assert at.session_state[W.DAY] == 128
+    at.selectbox(key=W.STEP).set_value(91).run()
+    at.button(key=W.STEP_BACK).click().run()
+    assert at.session_state[W.DAY] == 37
 
 
 def test_compare_page_overlays_the_chosen_plans():
@@ -188,7 +193,8 @@ def test_compare_page_overlays_the_chosen_plans():
     specs = _charts(at)
     assert len(specs) == 2
     assert len(specs[0]["data"]) == 4
-    at.multiselect(key="w_compare_plans").set_value(["Untreated", "IVIg every 4 weeks"]).run()
+    plans = at.multiselect(key=state.key("compare_plans"))
+    plans.set_value(["Untreated", "IVIg every 4 weeks"]).run()
     assert len(_charts(at)[0]["data"]) == 2
 
 
@@ -203,7 +209,16 @@ def test_settings_helpers_round_trip():
     assert back.values == v and not back.notes
 
 
-@pytest.mark.parametrize("page", PAGES[:3] + PAGES[4:5])
+def test_the_page_list_names_every_page_module():
+    """A page module missing from app_pages/pages.py would never be shown."""
+    root = Path(APP).parent
+    modules = {f"app_pages/{f.name}" for f in (root / "app_pages").glob("*.py")
+               if "page_setup(" in f.read_text(encoding="utf-8") and f.name != "state.py"}
+    assert modules == set(PAGES)
+    assert len({p.url for p in PAGE_LIST}) == len({p.title for p in PAGE_LIST}) == len(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_every_chart_has_its_data_table_as_text_alternative(page):
     at = _app()
     at.run()
@@ -211,7 +226,9 @@ def test_every_chart_has_its_data_table_as_text_alternative(page):
         at.switch_page(page).run()
     charts = at.get("plotly_chart")
     switches = [t for t in at.toggle if t.label.startswith("Data table:")]
-    assert charts and len(switches) == len(charts)
+    assert len(switches) == len(charts)
+    if not charts:
+        return
     shown = len(at.dataframe)
     for t in switches:
         t.set_value(True)
@@ -219,3 +236,139 @@ def test_every_chart_has_its_data_table_as_text_alternative(page):
     assert not at.exception
     assert len(at.dataframe) == shown + len(charts)
     assert all(len(df.value) > 0 for df in at.dataframe)
+
+
+def test_page_widgets_registered_with_keep_survive_a_page_switch():
+    at = _app()
+    at.run()
+    ncs_page, compare_page = _page("nerve-conduction"), _page("compare")
+    nerve, side = state.key("ncs_nerve"), state.key("ncs_side")
+    plans, hand = state.key("compare_plans"), state.key("compare_hand")
+    at.switch_page(ncs_page).run()
+    opened = at.selectbox(key=nerve).value
+    base = sim.load_scenario(S.DEFAULT_PRESET)  # the page opens on the most blocked nerve
+    snapshot = sim.simulate(base).snapshot(int(base.days))
+    assert (at.radio(key=side).value, opened) == electro.most_blocked_nerve(snapshot)
+    other = next(n for n in at.selectbox(key=nerve).options if n != opened)
+    at.selectbox(key=nerve).set_value(other).run()
+    other_side = "right" if at.radio(key=side).value == "left" else "left"
+    at.radio(key=side).set_value(other_side).run()
+    at.switch_page(compare_page).run()
+    at.multiselect(key=plans).set_value(["Untreated", "Prednisolone course"]).run()
+    at.radio(key=hand).set_value("right").run()
+    at.switch_page(PAGES[0]).run()  # draws none of those widgets
+    assert not at.exception
+    assert {nerve, side, plans, hand} <= _state(at).kept
+    at.switch_page(ncs_page).run()
+    assert at.selectbox(key=nerve).value == other
+    assert at.radio(key=side).value == other_side
+    assert any(f"{other_side} {other}" in h.value for h in at.subheader)
+    at.switch_page(compare_page).run()
+    assert at.multiselect(key=plans).value == ["Untreated", "Prednisolone course"]
+    assert at.radio(key=hand).value == "right"
+    assert not at.exception and not at.warning
+
+
+def test_a_page_cannot_take_a_sidebar_or_time_control_key():
+    for name in ("preset", "seed", "day", "step", "ivig_every"):
+        with pytest.raises(ValueError, match="taken"):
+            state.key(name)
+    assert state.key("ncs_nerve") not in {W.PRESET, W.DAY, *W.PARAM.values()}
+
+
+def test_unchanged_settings_are_not_simulated_again(monkeypatch):
+    calls: list[tuple[str, int | None]] = []
+    real = sim.simulate
+
+    def counting(scenario, seed=None):
+        calls.append((scenario.name, seed))
+        return real(scenario, seed)
+
+    monkeypatch.setattr(sim, "simulate", counting)
+    at = _app()
+    at.run()
+    assert len(calls) == 1
+    at.run()
+    at.slider(key=W.DAY).set_value(100).run()
+    at.button(key=W.STEP_FWD).click().run()
+    for page in PAGES[1:4] + [_page("export")]:  # same settings, other pages
+        at.switch_page(page).run()
+        assert not at.exception
+    assert len(calls) == 1
+    at.switch_page(PAGES[0]).run()
+    every = at.slider(key=W.PARAM["ivig_every"])
+    first = every.value
+    every.set_value(84).run()
+    assert len(calls) == 2
+    at.slider(key=W.PARAM["ivig_every"]).set_value(first).run()
+    assert len(calls) == 2  # back to settings already run
+    at.switch_page(_page("compare")).run()
+    plans = len(calls)
+    assert plans > 2  # the other plans are new scenarios
+    at.switch_page(PAGES[0]).run()
+    at.switch_page(_page("compare")).run()
+    assert len(calls) == plans
+
+
+def test_the_simulation_cache_is_keyed_on_the_scenario_not_its_text(monkeypatch):
+    at = _app()
+    at.run()
+
+    def no_toml(self):
+        raise AssertionError("the scenario was written out as TOML")
+
+    monkeypatch.setattr(sim.Scenario, "to_toml", no_toml)
+    at.slider(key=W.PARAM["lesion_rate"]).set_value(3.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for page in PAGES[1:5]:  # every page but export, which writes the TOML for download
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+def test_equal_scenarios_share_one_cached_run(monkeypatch):
+    calls = []
+    real = sim.simulate
+    monkeypatch.setattr(sim, "simulate", lambda sc, seed=None: calls.append(seed) or real(sc, seed))
+    base = sim.load_scenario("untreated")
+    copy = sim.loads_scenario(base.to_toml())  # equal, but another object
+    assert copy is not base and copy == base
+    run = state.simulate(base, 3)
+    assert state.simulate(copy, 3).tables["clinical"].equals(run.tables["clinical"])
+    assert calls == [3]
+    state.simulate(base, 4)
+    state.simulate(base.with_overrides({"disease.lesion_rate_per_year": 2.0}), 3)
+    assert calls == [3, 4, 3]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_play_takes_one_step_per_interval_and_stops_at_the_end(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(state, "time", clock)
+    at = _app()
+    at.run()
+    end = at.slider(key=W.DAY).max
+    assert at.session_state[W.DAY] == end and not _state(at).playing
+    at.button(key=W.PLAY).click().run()  # at the end: play starts over from day 0
+    assert _state(at).playing and at.session_state[W.DAY] == 0
+    at.selectbox(key=W.SPEED).set_value("fast").run()
+    gap = state.SECONDS_PER_STEP["fast"] * state.MIN_STEP_GAP
+    clock.now += gap / 2
+    at.run()
+    assert at.session_state[W.DAY] == 0  # too soon after the last step
+    clock.now += gap
+    at.run()
+    assert at.session_state[W.DAY] == 28 == _state(at).day
+    assert at.query_params["day"] in ("28", ["28"])
+    at.slider(key=W.DAY).set_value(end - 5).run()
+    clock.now += gap * 2
+    at.run()
+    assert at.session_state[W.DAY] == end
+    assert not _state(at).playing
+    assert at.button(key=W.PLAY).label == "Play"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app_pages.pages import PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +115,11 @@ def test_page_loads_and_charts_draw(server, browser):
     _wait_grip(page)
     assert page.locator(GRIP).count() >= 4
     assert "not for clinical decisions" in page.inner_text("body")
-    assert page.locator('[data-testid="stSidebarNavLink"]').count() == 6
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    assert links.count() == len(PAGES)
+    texts = [links.nth(i).inner_text().strip() for i in range(len(PAGES))]
+    # a link's text is its icon's ligature name, then its title, in the list's order
+    assert all(t.endswith(p.title) for t, p in zip(texts, PAGES, strict=True)), texts
     page.close()
 
 
@@ -149,4 +155,49 @@ def test_shared_url_restores_its_state(server, browser):
     assert page.locator('[data-testid="stNumberInput"] input').first.input_value() == "42"
     assert "lesion_rate=3" in page.url and "seed=42" in page.url
     assert "Day 500" in body
+    page.close()
+
+
+def _page_url(server: str, url: str) -> str:
+    return f"{server}/{url}"
+
+
+def test_a_kept_page_widget_survives_leaving_the_page(server, browser):
+    """The NCS side radio is registered with state.keep: going to another page and back
+    through the menu keeps the choice."""
+    ncs = next(p for p in PAGES if p.url == "nerve-conduction")
+    page = browser.new_page()
+    page.goto(_page_url(server, ncs.url), wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stRadioOption"]', timeout=30000)
+    _settle(page)
+    options = page.locator('[data-testid="stRadioOption"]')  # left, right
+    other = "right" if options.nth(0).get_attribute("data-selected") == "true" else "left"
+    options.filter(has_text=other).click()
+    heading = page.get_by_role("heading", name=f"Motor: {other}")
+    heading.wait_for(timeout=30000)
+    _settle(page)
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    links.nth(0).click()
+    _wait_grip(page)
+    _settle(page)
+    links.filter(has_text=ncs.title).click()
+    page.get_by_role("heading", name="Nerve conduction study").wait_for(timeout=30000)
+    _settle(page)
+    assert heading.count() == 1
+    page.close()
+
+
+def test_play_moves_the_day_forward(server, browser):
+    page = browser.new_page()
+    page.goto(server, wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    page.get_by_role("button", name="Play").click()  # at the last day: starts over from 0
+    page.wait_for_function(
+        "() => { const m = document.body.innerText.match(/Day (\\d+) = year/);"
+        " return m && +m[1] >= 28 && +m[1] < 1000; }", timeout=30000)
+    page.get_by_role("button", name="Pause").click()
+    _settle(page)
+    assert "Traceback" not in page.inner_text("body")
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
