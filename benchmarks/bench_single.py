@@ -12,6 +12,7 @@ import time
 
 from sim import load_scenario, simulate
 from sim.engine import _Model
+from sim.resolve import resolve
 
 
 def main(repeats: int = 15) -> None:
@@ -22,7 +23,7 @@ def main(repeats: int = 15) -> None:
     sim_ms, tables_ms, events = [], [], []
     for seed in range(repeats):
         t0 = time.perf_counter()
-        model = _Model(scenario, seed, 0)
+        model = _Model(resolve(scenario), seed, 0)
         count = [0]
         schedule = model.env.schedule
 

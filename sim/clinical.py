@@ -35,13 +35,13 @@ class ClinicalParams:
     """How conducting motor units become force and function (sources beside each value)."""
 
     # Motor-unit reserve and collateral sprouting: force falls less than the share of
-    # conducting units, so weakness shows only after a large share is lost (DESIGN §3.5).
+    # conducting units, so weakness shows only after a large share is lost.
     # F = 1 - (1 - U)**reserve_exponent. (approx.)
     reserve_exponent: float = 1.4
     # MRC grade from strength (% of normal). Manual testing cannot tell 80% from normal, and
     # grade 4 spans a wide range of force (approx., after Medical Research Council 1976).
     mrc_thresholds_pct: tuple[float, ...] = (1.0, 5.0, 12.0, 30.0, 80.0)
-    # Functional thresholds (approx.; seed wording in CLINICAL.md: "unable to turn a key").
+    # Functional thresholds (approx.): the tasks patients name ("unable to turn a key").
     key_grip_kg: float = 10.0  # turning a key in a lock
     button_strength_pct: float = 50.0  # buttoning: thumb, index and finger extensors
     raise_arm_mrc: int = 3  # deltoid against gravity

@@ -11,7 +11,7 @@
 The disease (from the disease registry) says where attacks fall, how sites evolve and how the
 exposure modifies them; the engine has no disease- or treatment-specific branch.
 
-Reproducibility (DESIGN §3.7): ``SeedSequence(seed, spawn_key=(patient,))`` is patient
+Reproducibility: ``SeedSequence(seed, spawn_key=(patient,))`` is patient
 *patient*'s own seed, the same whatever the cohort size; it spawns one stream per random
 process: traits, attacks, nerve-conduction normals.
 """

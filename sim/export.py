@@ -52,7 +52,7 @@ def manifest(
     tables: dict[str, dict[str, Any]] | None = None,
     provenance: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest (DESIGN §4.4); ``provenance`` adds e.g. ``overrides``, ``source``."""
+    """The manifest; ``provenance`` adds e.g. ``overrides``, ``source``."""
     import simpy
 
     man: dict[str, Any] = {

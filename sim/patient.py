@@ -47,7 +47,7 @@ def grip_norm_kg(sex: str, age: float) -> float:
 
 @dataclass(frozen=True)
 class Patient:
-    """One virtual patient's fixed traits (DESIGN §3.2)."""
+    """One virtual patient's fixed traits: who they are and how their disease behaves."""
 
     sex: str
     age_at_onset: float

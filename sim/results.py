@@ -1,4 +1,4 @@
-"""A finished run: its tidy tables (DESIGN §4.4) and the clinical arrays they are built from.
+"""A finished run: its tidy tables (docs/data-dictionary.md) and the clinical arrays behind them.
 
 Writing them out (files, manifest, zip) is :mod:`sim.export`'s job.
 """
@@ -237,7 +237,7 @@ class Run:
 
     def ncs(self, day: float, nerves: Sequence[str] | None = None,
             sides: Sequence[str] | None = None, patient: int = 0) -> pd.DataFrame:
-        """A full nerve conduction study at ``day`` (DESIGN §3.6), ``ncs`` table columns."""
+        """A full nerve conduction study at ``day`` with the ``ncs`` table's columns."""
         from . import electro
 
         snap = self.snapshot(day, patient)
@@ -281,7 +281,7 @@ class Run:
         tables: dict[str, dict[str, Any]] | None = None,
         provenance: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The manifest (DESIGN §4.4); see :func:`sim.export.manifest`."""
+        """The manifest; see :func:`sim.export.manifest`."""
         return export.manifest(self, tables, provenance)
 
     def save(

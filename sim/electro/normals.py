@@ -153,7 +153,7 @@ def _motor_baselines(
         seg0 = 0
         for ni, nerve in enumerate(ANATOMY.nerves):
             n_seg = len(nerve.segments)
-            # CLINICAL.md normal values (anatomy.py): mean +- SD, kept above LLN.
+            # Adult normal values (anatomy.py, Preston & Shapiro): mean +- SD, kept above LLN.
             amp = _reflect_above(
                 nerve.cmap_mv + nerve.cmap_sd_mv * amp_z[si, ni],
                 nerve.lln_mv * params.lln_margin,

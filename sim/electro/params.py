@@ -19,7 +19,7 @@ class NcsParams:
     # Below 5% of the original axons conducting, no CMAP is discernible from noise. (approx.)
     inexcitable_fraction: float = 0.05
     # Duration increase per damaged segment = linear*d + heavy*d**4 (d = damage share).
-    # CLINICAL.md worked example: 70% block with +10% duration (van Schaik et al. 2010 (EFNS/PNS)
+    # Worked example: 70% block with +10% duration (van Schaik et al. 2010 (EFNS/PNS)
     # criteria require <=30% for definite block), so dispersion is modest until damage is
     # near total. (approx.)
     dispersion_linear: float = 0.15
@@ -42,13 +42,14 @@ class NcsParams:
     # Amplitudes are kept above LLN * this margin (reflected truncated normal). (approx.)
     lln_margin: float = 1.05
     # Distal latency and CV spread (fraction of the mean, SD), clipped at +-clip_sd SD.
-    # Means from CLINICAL.md "Normal nerve conduction values"; spreads (approx.).
+    # Means from the adult normal values in anatomy.py (Preston & Shapiro, 4th ed.); spreads
+    # (approx.).
     latency_sd_fraction: float = 0.08
     cv_sd_fraction: float = 0.04
     duration_sd_fraction: float = 0.08
     clip_sd: float = 2.5
     # Normal proximal amplitude drop per segment: uniform 0-10%; up to 20% across the fibular
-    # head (CLINICAL.md: <=25% across the fibular head; Preston & Shapiro, 4th ed.).
+    # head (<=25% across the fibular head; Preston & Shapiro, 4th ed.).
     max_normal_drop: float = 0.10
     max_normal_drop_fibular_head: float = 0.20
     # SNAP negative-peak duration (Preston & Shapiro, 4th ed.: ~1.5 ms). (approx.)
