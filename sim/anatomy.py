@@ -9,7 +9,7 @@ A lesion in segment *k* affects a muscle whose branch leaves the nerve in segmen
 ``k >= j``: the lesion must lie between the branch point and the spinal cord.
 
 Distances and normal values: standard EMG-laboratory techniques (e.g. Preston & Shapiro,
-*Electromyography and Neuromuscular Disorders*, 4th ed.); normal values quoted in CLINICAL.md.
+*Electromyography and Neuromuscular Disorders*, 4th ed.), with the adult normal values below.
 This is schematic teaching anatomy, not a surgical atlas.
 """
 
@@ -76,8 +76,8 @@ class Nerve:
     segments: tuple[Segment, ...]
     recorded: str  # muscle recorded for the CMAP
     muscles: tuple[Muscle, ...]
-    # Normal values, CLINICAL.md "Normal nerve conduction values" (Preston & Shapiro for the
-    # nerves that table does not list).
+    # Adult normal values (Preston & Shapiro, 4th ed.; median 10.6 +- 2.8 mV, ulnar 9.6 +- 2.2 mV,
+    # peroneal 5-7 mV, tibial ~7 mV with the distal latencies and velocities given per nerve).
     cmap_mv: float = 8.0
     cmap_sd_mv: float = 2.0
     lln_mv: float = 4.0
@@ -116,9 +116,8 @@ def _chain(
     return tuple(segs)
 
 
-def _build_nerves() -> tuple[Nerve, ...]:
-    M = Muscle
-    median = Nerve(
+def _median() -> Nerve:
+    return Nerve(
         "median", "arm", ("wrist", "elbow", "axilla", "Erb's point"),
         _chain("median", ("wrist", "elbow", "axilla", "Erb's point"), "APB", [
             ("wrist-APB", 70, "hand", "carpal tunnel"),
@@ -128,13 +127,16 @@ def _build_nerves() -> tuple[Nerve, ...]:
         ]),
         "APB",
         (
-            M("APB", "median", 0, "hand", "thumb abduction", 0.10),
-            M("forearm flexors", "median", 2, "forearm", "finger and wrist flexion", 0.35),
+            Muscle("APB", "median", 0, "hand", "thumb abduction", 0.10),
+            Muscle("forearm flexors", "median", 2, "forearm", "finger and wrist flexion", 0.35),
         ),
         cmap_mv=10.6, cmap_sd_mv=2.8, lln_mv=4.0, distal_latency_ms=3.4, cv_m_per_s=54.0,
     )
+
+
+def _ulnar() -> Nerve:
     ulnar_points = ("wrist", "below elbow", "above elbow", "axilla", "Erb's point")
-    ulnar = Nerve(
+    return Nerve(
         "ulnar", "arm", ulnar_points,
         _chain("ulnar", ulnar_points, "ADM", [
             ("wrist-ADM", 70, "hand", None),
@@ -145,15 +147,18 @@ def _build_nerves() -> tuple[Nerve, ...]:
         ]),
         "ADM",
         (
-            M("ADM", "ulnar", 0, "hand", "little-finger abduction", 0.05),
-            M("FDI", "ulnar", 0, "hand", "index-finger abduction, pinch", 0.15),
-            M("forearm ulnar flexors", "ulnar", 2, "forearm", "ulnar wrist and finger flexion",
+            Muscle("ADM", "ulnar", 0, "hand", "little-finger abduction", 0.05),
+            Muscle("FDI", "ulnar", 0, "hand", "index-finger abduction, pinch", 0.15),
+            Muscle("forearm ulnar flexors", "ulnar", 2, "forearm", "ulnar wrist and finger flexion",
               0.20),
         ),
         cmap_mv=9.6, cmap_sd_mv=2.2, lln_mv=6.0, distal_latency_ms=2.8, cv_m_per_s=60.0,
     )
+
+
+def _radial() -> Nerve:
     radial_points = ("forearm", "elbow", "spiral groove", "axilla", "Erb's point")
-    radial = Nerve(
+    return Nerve(
         "radial", "arm", radial_points,
         _chain("radial", radial_points, "EIP", [
             ("forearm-EIP", 60, "forearm", None),
@@ -164,34 +169,43 @@ def _build_nerves() -> tuple[Nerve, ...]:
         ]),
         "EIP",
         (
-            M("EIP", "radial", 0, "forearm", "index-finger extension"),
-            M("finger extensors", "radial", 1, "forearm", "finger extension"),
-            M("wrist extensors", "radial", 2, "forearm", "wrist extension", 0.15),
-            M("brachioradialis", "radial", 3, "forearm", "elbow flexion (mid-prone)"),
-            M("triceps", "radial", 4, "upper arm", "elbow extension"),
+            Muscle("EIP", "radial", 0, "forearm", "index-finger extension"),
+            Muscle("finger extensors", "radial", 1, "forearm", "finger extension"),
+            Muscle("wrist extensors", "radial", 2, "forearm", "wrist extension", 0.15),
+            Muscle("brachioradialis", "radial", 3, "forearm", "elbow flexion (mid-prone)"),
+            Muscle("triceps", "radial", 4, "upper arm", "elbow extension"),
         ),
         cmap_mv=6.0, cmap_sd_mv=1.8, lln_mv=2.0, distal_latency_ms=2.4, cv_m_per_s=61.0,
     )
-    musculocutaneous = Nerve(
+
+
+def _musculocutaneous() -> Nerve:
+    return Nerve(
         "musculocutaneous", "arm", ("Erb's point",),
         _chain("musculocutaneous", ("Erb's point",), "biceps", [
             ("Erb's point-biceps", 200, "upper arm", None),
         ]),
         "biceps",
-        (M("biceps", "musculocutaneous", 0, "upper arm", "elbow flexion"),),
+        (Muscle("biceps", "musculocutaneous", 0, "upper arm", "elbow flexion"),),
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=3.5, distal_latency_ms=5.0, cv_m_per_s=60.0,
     )
-    axillary = Nerve(
+
+
+def _axillary() -> Nerve:
+    return Nerve(
         "axillary", "arm", ("Erb's point",),
         _chain("axillary", ("Erb's point",), "deltoid", [
             ("Erb's point-deltoid", 150, "shoulder", None),
         ]),
         "deltoid",
-        (M("deltoid", "axillary", 0, "shoulder", "shoulder abduction"),),
+        (Muscle("deltoid", "axillary", 0, "shoulder", "shoulder abduction"),),
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=3.5, distal_latency_ms=4.5, cv_m_per_s=60.0,
     )
+
+
+def _peroneal() -> Nerve:
     peroneal_points = ("ankle", "below fibular head", "popliteal fossa")
-    peroneal = Nerve(
+    return Nerve(
         "peroneal", "leg", peroneal_points,
         _chain("peroneal", peroneal_points, "EDB", [
             ("ankle-EDB", 80, "foot", None),
@@ -200,14 +214,17 @@ def _build_nerves() -> tuple[Nerve, ...]:
         ], proximal=("thigh", 350, "thigh")),
         "EDB",
         (
-            M("EDB", "peroneal", 0, "foot", "toe extension"),
-            M("tibialis anterior", "peroneal", 2, "leg", "ankle dorsiflexion"),
-            M("peronei", "peroneal", 2, "leg", "ankle eversion"),
+            Muscle("EDB", "peroneal", 0, "foot", "toe extension"),
+            Muscle("tibialis anterior", "peroneal", 2, "leg", "ankle dorsiflexion"),
+            Muscle("peronei", "peroneal", 2, "leg", "ankle eversion"),
         ),
         cmap_mv=6.0, cmap_sd_mv=1.5, lln_mv=2.0, distal_latency_ms=4.8, cv_m_per_s=47.0,
     )
+
+
+def _tibial() -> Nerve:
     tibial_points = ("ankle", "popliteal fossa")
-    tibial = Nerve(
+    return Nerve(
         "tibial", "leg", tibial_points,
         _chain("tibial", tibial_points, "AH", [
             ("ankle-AH", 100, "foot", "tarsal tunnel"),
@@ -215,25 +232,33 @@ def _build_nerves() -> tuple[Nerve, ...]:
         ], proximal=("thigh", 350, "thigh")),
         "AH",
         (
-            M("AH", "tibial", 0, "foot", "big-toe abduction"),
-            M("tibialis posterior", "tibial", 1, "leg", "ankle inversion"),
-            M("gastrocnemius", "tibial", 2, "leg", "ankle plantar flexion"),
+            Muscle("AH", "tibial", 0, "foot", "big-toe abduction"),
+            Muscle("tibialis posterior", "tibial", 1, "leg", "ankle inversion"),
+            Muscle("gastrocnemius", "tibial", 2, "leg", "ankle plantar flexion"),
         ),
         cmap_mv=7.0, cmap_sd_mv=2.0, lln_mv=4.0, distal_latency_ms=4.3, cv_m_per_s=51.0,
     )
-    femoral = Nerve(
+
+
+def _femoral() -> Nerve:
+    return Nerve(
         "femoral", "leg", ("inguinal ligament",),
         _chain("femoral", ("inguinal ligament",), "quadriceps", [
             ("inguinal ligament-quadriceps", 150, "thigh", None),
         ], proximal=("lumbar plexus", 150, "thigh")),
         "quadriceps",
         (
-            M("quadriceps", "femoral", 0, "thigh", "knee extension"),
-            M("iliopsoas", "femoral", 1, "thigh", "hip flexion"),
+            Muscle("quadriceps", "femoral", 0, "thigh", "knee extension"),
+            Muscle("iliopsoas", "femoral", 1, "thigh", "hip flexion"),
         ),
         cmap_mv=7.0, cmap_sd_mv=2.5, lln_mv=3.0, distal_latency_ms=6.0, cv_m_per_s=55.0,
     )
-    return (median, ulnar, radial, musculocutaneous, axillary, peroneal, tibial, femoral)
+
+
+def _build_nerves() -> tuple[Nerve, ...]:
+    """The motor nerves in catalogue order (site and muscle numbering follow it)."""
+    return (_median(), _ulnar(), _radial(), _musculocutaneous(), _axillary(),
+            _peroneal(), _tibial(), _femoral())
 
 
 def _build_sensory() -> tuple[SensoryNerve, ...]:
@@ -308,7 +333,7 @@ class Anatomy:
 
 ANATOMY = Anatomy()
 
-# MRC sum score: 20 muscle groups per side, 0-5 each, so the maximum is 200 (CLINICAL.md,
-# Terenghi et al. 2004 used a 200-point sum). Every modelled muscle is one group.
+# MRC sum score: 20 muscle groups per side, 0-5 each, so the maximum is 200 (Terenghi et al.
+# 2004 used a 200-point sum). Every modelled muscle is one group.
 MRC_MUSCLES: tuple[str, ...] = tuple(m.name for n in ANATOMY.nerves for m in n.muscles)
 assert len(MRC_MUSCLES) == 20, MRC_MUSCLES

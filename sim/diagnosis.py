@@ -8,7 +8,9 @@ ticked. It only reads a :class:`~sim.Run`; the dashboard shows it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -50,13 +52,33 @@ def _at(df: pd.DataFrame, day: float) -> pd.DataFrame:
 def evaluate(run: Run, day: float) -> Checklist:
     """Every checklist item at ``day`` for patient 0 of ``run``, and the resulting category."""
     t = run.tables
-    muscles, clinical, events = t["muscles"], t["clinical"], t["events"]
+    muscles = t["muscles"]
     m_now = _at(muscles, day)
-    weak = m_now[m_now["mrc"] < 5]
+    nerves = _weak_nerves(m_now)
     exam = run.examination(day)
-    items: list[Item] = []
+    items = [
+        *_clinical_core(muscles, m_now, nerves, exam, day),
+        *_exclusions(muscles, exam, day),
+        *_supportive(t, m_now, exam, day),
+    ]
+    supportive = sum(i.met for i in items if i.section == "supportive")
+    study = run.ncs(day)
+    summ = electro.summarize(study, supportive_findings=supportive)
+    items += _electrodiagnostic(summ)
+    category = _category(items, summ, n_nerves=len(nerves))
+    return Checklist(float(day), tuple(items), category, tuple(summ.lines()))
 
-    # --- clinical core ---
+
+def _weak_nerves(m_now: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (side, nerve) territories with at least one muscle below MRC 5, sorted."""
+    weak = m_now[m_now["mrc"] < 5]
+    return sorted({(r.side, r.nerve) for r in weak.itertuples(index=False)})
+
+
+def _clinical_core(muscles: pd.DataFrame, m_now: pd.DataFrame, nerves: list[tuple[str, str]],
+                   exam: dict[str, Any], day: float) -> list[Item]:
+    """Focal, asymmetric, lasting weakness in >=2 nerve territories without sensory loss."""
+    items: list[Item] = []
     weak_days = muscles.loc[muscles["mrc"] < 5, "day"]
     first_weak = float(weak_days.min()) if len(weak_days) else None
     lasting = first_weak is not None and day - first_weak > 30
@@ -75,7 +97,6 @@ def evaluate(run: Run, day: float) -> Checklist:
         f"{len(asym_muscles)} muscle(s) differ: " + ", ".join(asym_muscles[:4])
         if asym_muscles else "no side difference of that size",
     ))
-    nerves = sorted({(r.side, r.nerve) for r in weak.itertuples(index=False)})
     items.append(Item(
         "clinical core", "Weakness in the motor territory of >=2 nerves", len(nerves) >= 2,
         f"{len(nerves)} nerve territories: " + ", ".join(f"{s} {n}" for s, n in nerves[:5])
@@ -85,8 +106,12 @@ def evaluate(run: Run, day: float) -> Checklist:
         "clinical core", "No objective sensory loss", exam["sensation"] == "normal",
         f"sensation {exam['sensation']}",
     ))
+    return items
 
-    # --- exclusions (met = the exclusion is absent) ---
+
+def _exclusions(muscles: pd.DataFrame, exam: dict[str, Any], day: float) -> list[Item]:
+    """Findings that argue against MMN; ``met`` means the exclusion is absent."""
+    items: list[Item] = []
     reflexes = exam["reflexes"]
     brisk = [k for k, v in reflexes.items() if v == "brisk"]
     items.append(Item("exclusions", "No upper motor neuron signs (brisk reflexes, spasticity)",
@@ -103,8 +128,14 @@ def evaluate(run: Run, day: float) -> Checklist:
         "exclusions", "No diffuse symmetric weakness in the first weeks", not diffuse,
         f"{len(early_weak)} weak muscle group(s) at day {float(early['day'].iloc[0]):.0f}",
     ))
+    return items
 
-    # --- supportive ---
+
+def _supportive(t: Mapping[str, pd.DataFrame], m_now: pd.DataFrame, exam: dict[str, Any],
+                day: float) -> list[Item]:
+    """Supportive criteria: arm predominance, reflexes, anti-GM1, response to treatment."""
+    items: list[Item] = []
+    reflexes = exam["reflexes"]
     arm_deficit = int((5 - m_now.loc[m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
     leg_deficit = int((5 - m_now.loc[~m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
     items.append(Item("supportive", "Upper-limb predominance",
@@ -124,38 +155,41 @@ def evaluate(run: Run, day: float) -> Checklist:
                       f"anti-GM1 {'positive' if pat['anti_gm1'] else 'negative'}"
                       + (f", titre {pat['anti_gm1_titre']:g}x cut-off" if pat["anti_gm1"]
                          else "")))
-    items.append(_response(clinical, events, day))
+    items.append(_response(t["clinical"], t["events"], day))
+    return items
 
-    # --- electrodiagnostic ---
-    supportive = sum(i.met for i in items if i.section == "supportive")
-    study = run.ncs(day)
-    summ = electro.summarize(study, supportive_findings=supportive)
-    items.append(Item("electrodiagnostic", "Definite motor conduction block in >=1 nerve",
-                      summ.n_definite_nerves >= 1,
-                      f"{summ.n_definite_nerves} nerve(s): " + ", ".join(
-                          f"{s} {n} {g}" for s, n, g in summ.definite[:4])
-                      if summ.definite else "none"))
-    items.append(Item("electrodiagnostic", "Probable motor conduction block",
-                      summ.n_block_nerves >= 1,
-                      f"{summ.n_block_nerves} nerve(s) with at least probable block"))
-    items.append(Item("electrodiagnostic", "Normal sensory nerve conduction",
-                      summ.sensory_normal,
-                      f"{summ.sensory_tested} sensory nerves tested, "
-                      f"{len(summ.sensory_abnormal)} below normal"))
 
+def _electrodiagnostic(summ: electro.StudySummary) -> list[Item]:
+    """Conduction block (definite, probable) and normal sensory conduction."""
+    return [
+        Item("electrodiagnostic", "Definite motor conduction block in >=1 nerve",
+             summ.n_definite_nerves >= 1,
+             f"{summ.n_definite_nerves} nerve(s): " + ", ".join(
+                 f"{s} {n} {g}" for s, n, g in summ.definite[:4])
+             if summ.definite else "none"),
+        Item("electrodiagnostic", "Probable motor conduction block",
+             summ.n_block_nerves >= 1,
+             f"{summ.n_block_nerves} nerve(s) with at least probable block"),
+        Item("electrodiagnostic", "Normal sensory nerve conduction",
+             summ.sensory_normal,
+             f"{summ.sensory_tested} sensory nerves tested, "
+             f"{len(summ.sensory_abnormal)} below normal"),
+    ]
+
+
+def _category(items: list[Item], summ: electro.StudySummary, n_nerves: int) -> str:
+    """The EFNS/PNS category: definite, probable, possible or not met."""
     core = all(i.met for i in items if i.section == "clinical core")
     excl = all(i.met for i in items if i.section == "exclusions")
     if core and excl and summ.level == "definite":
-        category = "definite"
-    elif core and excl and summ.level == "probable":
-        category = "probable"
-    elif excl and summ.sensory_normal and (
-        _item(items, "Objective improvement after immunotherapy").met or len(nerves) == 1
+        return "definite"
+    if core and excl and summ.level == "probable":
+        return "probable"
+    if excl and summ.sensory_normal and (
+        _item(items, "Objective improvement after immunotherapy").met or n_nerves == 1
     ):
-        category = "possible"
-    else:
-        category = "not met"
-    return Checklist(float(day), tuple(items), category, tuple(summ.lines()))
+        return "possible"
+    return "not met"
 
 
 def _item(items: list[Item], label: str) -> Item:

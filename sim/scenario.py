@@ -2,6 +2,7 @@
 
 A scenario is what a lecturer writes by hand, so every mistake must come back as one sentence
 that names the file, the field and what is allowed; unknown keys are errors, never ignored.
+The sentences are worded by :mod:`sim.scenario_errors`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from . import diseases, treatments
+from .scenario_errors import one_sentence
 from .strict import Strict
 from .treatments.base import TreatmentSpec
 from .units import DAYS_PER_YEAR
@@ -51,7 +52,7 @@ class ScenarioInfo(Strict):
 
 
 class PatientSpec(Strict):
-    """Fixed patient traits; any trait left out is drawn from the population (CLINICAL.md)."""
+    """Fixed patient traits; any trait left out is drawn from the disease's population."""
 
     sex: Literal["male", "female"] | None = None
     age_at_onset: float | None = Field(None, ge=16, le=85, description="years")
@@ -251,108 +252,6 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def _walk(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any, Any, str | None]:
-    """Follow an error location through the schema.
-
-    Returns the path as the user wrote it (the union tag pydantic adds under ``treatment.N``
-    dropped), the model whose field the last part names, that field's info, and the
-    treatment kind of the entry (or None).
-    """
-    cls: Any = Scenario
-    parent: Any = None
-    info: Any = None
-    kind: str | None = None
-    shown: list[Any] = []
-    for part in loc:
-        if isinstance(part, int):
-            shown.append(part)
-            continue
-        if kind is None and shown[:1] == ["treatment"] and part in treatments.REGISTRY:
-            kind, cls = part, treatments.REGISTRY[part].Spec
-            continue
-        shown.append(part)
-        parent, fields = cls, getattr(cls, "model_fields", None) or {}
-        info = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
-        cls = _inner_model(info.annotation) if info is not None else None
-    return tuple(shown), parent, info, kind
-
-
-def _describe_limits(info: Any) -> str:
-    """The allowed range and unit of a field, for error messages."""
-    if info is None:
-        return ""
-    lo = hi = None
-    lo_op = hi_op = ""
-    for m in info.metadata:
-        if isinstance(m, Ge):
-            lo, lo_op = m.ge, ""
-        elif isinstance(m, Gt):
-            lo, lo_op = m.gt, "above "
-        elif isinstance(m, Le):
-            hi, hi_op = m.le, ""
-        elif isinstance(m, Lt):
-            hi, hi_op = m.lt, "below "
-    unit = f" ({info.description})" if info.description else ""
-    if lo is not None and hi is not None:
-        return f"allowed: {lo_op}{_fmt(lo)} to {hi_op}{_fmt(hi)}{unit}"
-    if lo is not None:
-        return f"allowed: {lo_op}{_fmt(lo)} or more{unit}"
-    if hi is not None:
-        return f"allowed: up to {hi_op}{_fmt(hi)}{unit}"
-    return ""
-
-
-def _inner_model(ann: Any) -> Any:
-    for arg in (ann, *getattr(ann, "__args__", ())):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-        for sub in getattr(arg, "__args__", ()):
-            if isinstance(sub, type) and issubclass(sub, BaseModel):
-                return sub
-    return None
-
-
-def _fmt(x: Any) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-def _field_names(cls: Any) -> list[str]:
-    return [(f.alias or n) for n, f in cls.model_fields.items()] if cls is not None else []
-
-
-def _one_sentence(err: ValidationError, source: str) -> str:
-    e = err.errors()[0]
-    loc, parent, info, treatment_kind = _walk(tuple(e["loc"]))
-    path = ".".join(str(p) for p in loc) or "(top level)"
-    where = f"{source}: " if source else ""
-    kind = e["type"]
-    given = e.get("input")
-    if kind == "extra_forbidden" and treatment_kind is not None and len(loc) == 3:
-        takes = sorted(n for n in _field_names(parent) if n not in ("kind", "start_day"))
-        return (f"{where}{'.'.join(map(str, loc[:2]))}: '{loc[-1]}' does not apply to kind "
-                f"'{treatment_kind}' (it takes: start_day, {', '.join(takes)}).")
-    if kind == "extra_forbidden":
-        allowed = ", ".join(_field_names(parent))
-        return f"{where}unknown key '{path}'; allowed keys here: {allowed}."
-    if kind in {"missing", "union_tag_not_found"}:
-        return f"{where}'{path}{'.kind' if kind == 'union_tag_not_found' else ''}' is required."
-    if kind == "union_tag_invalid":
-        expected = ", ".join(repr(k) for k in treatments.kinds())
-        return f"{where}{path}.kind = {given.get('kind')!r} is not allowed; choose one of " \
-               f"{expected}."
-    limits = _describe_limits(info)
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return f"{where}{path} = {given!r} is out of range; {limits}."
-    if kind == "literal_error":
-        expected = e.get("ctx", {}).get("expected", "")
-        return f"{where}{path} = {given!r} is not allowed; choose one of {expected}."
-    if kind == "value_error":
-        msg = str(e.get("ctx", {}).get("error", e["msg"]))
-        return f"{where}{path or 'entry'}: {msg}."
-    tail = f"; {limits}" if limits else ""
-    return f"{where}{path} = {given!r}: {e['msg'].lower()}{tail}."
-
-
 def parse_scenario(data: Mapping[str, Any], source: str = "") -> Scenario:
     """Validate a dict (as read from TOML) into a :class:`Scenario` or raise ScenarioError."""
     if not isinstance(data, Mapping):
@@ -360,7 +259,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "") -> Scenario:
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:
-        raise ScenarioError(_one_sentence(err, source)) from None
+        raise ScenarioError(one_sentence(err, source, Scenario)) from None
 
 
 def preset_dir() -> Path:

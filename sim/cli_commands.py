@@ -1,0 +1,251 @@
+"""What each ``mmn-sim`` sub-command does once its arguments are parsed.
+
+:mod:`sim.cli` builds the parser and dispatches to the ``cmd_*`` functions here. The exit
+statuses, the program name and :class:`UsageError` are defined here because the sub-commands
+return and raise them; :mod:`sim.cli` re-exports them. Exports are written atomically by
+:func:`sim.export.save`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import export, load_scenario, simulate_cohort
+from ._meta import DISCLAIMER
+from .cli_progress import Progress
+from .results import Run
+from .scenario import (
+    Scenario,
+    ScenarioError,
+    parse_override,
+    parse_scenario,
+    preset_dir,
+    preset_names,
+)
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_INTERRUPTED",
+    "PROG",
+    "UsageError",
+    "cmd_scenarios",
+    "cmd_show",
+    "cmd_run",
+    "cmd_cohort",
+    "cmd_reproduce",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "mmn-sim"
+
+
+class UsageError(Exception):
+    """Bad input: the message is one sentence; the command exits with status 2."""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _source(name_or_path: str) -> dict[str, Any]:
+    """Where the scenario came from, for the manifest."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        info: dict[str, Any] = {"file": str(path)}
+        if path.is_file():
+            info["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return info
+    return {"preset": name_or_path}
+
+
+def _overrides(sets: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for text in sets:
+        key, value = parse_override(text)
+        out[key] = value
+    return out
+
+
+def _resolve(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any]]:
+    """The scenario after --set, --years and --seed, and the overrides to record."""
+    scenario = load_scenario(args.scenario)
+    overrides = _overrides(args.sets)
+    if overrides:
+        scenario = scenario.with_overrides(overrides, source="--set")
+    if getattr(args, "years", None) is not None:
+        overrides["scenario.years"] = args.years
+        scenario = scenario.with_overrides({"scenario.years": args.years}, source="--years")
+    seed = getattr(args, "seed", None)
+    if seed is not None and seed != scenario.scenario.seed:
+        scenario = scenario.with_overrides({"scenario.seed": seed}, source="--seed")
+    return scenario, overrides
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse an --out that would overwrite something that is not a previous export."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; choose a folder path.")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise UsageError(
+                f"--out {out} already exists and is not empty; choose a new folder or add "
+                "--force to replace a previous export."
+            )
+        if not (out / "manifest.json").is_file():
+            raise UsageError(
+                f"--out {out} is not empty and holds no manifest.json, so it is not an "
+                "mmn-sim export; --force only replaces previous exports."
+            )
+
+
+def _export(
+    args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
+    fmt: str, provenance: dict[str, Any], label: str,
+) -> Run:
+    out = Path(args.out)
+    n_tables = 5 + (1 if scenario.study else 0)
+    bar = Progress(n + 1 + n_tables, label, enabled=not args.quiet)
+    run = simulate_cohort(scenario, n, seed=seed, first=first, progress=bar.advance)
+    _ = run.tables  # build the tables (one step) before writing them
+    bar.advance()
+    export.save(run, out, format=fmt, overwrite=args.force, provenance=provenance,
+                progress=lambda _name: bar.advance())
+    bar.close()
+    return run
+
+
+def _command_line(argv: Sequence[str]) -> list[str]:
+    return [PROG, *argv]
+
+
+# --- sub-commands -----------------------------------------------------------------------------
+def cmd_scenarios(args: argparse.Namespace, out: TextIO) -> int:
+    names = preset_names()
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        try:
+            sc = load_scenario(name)
+            text = sc.scenario.summary or sc.scenario.name
+        except ScenarioError as err:
+            text = f"(invalid: {err})"
+        out.write(f"{name:<{width}}  {text}\n")
+    out.write(f"\n{len(names)} presets in {preset_dir()}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    scenario, overrides = _resolve(args)
+    out.write(f"# {scenario.name}: resolved scenario")
+    out.write(" (with --set " + ", ".join(overrides) + ")\n" if overrides else "\n")
+    out.write(f"# {DISCLAIMER}\n\n")
+    out.write(scenario.to_toml())
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    return _simulate_and_export(args, out, argv, n=1)
+
+
+def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    return _simulate_and_export(args, out, argv, n=args.n, first=args.first)
+
+
+def _simulate_and_export(
+    args: argparse.Namespace, out: TextIO, argv: Sequence[str], n: int, first: int = 0
+) -> int:
+    """``run`` (patient 0) and ``cohort`` (patients first..first+n-1): simulate, export."""
+    scenario, overrides = _resolve(args)
+    _check_out(Path(args.out), args.force)
+    seed = scenario.scenario.seed
+    prov = {"source": _source(args.scenario), "overrides": overrides,
+            "command": _command_line(argv)}
+    label = "cohort" if args.command == "cohort" else "simulating"
+    run = _export(args, scenario, n, seed, first, args.format, prov, label)
+    if not args.quiet:
+        who = f"seed {seed}, {scenario.scenario.years:g} years" if label == "simulating" else (
+            f"patients {first} to {first + n - 1}, seed {seed}")
+        out.write(f"wrote {len(run.tables)} tables ({args.format}) and manifest.json to "
+                  f"{args.out}: {scenario.name}, {who}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise UsageError(f"{path}: no such manifest file.")
+    try:
+        man = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise UsageError(f"{path}: not a JSON manifest ({err}).") from None
+    if not isinstance(man, dict):
+        raise UsageError(f"{path}: not an mmn-sim manifest (expected a JSON object).")
+    for key in ("scenario", "seed", "patients", "tables"):
+        if key not in man:
+            raise UsageError(f"{path}: not an mmn-sim manifest; the field '{key}' is missing.")
+    return man
+
+
+def _manifest_plan(path: Path, man: dict[str, Any]) -> tuple[Scenario, int, int, int, str]:
+    scenario = parse_scenario(man["scenario"], source=f"{path.name} (scenario)")
+    seed = man["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise UsageError(f"{path}: seed = {seed!r} is out of range; allowed: 0 to 2**63-1.")
+    try:
+        idx = sorted(int(p["patient"]) for p in man["patients"])
+    except (TypeError, KeyError, ValueError):
+        raise UsageError(f"{path}: 'patients' must list entries with a 'patient' number.") \
+            from None
+    if not idx or idx != list(range(idx[0], idx[0] + len(idx))) or idx[0] < 0:
+        raise UsageError(f"{path}: 'patients' must be a non-empty run of consecutive numbers.")
+    fmt = man.get("format")
+    if fmt is None:  # older manifests: infer from the table files
+        suffixes = {Path(t.get("file", "")).suffix for t in man["tables"].values()}
+        fmt = suffixes.pop().lstrip(".") if len(suffixes) == 1 else None
+    if fmt not in ("csv", "parquet"):
+        raise UsageError(f"{path}: format = {fmt!r} is not allowed; choose one of csv, parquet.")
+    return scenario, seed, len(idx), idx[0], fmt
+
+
+def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    path = Path(args.manifest)
+    man = _read_manifest(path)
+    scenario, seed, n, first, fmt = _manifest_plan(path, man)
+    _check_out(Path(args.out), args.force)
+    prov = {k: man[k] for k in ("source", "overrides") if k in man}
+    prov.update(command=_command_line(argv), reproduced_from=str(path))
+    run = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
+    new = json.loads((Path(args.out) / "manifest.json").read_text(encoding="utf-8"))
+    old_t, new_t = man["tables"], new["tables"]
+    differ = sorted(
+        name for name in set(old_t) | set(new_t)
+        if old_t.get(name, {}).get("sha256") != new_t.get(name, {}).get("sha256")
+    )
+    if differ:
+        files = ", ".join(new_t.get(n, old_t.get(n, {})).get("file", n) for n in differ)
+        cause = _version_note(man, new)
+        sys.stderr.write(
+            f"{PROG}: reproduce: {len(differ)} of {len(set(old_t) | set(new_t))} tables differ "
+            f"from {path} ({files}){cause}; the new tables are in {args.out} for comparison.\n"
+        )
+        return EXIT_FAILED
+    if not args.quiet:
+        out.write(f"reproduced {len(run.tables)} tables into {args.out}: every SHA-256 matches "
+                  f"{path}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def _version_note(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Why a reproduction may differ: a different package, commit or library version."""
+    notes = []
+    for key in ("package_version", "git_commit"):
+        if old.get(key) != new.get(key):
+            notes.append(f"{key} {old.get(key)} then, {new.get(key)} now")
+    ov, nv = old.get("versions", {}), new.get("versions", {})
+    for lib in sorted(set(ov) | set(nv)):
+        if ov.get(lib) != nv.get(lib):
+            notes.append(f"{lib} {ov.get(lib)} then, {nv.get(lib)} now")
+    return f", probably because the code changed ({'; '.join(notes)})" if notes else ""

@@ -1,0 +1,46 @@
+"""Plotly figure builders for the dashboard: pure functions, tables in, ``go.Figure`` out.
+
+This is the only package of ``sim`` that imports plotly; no model module imports it. Each
+builder takes the tidy tables of :class:`sim.Run` (or slices of them) and returns a figure, so
+it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggregated data a
+chart draws, which the dashboard also shows as the chart's text alternative.
+
+The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
+``ncs``, ``compare``), the palette and layout helpers in ``_style``; every public name is
+re-exported here, so ``from sim import figures`` is all a caller needs.
+
+Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
+deficiencies; left and right also differ by dash style, so they read in greyscale too.
+"""
+
+from __future__ import annotations
+
+from ._style import DAMAGE_SCALE, OKABE_ITO, PLAN_STYLES, SIDE_STYLE, YEAR, thin
+from .body_map import body_map_figure, body_map_table
+from .compare import compare_figure
+from .events import course_starts, event_rows, events_figure, events_table
+from .ncs import ncs_traces_figure
+from .timeline import REGION_GROUPS as REGION_GROUPS
+from .timeline import REGION_ORDER as REGION_ORDER
+from .timeline import grip_figure, igg_figure, region_strength_table, strength_figure
+
+__all__ = [
+    "OKABE_ITO",
+    "SIDE_STYLE",
+    "PLAN_STYLES",
+    "DAMAGE_SCALE",
+    "YEAR",
+    "thin",
+    "region_strength_table",
+    "strength_figure",
+    "grip_figure",
+    "igg_figure",
+    "course_starts",
+    "event_rows",
+    "events_table",
+    "events_figure",
+    "body_map_table",
+    "body_map_figure",
+    "ncs_traces_figure",
+    "compare_figure",
+]

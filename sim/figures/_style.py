@@ -1,0 +1,106 @@
+"""How every chart looks: palette, line styles, layout defaults, and the shared helpers.
+
+The figure modules of :mod:`sim.figures` draw with these, so all charts share colours, fonts
+and the day cursor. The underscore helpers (``_layout``, ``_figure``, ``_vline``, ``_hline``,
+``_cursor_shapes``, ``_LAYOUT``) are for those sibling modules only. :func:`thin` caps how many
+points a chart draws, so long runs stay quick in the browser.
+
+Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
+deficiencies; left and right also differ by dash style, so they read in greyscale too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..units import DAYS_PER_YEAR as YEAR
+
+__all__ = ["OKABE_ITO", "SIDE_STYLE", "PLAN_STYLES", "DAMAGE_SCALE", "YEAR", "thin"]
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermilion": "#D55E00",
+    "purple": "#CC79A7",
+}
+SIDE_STYLE = {
+    "left": {"color": OKABE_ITO["blue"], "dash": "solid", "symbol": "circle"},
+    "right": {"color": OKABE_ITO["vermilion"], "dash": "dash", "symbol": "diamond"},
+}
+# Plans on the compare page: colour and dash both differ.
+PLAN_STYLES = (
+    {"color": OKABE_ITO["black"], "dash": "solid"},
+    {"color": OKABE_ITO["orange"], "dash": "dash"},
+    {"color": OKABE_ITO["sky_blue"], "dash": "dot"},
+    {"color": OKABE_ITO["green"], "dash": "dashdot"},
+    {"color": OKABE_ITO["purple"], "dash": "longdash"},
+    {"color": OKABE_ITO["vermilion"], "dash": "longdashdot"},
+)
+# Sequential scale for block / axonal loss / weakness: lightness falls monotonically, so it
+# reads for every colour-vision type and in greyscale.
+DAMAGE_SCALE = [
+    [0.0, "#E8E8E8"],
+    [0.25, "#F5C46B"],
+    [0.5, "#E69F00"],
+    [0.75, "#D55E00"],
+    [1.0, "#5A1F00"],
+]
+_CURSOR = {"color": "#333333", "width": 1.5, "dash": "dot"}
+_LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 45},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
+    "hovermode": "x unified",
+    "font": {"size": 13},
+}
+
+
+def thin(df: pd.DataFrame, max_points: int = 600, by: str = "day") -> pd.DataFrame:
+    """Keep at most ``max_points`` distinct ``by`` values (evenly spaced, last one kept)."""
+    values = np.unique(df[by].to_numpy())
+    if values.size <= max_points:
+        return df
+    idx = np.unique(np.linspace(0, values.size - 1, max_points).round().astype(int))
+    return df[df[by].isin(values[idx])]
+
+
+def _vline(x: float, line: Mapping, xref: str = "x", yref: str = "y domain") -> dict:
+    return {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": xref, "yref": yref,
+            "line": dict(line)}
+
+
+def _hline(y: float, line: Mapping, text: str, yref: str = "y", below: bool = False) -> tuple:
+    shape = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y,
+             "yref": yref, "line": dict(line)}
+    note = {"text": text, "x": 0.01, "xref": "x domain", "y": y, "yref": yref,
+            "xanchor": "left", "yanchor": "top" if below else "bottom", "showarrow": False,
+            "font": {"size": 11}}
+    return shape, note
+
+
+def _cursor_shapes(day: float | None, xrefs: Sequence[str] = ("x",)) -> list[dict]:
+    if day is None:
+        return []
+    return [_vline(day / YEAR, _CURSOR, xref=x, yref=f"{'y' + x[1:]} domain") for x in xrefs]
+
+
+def _layout(title: str, height: int, **kw) -> dict:
+    out = dict(_LAYOUT)
+    out.update(title={"text": title, "x": 0.01, "xanchor": "left"}, height=height)
+    out["xaxis"] = {"title": {"text": "years from onset"}}
+    out.update(kw)
+    return out
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    # Built from plain dicts this module writes itself, so plotly's per-property validation
+    # (tens of ms per figure) is skipped: slider-to-chart time matters in the dashboard.
+    return go.Figure(data=data, layout=layout, _validate=False)

@@ -1,0 +1,106 @@
+"""The event strip of the timeline, and dosing courses: which events are shown, on which row.
+
+Doses given on consecutive days are one course (:func:`course_starts`), used both here and for
+the course markers of the IgG chart. Every registered treatment adds its own event rows, so a
+new treatment needs no edit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import treatments
+from ..anatomy import SIDES
+from ._style import OKABE_ITO, SIDE_STYLE, YEAR, _cursor_shapes, _figure, _layout
+
+__all__ = ["course_starts", "event_rows", "events_table", "events_figure"]
+
+
+def _course_events() -> tuple[str, ...]:
+    return tuple(t.course_event for t in treatments.REGISTRY.values() if t.course_event)
+
+
+def course_starts(events: pd.DataFrame, kinds: Sequence[str] | None = None,
+                  gap_days: float = 1.5) -> pd.DataFrame:
+    """First day of each dosing course: consecutive daily doses are one course.
+
+    ``kinds`` defaults to every registered treatment's course event (IVIg, SCIg, ...).
+    """
+    kinds = _course_events() if kinds is None else kinds
+    d = events[events["event"].isin(kinds)].sort_values("day")
+    if d.empty:
+        return d
+    new = d["day"].diff().fillna(np.inf) > gap_days
+    totals = d.groupby(new.cumsum())["value"].transform("sum")
+    return d.assign(value=totals)[new.to_numpy()]
+
+
+_BASE_ROWS = {
+    "lesion_onset": "new lesion",
+    "milestone_lost": "milestone lost",
+    "milestone_regained": "milestone regained",
+}
+_STUDY_ROWS = {"ncs_study": "nerve conduction study"}
+
+
+def event_rows() -> dict[str, str]:
+    """Timeline row of every event: the disease's, every registered treatment's, studies'."""
+    return {**_BASE_ROWS, **treatments.event_rows(), **_STUDY_ROWS}
+
+
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Events for the timeline strip: dosing collapsed to one row per course.
+
+    Columns: ``day, row, side, what``.
+    """
+    rows = event_rows()
+    other = events[~events["event"].isin(_course_events())]
+    d = pd.concat([other, course_starts(events)]).sort_values("day", kind="stable")
+    d = d[d["event"].isin(rows)]
+    where = (d["side"].fillna("") + " " + d["nerve"].fillna("") + " "
+             + d["segment"].fillna("")).str.strip()
+    what = np.where(where != "", where + ": " + d["detail"].fillna(""), d["detail"].fillna(""))
+    return pd.DataFrame({
+        "day": d["day"].to_numpy(),
+        "row": d["event"].map(rows).to_numpy(),
+        "side": d["side"].fillna("").to_numpy(),
+        "what": what,
+    })
+
+
+def events_figure(table: pd.DataFrame, day: float | None = None,
+                  end_day: float | None = None) -> go.Figure:
+    """Events as markers on one strip per kind; lesions and milestones styled by side."""
+    data = []
+    rows = [r for r in dict.fromkeys(event_rows().values()) if (table["row"] == r).any()]
+    for row in rows:
+        d = table[table["row"] == row]
+        by_side = row.startswith(("new", "mile"))
+        groups = [(s, d[d["side"] == s]) for s in SIDES] if by_side else [("", d)]
+        for side, g in groups:
+            if g.empty:
+                continue
+            st = SIDE_STYLE.get(side, {"color": OKABE_ITO["black"], "symbol": "circle"})
+            data.append({
+                "type": "scatter", "x": g["day"] / YEAR, "y": [row] * len(g),
+                "mode": "markers", "name": f"{row} ({side})" if side else row,
+                "showlegend": False,
+                "marker": {"color": st["color"], "symbol": st["symbol"], "size": 10,
+                           "line": {"width": 1, "color": "white"}},
+                "customdata": np.c_[g["day"], g["what"]],
+                "hovertemplate": "day %{customdata[0]:.0f}: %{customdata[1]}<extra></extra>",
+            })
+    xaxis = {"title": {"text": "years from onset"}}
+    if end_day is not None:
+        xaxis["range"] = [0, end_day / YEAR]
+    layout = _layout(
+        "Events (lesions and milestones: blue circle left, vermilion diamond right)",
+        110 + 32 * max(1, len(rows)), hovermode="closest", shapes=_cursor_shapes(day),
+        xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": rows[::-1],
+                            "type": "category"},
+    )
+    return _figure(data, layout)
