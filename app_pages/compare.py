@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import state
 from sim import figures as F
-from sim.clinical import CLINICAL, weaker_side
+from sim.clinical import weaker_side
 
 ctx = state.page_setup("Compare treatment plans")
 v = ctx.values
@@ -50,7 +50,7 @@ else:
 grip = {n: c.assign(grip=c[f"grip_{side}_kg"]) for n, c in clin.items()}
 state.chart(
     F.compare_figure(grip, "grip", f"{side} grip (kg)", f"Grip of the {side} hand by plan",
-                     (CLINICAL.key_grip_kg, f"turning a key ({CLINICAL.key_grip_kg:g} kg)")),
+                     F.drop_line(ctx.run.patient_runs[0].patient.baseline_grip_kg)),
     "compare_grip",
     pd.concat({n: F.thin(c)[["day", "grip"]] for n, c in grip.items()}, names=["plan"])
     .reset_index(level=0),

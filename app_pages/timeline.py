@@ -6,7 +6,6 @@ import streamlit as st
 
 from app_pages import state
 from sim import figures as F
-from sim.clinical import CLINICAL
 
 ctx = state.page_setup("Patient timeline")
 state.teaching(ctx)
@@ -28,7 +27,7 @@ def draw(day: int) -> None:
     c[2].metric("MRC sum (of 200)", int(now["mrc_sum"]))
     c[3].metric("Disability (0-12)", int(now["disability"]))
     c[4].metric("Active lesions", int(now["active_lesions"]))
-    state.chart(F.grip_figure(clinical, day, CLINICAL.key_grip_kg, healthy), "timeline_grip",
+    state.chart(F.grip_figure(clinical, day, healthy), "timeline_grip",
                 F.thin(clinical)[grip_cols], "grip per hand over time")
     if not derived:
         derived["regions"] = F.region_strength_table(t["muscles"])

@@ -41,11 +41,21 @@ class ClinicalParams:
     # MRC grade from strength (% of normal). Manual testing cannot tell 80% from normal, and
     # grade 4 spans a wide range of force (approx., after Medical Research Council 1976).
     mrc_thresholds_pct: tuple[float, ...] = (1.0, 5.0, 12.0, 30.0, 80.0)
-    # Functional thresholds (approx.): the tasks patients name ("unable to turn a key").
-    key_grip_kg: float = 10.0  # turning a key in a lock
-    button_strength_pct: float = 50.0  # buttoning: thumb, index and finger extensors
-    raise_arm_mrc: int = 3  # deltoid against gravity
-    foot_drop_mrc: int = 2  # tibialis anterior at or below this grade: foot drop
+    # Milestones: the tasks patients name (dropping objects, unable to turn a key, wrist drop,
+    # foot drop), each from the muscles that do it, as shares of healthy strength (approx.).
+    hold_grip_share: float = 0.35  # objects slip below about a third of healthy grip
+    pinch_share: float = 0.25  # key turning: lateral pinch (APB, FDI) at about MRC 3
+    button_grip_share: float = 0.6  # buttoning: the hand clearly weak (grip) ...
+    button_pinch_share: float = 0.5  # ... and a weak thumb-index pinch together
+    raise_arm_share: float = 0.12  # deltoid against gravity (MRC >= 3)
+    # Wrist drop: wrist and finger extensors at MRC <= 3 (below 30% of normal); foot drop:
+    # tibialis anterior at MRC <= 3. Classic presenting signs of MMN (van Schaik et al. 2010).
+    drop_share: float = 0.30
+    # A lost task is regained only once strength has stayed this much (share of normal) above
+    # the threshold for this many days, so it does not flicker with each IVIg cycle: a patient
+    # who drops objects at the end of every cycle still reports it. (approx.)
+    regain_margin: float = 0.05
+    regain_days: float = 84.0
 
 
 CLINICAL = ClinicalParams()
@@ -93,8 +103,9 @@ def mrc_sum(grades: np.ndarray) -> np.ndarray:
 
 _ARM = ANATOMY.muscle_cols(ANATOMY.limb_muscles("arm"))
 _LEG = ANATOMY.muscle_cols(ANATOMY.limb_muscles("leg"))
-_BUTTON = ANATOMY.muscle_cols(("APB", "FDI", "finger extensors"))
+_PINCH = ANATOMY.muscle_cols(("APB", "FDI"))
 _DELTOID = ANATOMY.muscle_cols(("deltoid",))[:, 0]
+_WRIST = ANATOMY.muscle_cols(("wrist extensors", "finger extensors"))
 _TA = ANATOMY.muscle_cols(("tibialis anterior",))[:, 0]
 _WALK = ANATOMY.muscle_cols(("tibialis anterior", "quadriceps", "iliopsoas", "gastrocnemius"))
 
@@ -104,29 +115,72 @@ class Milestone:
     key: str
     label: str  # what the patient can do
     lost_label: str  # how the loss is described
+    limb: str  # arm | leg
 
 
 MILESTONES: tuple[Milestone, ...] = (
-    Milestone("turn_key", "can turn a key", "unable to turn a key"),
-    Milestone("button_shirt", "can button a shirt", "unable to button a shirt"),
-    Milestone("raise_arm", "can raise the arm", "unable to raise the arm"),
-    Milestone("lift_foot", "can lift the foot", "foot drop"),
+    Milestone("hold_objects", "can hold objects", "drops objects", "arm"),
+    Milestone("turn_key", "can turn a key", "unable to turn a key", "arm"),
+    Milestone("button_shirt", "can button a shirt", "unable to button a shirt", "arm"),
+    Milestone("raise_arm", "can raise the arm", "unable to raise the arm", "arm"),
+    Milestone("extend_wrist", "can extend the wrist", "wrist drop", "arm"),
+    Milestone("lift_foot", "can lift the foot", "foot drop", "leg"),
 )
 
 
+def _pair(strength: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(records x 2) mean strength of the muscles ``cols`` (2 x k) on each side."""
+    return np.stack([strength[..., cols[s]].mean(axis=-1) for s in range(2)], axis=-1)
+
+
+def _sustained(flag: np.ndarray, days: np.ndarray, span: float) -> np.ndarray:
+    """True where ``flag`` (records on axis 0) has held at every record of the last ``span``
+    days (and for at least that long)."""
+    bad = np.concatenate([np.zeros((1, *flag.shape[1:]), dtype=np.int64),
+                          np.cumsum(~flag, axis=0)])
+    start = np.searchsorted(days, days - span + 1e-9)
+    long_enough = (days - days[0] >= span - 1e-9).reshape(-1, *[1] * (flag.ndim - 1))
+    return (bad[1:] - bad[start] == 0) & long_enough
+
+
+def _held(lose: np.ndarray, regain: np.ndarray) -> np.ndarray:
+    """True while a task is possible: lost when ``lose``, back only when ``regain``.
+
+    Records run along axis 0; the state persists while neither holds (hysteresis).
+    """
+    code = np.where(lose, 0, np.where(regain, 1, -1))
+    code = np.concatenate([np.ones((1, *code.shape[1:]), dtype=code.dtype), code])
+    idx = np.where(code >= 0, np.arange(code.shape[0]).reshape(-1, *[1] * (code.ndim - 1)), 0)
+    last = np.maximum.accumulate(idx, axis=0)
+    return np.take_along_axis(code, last, axis=0)[1:] == 1
+
+
 def milestone_status(
-    strength: np.ndarray, grip: np.ndarray, params: ClinicalParams = CLINICAL
+    strength: np.ndarray, grip: np.ndarray, baseline_kg: float, days: np.ndarray,
+    params: ClinicalParams = CLINICAL,
 ) -> dict[str, np.ndarray]:
-    """For each milestone, a (records x 2 sides) boolean array: True while the task is possible."""
-    grades = mrc_grade(strength, params)
-    return {
-        "turn_key": grip >= params.key_grip_kg,
-        "button_shirt": np.stack(
-            [(strength[..., _BUTTON[s]] * 100 >= params.button_strength_pct).all(axis=-1)
-             for s in range(2)], axis=-1),
-        "raise_arm": grades[..., _DELTOID] >= params.raise_arm_mrc,
-        "lift_foot": grades[..., _TA] > params.foot_drop_mrc,
+    """For each milestone, a (records x 2 sides) boolean array: True while the task is
+    possible. ``strength`` is (records x muscles), ``grip`` (records x 2) in kg, ``days`` the
+    record days."""
+    m = params.regain_margin
+    g = grip / baseline_kg
+    pinch = _pair(strength, _PINCH)
+    values = {
+        "hold_objects": (g < params.hold_grip_share, g >= params.hold_grip_share + m),
+        "turn_key": (pinch < params.pinch_share, pinch >= params.pinch_share + m),
+        "button_shirt": (
+            (g < params.button_grip_share) & (pinch < params.button_pinch_share),
+            (g >= params.button_grip_share + m) | (pinch >= params.button_pinch_share + m),
+        ),
+        "raise_arm": (strength[..., _DELTOID] < params.raise_arm_share,
+                      strength[..., _DELTOID] >= params.raise_arm_share + m),
+        "extend_wrist": (_pair(strength, _WRIST) < params.drop_share,
+                         _pair(strength, _WRIST) >= params.drop_share + m),
+        "lift_foot": (strength[..., _TA] < params.drop_share,
+                      strength[..., _TA] >= params.drop_share + m),
     }
+    span = params.regain_days
+    return {k: _held(lose, _sustained(regain, days, span)) for k, (lose, regain) in values.items()}
 
 
 def disability(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
@@ -139,10 +193,7 @@ def disability(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
     """
     arm = grades[..., _ARM.ravel()]
     leg = grades[..., _LEG.ravel()]
-    arm_tasks = (
-        (~status["turn_key"]).sum(-1) + (~status["button_shirt"]).sum(-1)
-        + (~status["raise_arm"]).sum(-1)
-    )
+    arm_tasks = sum((~status[m.key]).sum(-1) for m in MILESTONES if m.limb == "arm")
     arms = np.where((arm < 5).any(-1), 1, 0)
     arms = np.where((arm <= 3).any(-1), 2, arms)
     arms = np.where(arm_tasks >= 1, 3, arms)

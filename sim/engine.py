@@ -26,7 +26,7 @@ import simpy
 
 from . import treatments
 from .anatomy import ANATOMY
-from .clinical import grip_kg, strength_fraction, weaker_grip
+from .clinical import grip_kg, mrc_grade, mrc_sum, strength_fraction, weaker_grip
 from .patient import Patient, draw_patient
 from .resolve import Inputs, resolve
 from .scenario import Scenario
@@ -53,7 +53,8 @@ class PatientRun:
     seed: int
     patient: Patient
     days: np.ndarray
-    blocked: np.ndarray  # records x sites
+    blocked: np.ndarray  # records x sites (during voluntary firing: what strength reads)
+    blocked_rest: np.ndarray  # records x sites (at rest: what a conduction study reads)
     lost: np.ndarray
     damaged: np.ndarray
     igg: np.ndarray
@@ -85,14 +86,19 @@ class _Model:
             np.random.default_rng(attacks_ss), self.patient, self.end
         )
         self.sites = disease.new_sites(onset, self.patient)
-        self.exposure = Exposure(self.patient.ivig_responsiveness, disease)
+        self.exposure = Exposure(
+            self.patient.ivig_responsiveness, disease,
+            steroid_sensitivity=self.patient.steroid_sensitivity,
+        )
         self.env = simpy.Environment()
         self.events: list[tuple[float, str, str, str, str, float, str]] = []
+        self.no_response = False
         rec = inputs.record_every_days
         self.per_record = max(1, math.ceil(rec / MAX_GRID_DAYS - 1e-9))
         self.h = rec / self.per_record
         self.rec_days: list[float] = []
         self.rec_blocked: list[np.ndarray] = []
+        self.rec_blocked_rest: list[np.ndarray] = []
         self.rec_lost: list[np.ndarray] = []
         self.rec_damaged: list[np.ndarray] = []
         self.rec_igg: list[float] = []
@@ -108,11 +114,18 @@ class _Model:
     def sync(self) -> None:
         self.exposure.advance_to(self.env.now)
 
+    def healthy_grip(self) -> float:
+        return self.patient.baseline_grip_kg
+
     def weaker_grip_now(self) -> float:
+        return self.examine_now()[0]
+
+    def examine_now(self) -> tuple[float, int]:
+        """(weaker-hand grip in kg, MRC sum score) right now, as a clinician measures them."""
         snap = self.preview()
-        conducting = 1.0 - snap.block - snap.axon_loss
-        grip = grip_kg(strength_fraction(conducting), self.patient.baseline_grip_kg)
-        return float(weaker_grip(grip))
+        strength = strength_fraction(1.0 - snap.block - snap.axon_loss)
+        grip = grip_kg(strength, self.patient.baseline_grip_kg)
+        return float(weaker_grip(grip)), int(mrc_sum(mrc_grade(strength)))
 
     def preview(self) -> SiteSnapshot:
         """The site state at ``env.now`` without disturbing the grid integration."""
@@ -128,6 +141,7 @@ class _Model:
         snap = self.sites.snapshot(self.env.now, self.exposure.lift())
         self.rec_days.append(float(self.env.now))
         self.rec_blocked.append(snap.block)
+        self.rec_blocked_rest.append(snap.block_rest)
         self.rec_lost.append(snap.axon_loss)
         self.rec_damaged.append(snap.damage)
         self.rec_igg.append(self.exposure.igg)
@@ -195,6 +209,7 @@ class _Model:
             patient=self.patient,
             days=np.array(self.rec_days),
             blocked=np.array(self.rec_blocked),
+            blocked_rest=np.array(self.rec_blocked_rest),
             lost=np.array(self.rec_lost),
             damaged=np.array(self.rec_damaged),
             igg=np.array(self.rec_igg),

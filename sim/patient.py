@@ -26,6 +26,8 @@ class PopulationParams:
     weight_female_kg: tuple[float, float]
     lesion_rate_median: float  # attacks/year, log-normal
     lesion_rate_log_sd: float
+    # Attack rate rises with antibody titre: rate * (1 + this * ln(1 + titre)).
+    rate_per_log_titre: float
     p_ivig_responder: float
     responder_range: tuple[float, float]  # IVIg responsiveness of responders
     nonresponder_range: tuple[float, float]
@@ -60,6 +62,7 @@ class Patient:
     baseline_grip_kg: float
     side_bias: float
     upper_limb_share: float
+    steroid_sensitivity: float = 1.0  # 0..1: how much corticosteroids worsen this patient
 
 
 def draw_patient(
@@ -83,6 +86,7 @@ def draw_patient(
     anti = bool(u[1] < pop.p_anti_gm1)
     titre = float(np.exp(pop.titre_log_mean + pop.titre_log_sd * z[1])) if anti else 0.0
     rate = float(pop.lesion_rate_median * np.exp(pop.lesion_rate_log_sd * z[2]))
+    rate *= 1.0 + pop.rate_per_log_titre * np.log1p(titre)
     if u[2] < pop.p_ivig_responder:
         a, b = pop.responder_range
     else:
@@ -104,6 +108,7 @@ def draw_patient(
         baseline_grip_kg=0.0,
         side_bias=round(side_bias, 3),
         upper_limb_share=arm,
+        steroid_sensitivity=round(float(u[7]), 3),
     )
     late = {"weight_kg", "baseline_grip_kg"}
     patient = replace(patient, **{k: v for k, v in fixed.items() if k not in late})

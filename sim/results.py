@@ -86,7 +86,8 @@ class ClinicalArrays:
         self.grades = mrc_grade(self.strength)
         self.grip = grip_kg(self.strength, pr.patient.baseline_grip_kg)
         self.mrc_sum = mrc_sum(self.grades)
-        self.status = milestone_status(self.strength, self.grip)
+        self.status = milestone_status(self.strength, self.grip,
+                                       pr.patient.baseline_grip_kg, pr.days)
         self.disability = disability_score(self.grades, self.status)
         self.active = (pr.blocked >= ACTIVE_BLOCK).sum(axis=1)
 
@@ -233,7 +234,8 @@ class Run:
                 return snap
         r = int(np.clip(np.searchsorted(pr.days, day + 1e-9, side="right") - 1, 0,
                         pr.days.shape[0] - 1))
-        return SiteSnapshot(float(pr.days[r]), pr.blocked[r], pr.lost[r], pr.damaged[r])
+        return SiteSnapshot(float(pr.days[r]), pr.blocked[r], pr.lost[r], pr.damaged[r],
+                            pr.blocked_rest[r])
 
     def ncs(self, day: float, nerves: Sequence[str] | None = None,
             sides: Sequence[str] | None = None, patient: int = 0) -> pd.DataFrame:

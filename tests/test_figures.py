@@ -30,13 +30,13 @@ def test_import_sim_pulls_in_no_ui():
 
 def test_grip_figure_has_both_hands_threshold_and_cursor(run):
     c = run.tables["clinical"]
-    fig = F.grip_figure(c, day=800, key_grip_kg=10, healthy_grip_kg=45)
+    fig = F.grip_figure(c, day=800, healthy_grip_kg=45)
     assert _trace_names(fig) == ["left hand", "right hand"]
     # left and right differ by colour and by dash (colour-blind safe)
     left, right = fig.data
     assert left.line.color != right.line.color and left.line.dash != right.line.dash
     texts = [a.text for a in fig.layout.annotations]
-    assert any("turning a key" in t for t in texts)
+    assert any("drops objects below 16 kg" in t for t in texts)  # 35% of a 45 kg healthy grip
     xs = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1 and s.xref == "x"]
     assert pytest.approx(800 / F.YEAR) in xs
     assert np.allclose(np.asarray(left.y, float), c["grip_left_kg"].to_numpy())

@@ -52,6 +52,10 @@ class LesionParams:
     titre_loss_factor: float  # faster loss with a higher antibody titre
     reversibility_half_life_years: float  # years for the treatment-reversible share to halve
     affinity_shape: float  # Gamma shape of per-patient nerve affinity (smaller = clustered)
+    # Share of a lesion's dysfunctional living axons that fail even a single impulse at rest;
+    # the others conduct one impulse but fail during sustained firing (activity-dependent
+    # block), so a conduction study sees less block than the patient's strength does.
+    rest_block_share: float = 1.0
     candidate_chunk: int = 64
 
 
@@ -129,6 +133,7 @@ class SiteState:
 
     def __init__(self, onset_days: np.ndarray, patient: Patient, params: LesionParams) -> None:
         n = onset_days.shape[0]
+        self.params = params
         self.target = np.zeros(n)
         self.damaged = np.zeros(n)
         self.lost = np.zeros(n)
@@ -168,8 +173,21 @@ class SiteState:
         self.reversible *= math.exp(-self.rev_decay * dt)
 
     def blocked(self, lift: float) -> np.ndarray:
-        """Alive but not conducting, given the share of reversible block lifted right now."""
+        """Alive but failing during voluntary firing, given the share of reversible block
+        lifted right now."""
         return (self.damaged - self.lost) * (1.0 - lift * self.reversible)
 
+    def blocked_at_rest(self, lift: float) -> np.ndarray:
+        """The part of :meth:`blocked` a single supramaximal stimulus cannot cross.
+
+        Treatment rescues the axons closest to threshold first (those that fail only in
+        trains), so resting block changes only once the lift exceeds their share.
+        """
+        living = self.damaged - self.lost
+        return living * np.minimum(
+            self.params.rest_block_share, 1.0 - lift * self.reversible
+        )
+
     def snapshot(self, day: float, lift: float) -> SiteSnapshot:
-        return SiteSnapshot(day, self.blocked(lift), self.lost.copy(), self.damaged.copy())
+        return SiteSnapshot(day, self.blocked(lift), self.lost.copy(), self.damaged.copy(),
+                            self.blocked_at_rest(lift))

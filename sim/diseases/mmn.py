@@ -39,8 +39,12 @@ POPULATION = PopulationParams(
     weight_female_kg=(70.0, 13.0),  # (approx.)
     # Lesion rate: enough for ~4-5 nerves with block after years (Delmont 2006) and steady
     # untreated worsening (Taylor et al. 2000). (approx.) log-normal around 1.4 attacks/year.
-    lesion_rate_median=1.4,
+    lesion_rate_median=1.25,
     lesion_rate_log_sd=0.45,
+    # Anti-GM1 positivity and a higher titre go with more weakness, disability and axonal
+    # loss (Cats 2010; Herraets 2020): the attack rate rises with titre, by about a third at
+    # the median titre, so the population median stays near 1.4/year. (approx.)
+    rate_per_log_titre=0.25,
     # IVIg responders 78% in pooled RCTs, 67-81% in cohorts (Cochrane 2005; Léger 2008).
     p_ivig_responder=0.78,
     responder_range=(0.75, 1.0),  # (approx.) responsiveness of responders
@@ -70,7 +74,7 @@ LESIONS = LesionParams(
     # untreated patient worsens steadily (Taylor et al. 2000: no remission, steady decline);
     # treatment slows it through the growth multiplier. (approx.) per year of (1 - target).
     smoulder_per_year=0.06,
-    titre_loss_factor=0.15,  # (approx.) faster loss with high anti-GM1 titre (Cats 2010)
+    titre_loss_factor=0.5,  # (approx.) faster loss with high anti-GM1 titre (Cats 2010)
     # The IVIg-reversible share of the *living* blocked axons fades slowly (approx.); most of
     # what makes late treatment help less is axonal loss (Herraets et al. 2020: axonal damage
     # predicts decline on IVIg). Calibrated so withdrawal from stable IVIg costs ~28% of grip
@@ -79,6 +83,12 @@ LESIONS = LesionParams(
     # Nerve affinity: each patient's immune attack favours some nerves (clustering). Gamma
     # shape; smaller = more clustered. (approx.)
     affinity_shape=1.0,
+    # Activity-dependent conduction block: some axons at a lesion conduct a single stimulus
+    # but fail during sustained voluntary firing (Kaji et al. 2000), so a conduction study
+    # shows less block than the weakness implies, and IVIg can restore strength while block
+    # on the study changes little (Federico 2000: block -12.7% while grip +6.4 kg). (approx.)
+    # 70% of the dysfunctional axons fail at rest too.
+    rest_block_share=0.7,
 )
 
 # Relative chance an attack picks a nerve within its limb: ulnar, median and radial first; in
@@ -111,10 +121,12 @@ class MMNResponse:
     """How each treatment mechanism acts on MMN; the source of each value beside it."""
 
     # IVIg inhibits complement fixation only 34-54% at therapeutic levels (Krijgsman et al.
-    # 2026): new attacks and block growth are damped, not stopped. (approx.)
-    # Progression slows from ≈4.2 to ≈1.3 NIS(W) points/year under treatment (Taylor 2000).
-    ivig_lesion_suppression: float = 0.8
-    ivig_growth_suppression: float = 0.7
+    # 2026): new attacks and block growth are damped, not stopped. (approx.) Most of its
+    # benefit is lifting block, so what it holds returns when it is stopped (Hahn 2013
+    # withdrawal) and strength still declines slowly on treatment (Herraets 2020); lifted
+    # axons are spared degeneration, which slows progression (Taylor 2000).
+    ivig_lesion_suppression: float = 0.5
+    ivig_growth_suppression: float = 0.2
     ivig_block_lift: float = 1.0  # (approx.) share of reversible block lifted at full effect
     # Plasma exchange: no benefit, a case of worsening (Claus 2000). (approx.) raised lesion
     # activity while an exchange's rebound window is open.
@@ -123,7 +135,7 @@ class MMNResponse:
     # begins within 2-4 weeks. Effects scale with the steroid intensity. (approx.)
     steroid_lesion_multiplier: float = 2.5
     steroid_growth_multiplier: float = 2.0
-    steroid_progression_per_day: float = 0.008
+    steroid_progression_per_day: float = 0.016
     complement_block_lift: float = 0.5  # hypothetical: nodes recover when attack stops
 
 
@@ -178,7 +190,9 @@ class MMN:
         return r.steroid_lesion_multiplier * r.pe_rebound_multiplier
 
     def _steroid(self, full: float, x: Exposure) -> float:
-        return 1.0 + (full - 1.0) * x.steroid
+        # Worsening in some reported patients, not all (Donaghy 1994): scaled by the patient's
+        # sensitivity, drawn uniformly over the population (approx.).
+        return 1.0 + (full - 1.0) * x.steroid * x.steroid_sensitivity
 
     def lesion_multiplier(self, x: Exposure) -> float:
         r = self.response
@@ -202,7 +216,7 @@ class MMN:
             dt - r.ivig_growth_suppression * rho * effect_integral
         )
         lift = min(dt, r.ivig_block_lift * rho * effect_integral + r.complement_block_lift * c * dt)
-        progression = r.steroid_progression_per_day * x.steroid * dt
+        progression = r.steroid_progression_per_day * x.steroid * x.steroid_sensitivity * dt
         return growth, lift, progression
 
     # --- beyond the motor axon ----------------------------------------------------------------

@@ -119,7 +119,7 @@ def motor_nerve(
     sl = _SITE_SLICE[(mb.side, nerve.name)]
     n_pts = len(nerve.points)
     loss = np.clip(snapshot.axon_loss[sl], 0.0, 1.0)
-    block = np.clip(snapshot.block[sl], 0.0, 1.0)
+    block = np.clip(snapshot.ncs_block[sl], 0.0, 1.0)
     dmg = np.clip(snapshot.damage[sl], 0.0, 1.0)
 
     alive = 1.0 - loss

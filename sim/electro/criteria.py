@@ -182,7 +182,7 @@ def most_blocked_nerve(snapshot: SiteSnapshot) -> tuple[str, str]:
     Falls back to the left median nerve when nothing is blocked (a healthy study).
     """
     best, pick = 0.0, ("left", "median")
-    for (side, seg), block in zip(ANATOMY.sites, snapshot.block, strict=True):
+    for (side, seg), block in zip(ANATOMY.sites, snapshot.ncs_block, strict=True):
         nerve = ANATOMY.nerve_by_name[seg.nerve]
         if seg.stimulable and seg.index >= 1 and block > best:
             best, pick = float(block), (side, nerve.name)

@@ -22,7 +22,13 @@ from .events import course_starts, event_rows, events_figure, events_table
 from .ncs import ncs_traces_figure
 from .timeline import REGION_GROUPS as REGION_GROUPS
 from .timeline import REGION_ORDER as REGION_ORDER
-from .timeline import grip_figure, igg_figure, region_strength_table, strength_figure
+from .timeline import (
+    drop_line,
+    grip_figure,
+    igg_figure,
+    region_strength_table,
+    strength_figure,
+)
 
 __all__ = [
     "OKABE_ITO",
@@ -33,6 +39,7 @@ __all__ = [
     "thin",
     "region_strength_table",
     "strength_figure",
+    "drop_line",
     "grip_figure",
     "igg_figure",
     "course_starts",

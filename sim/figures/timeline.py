@@ -21,6 +21,7 @@ __all__ = [
     "REGION_ORDER",
     "region_strength_table",
     "strength_figure",
+    "drop_line",
     "grip_figure",
     "igg_figure",
 ]
@@ -92,14 +93,20 @@ def strength_figure(region_table: pd.DataFrame, day: float | None = None) -> go.
     return _figure(data, layout)
 
 
+def drop_line(healthy_grip_kg: float) -> tuple[float, str]:
+    """The grip (kg) below which this patient drops objects, and its chart label."""
+    kg = CLINICAL.hold_grip_share * healthy_grip_kg
+    return kg, f"drops objects below {kg:.0f} kg"
+
+
 def grip_figure(
     clinical: pd.DataFrame,
     day: float | None = None,
-    key_grip_kg: float = CLINICAL.key_grip_kg,
     healthy_grip_kg: float | None = None,
     max_points: int = 600,
 ) -> go.Figure:
-    """Grip of each hand (kg) with the functional threshold 'turning a key' drawn."""
+    """Grip of each hand (kg), with the patient's healthy grip and, below it, the grip under
+    which objects slip from the hand (the 'drops objects' milestone)."""
     c = thin(clinical, max_points)
     data = []
     for side in SIDES:
@@ -113,18 +120,19 @@ def grip_figure(
             "<extra></extra>",
         })
     shapes, notes = [], []
-    sh, no = _hline(key_grip_kg, {"color": OKABE_ITO["black"], "width": 1, "dash": "dashdot"},
-                    f"turning a key ({key_grip_kg:g} kg)")
-    shapes.append(sh)
-    notes.append(no)
     if healthy_grip_kg is not None:
+        drop_kg, label = drop_line(healthy_grip_kg)
+        sh, no = _hline(drop_kg, {"color": OKABE_ITO["black"], "width": 1, "dash": "dashdot"},
+                        label)
+        shapes.append(sh)
+        notes.append(no)
         sh, no = _hline(healthy_grip_kg, {"color": "#888888", "width": 1, "dash": "dot"},
                         f"healthy grip ({healthy_grip_kg:.0f} kg)", below=True)
         shapes.append(sh)
         notes.append(no)
     shapes += _cursor_shapes(day)
     top = max(float(np.nanmax(c[["grip_left_kg", "grip_right_kg"]].to_numpy(), initial=0)),
-              healthy_grip_kg or 0.0, key_grip_kg)
+              healthy_grip_kg or 0.0)
     layout = _layout("Grip strength per hand", 330, shapes=shapes, annotations=notes,
                      yaxis={"title": {"text": "grip (kg)"}, "range": [0, top * 1.1 + 1]})
     return _figure(data, layout)

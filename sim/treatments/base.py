@@ -66,6 +66,10 @@ class Context(Protocol):
     env: simpy.Environment
     end: float  # last day simulated
     exposure: Exposure
+    no_response: bool  # set when an adequate course brought no objective response
+
+    def healthy_grip(self) -> float:
+        """The patient's healthy grip (kg)."""
 
     def sync(self) -> None:
         """Bring the exposure (and its modifier integrals) up to ``env.now``."""
@@ -76,6 +80,9 @@ class Context(Protocol):
 
     def weaker_grip_now(self) -> float:
         """Grip (kg) of the weaker hand right now, as a clinician would measure it."""
+
+    def examine_now(self) -> tuple[float, int]:
+        """(weaker-hand grip in kg, MRC sum score) right now."""
 
 
 @dataclass(frozen=True)

@@ -32,17 +32,28 @@ class IgGParams:
     # (approx.) serum IgG rises ~20-25 g/L after a 2 g/kg course.
     igg_rise_g_per_l_per_g_per_kg: float = 11.0
     igg_half_life_days: float = 21.0  # ≈3 weeks, 17-30 days reported after infusion
-    # Saturating, patient-specific effect of the IgG excess (approx.; calibrated so 2 g/kg
-    # gives a clear response (Federico 2000: +6.4 kg grip at 4 weeks) and 1.6 g/kg/month
-    # keeps most patients better (population PK-PD model on Hahn 2013 data)).
-    effect_ec50_g_per_l: float = 6.0
-    effect_hill: float = 2.0
+    # Steep, saturating effect of the IgG excess (approx.): calibrated so one 2 g/kg course
+    # gives a clear response (Federico 2000: +6.4 kg grip at ~4 weeks) whose benefit is below
+    # half its peak after about 5 weeks, so patients are retreated every 2-5 weeks (Van den
+    # Berg-Vos 2002), and 1.6 g/kg/month keeps most patients better (population PK-PD model
+    # on Hahn 2013 data) while 0.8 g/kg/month helps fewer.
+    effect_ec50_g_per_l: float = 9.0
+    effect_hill: float = 5.0
     # Effect lags the level through two first-order stages (an S-shaped onset): benefit
     # measurable at 8-10 days, clear by 3 weeks (Terenghi 2004; Van den Berg-Vos 2002).
-    effect_delay_days: float = 4.0
+    effect_delay_days: float = 3.0
     # (approx.) slower absorption from a subcutaneous depot, flatter levels (Harbo 2009).
     absorption_half_life_days: float = 2.5
-    igg_synthesis_days: float = 21.0  # (approx.) endogenous IgG recovers after an exchange
+    # After plasma exchange serum IgG returns toward baseline over 1-3 weeks, mostly by
+    # redistribution from the extravascular pool, then synthesis (approx.: half the deficit
+    # is made up every 4 days, so five exchanges on alternate days lower it by about 80%).
+    igg_recovery_half_life_days: float = 3.5
+    # FcRn blockade (efgartigimod-like): IgG is no longer rescued from lysosomal breakdown, so
+    # it is cleared faster and total IgG falls by about 60% (Howard et al. 2021, ADAPT:
+    # mean maximum IgG reduction 61%). At full occupancy clearance is this many times faster
+    # and the endogenous level settles this much lower. (approx.)
+    fcrn_clearance_factor: float = 3.5
+    fcrn_igg_reduction: float = 0.65
 
 
 IGG = IgGParams()
@@ -61,10 +72,12 @@ class Modifiers:
 class Exposure:
     """Serum IgG, IVIg effect and the mechanism states of one patient, read by ``disease``."""
 
-    def __init__(self, responsiveness: float, disease: Disease, params: IgGParams = IGG) -> None:
+    def __init__(self, responsiveness: float, disease: Disease, params: IgGParams = IGG,
+                 steroid_sensitivity: float = 1.0) -> None:
         self.p = params
         self.disease = disease
         self.rho = responsiveness
+        self.steroid_sensitivity = steroid_sensitivity  # the patient's, 0..1
         self.t = 0.0
         self.excess = 0.0  # g/L above the endogenous level (infused IgG)
         self.depot = 0.0  # g/L-equivalent still to be absorbed (SCIg)
@@ -74,9 +87,10 @@ class Exposure:
         self.steroid = 0.0  # 0..1 dose-scaled intensity while a course runs
         self.pe_active = 0  # plasma-exchange windows open right now
         self.complement = 0.0  # share of complement activity blocked while an inhibitor runs
+        self.fcrn = 0.0  # share of FcRn receptors blocked (faster IgG clearance)
         self._k = math.log(2) / params.igg_half_life_days
         self._ka = math.log(2) / params.absorption_half_life_days
-        self._ks = 1.0 / params.igg_synthesis_days
+        self._ks = math.log(2) / params.igg_recovery_half_life_days
         self._acc_growth = 0.0
         self._acc_lift = 0.0
         self._acc_prog = 0.0
@@ -113,7 +127,7 @@ class Exposure:
         self._acc_growth += growth
         self._acc_lift += lift
         self._acc_prog += prog
-        base = self.p.igg_baseline_g_per_l
+        base = self.p.igg_baseline_g_per_l * (1.0 - self.p.fcrn_igg_reduction * self.fcrn)
         self.endogenous = base + (self.endogenous - base) * math.exp(-self._ks * dt_total)
         self.t = t
 
@@ -162,6 +176,12 @@ class Exposure:
     def add_depot(self, g_per_kg: float, bioavailability: float) -> None:
         """IgG into a subcutaneous depot, of which ``bioavailability`` is absorbed over days."""
         self.depot += g_per_kg * self.p.igg_rise_g_per_l_per_g_per_kg * bioavailability
+
+    def block_fcrn(self, occupancy: float) -> None:
+        """Set the share of FcRn blocked: infused IgG is cleared faster from now on."""
+        self.fcrn = occupancy
+        speed = 1.0 + (self.p.fcrn_clearance_factor - 1.0) * occupancy
+        self._k = speed * math.log(2) / self.p.igg_half_life_days
 
     def remove_igg(self, share: float) -> None:
         """Remove ``share`` of circulating IgG, infused and endogenous alike."""

@@ -9,6 +9,7 @@ weakness), which is how doses creep up over the years.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -36,6 +37,17 @@ DEFAULT_INFUSION_DAYS = 5
 # (approx.) the titration rule reads grip two weeks into a course, near its expected peak
 # (benefit clear by 3 weeks: Terenghi 2004; Van den Berg-Vos 2002).
 TITRATION_PEAK_DAY = 14.0
+# An adequate course is 2 g/kg (van Schaik et al. 2010); its response is judged 2-4 weeks
+# later: the weaker hand's grip up by at least 1 kg and 5%, or the MRC sum up by 2 points
+# (approx.; objective, clinically measurable changes). A patient with the weaker grip above
+# 90% of healthy and an MRC sum above 195 has too little to gain to judge.
+ADEQUATE_COURSE_G_PER_KG = 2.0
+RESPONSE_CHECK_DAYS = (14.0, 21.0, 28.0)
+RESPONSE_MIN_KG = 1.0
+RESPONSE_MIN_SHARE = 0.05
+JUDGEABLE_GRIP_SHARE = 0.9
+JUDGEABLE_MRC = 195
+RESPONSE_MIN_MRC = 2
 
 
 class TitrationSpec(Strict):
@@ -49,6 +61,13 @@ class TitrationSpec(Strict):
     min_every_days: float = Field(7, ge=1, le=365, description="shortest interval allowed")
     step_g_per_kg: float = Field(0.2, ge=0.05, le=2, description="g/kg added per step")
     max_dose_g_per_kg: float = Field(2.0, ge=0.1, le=4, description="highest dose allowed")
+    confirm_cycles: int = Field(
+        2, ge=1, le=6, description="cycles in a row with end-of-dose weakness before a step"
+    )
+    decline_pct: float = Field(
+        10, ge=1, le=90,
+        description="trough grip drop (%) below the best trough on the current regimen",
+    )
 
 
 class IVIgSpec(ScheduleSpec):
@@ -79,11 +98,20 @@ class IVIgSpec(ScheduleSpec):
         return self.infusion_days if self.infusion_days is not None else DEFAULT_INFUSION_DAYS
 
 
+@dataclass
+class _Titration:
+    """What the titrating clinician remembers between courses."""
+
+    strikes: int = 0  # cycles in a row with weakness before the next course
+    best_trough: float = 0.0  # best trough grip (kg) on the current regimen
+
+
 class IVIg(Treatment):
     kind = "ivig"
     title = "IVIg"
     Spec = IVIgSpec
-    events = {"ivig_dose": "IVIg course", "titration": "IVIg dose change"}
+    events = {"ivig_dose": "IVIg course", "titration": "IVIg dose change",
+              "no_response": "no response: reconsider the diagnosis"}
     course_event = "ivig_dose"
     colour = "blue"
     immunoglobulin = True
@@ -103,50 +131,100 @@ class IVIg(Treatment):
     )
 
     def process(self, ctx: Context, spec: IVIgSpec) -> Generator[Any, Any, None]:
-        env, x = ctx.env, ctx.exposure
+        env = ctx.env
         every, dose, n_days = spec.every_days, spec.dose, spec.days_per_course
-        course_start, n = spec.start_day, 0
+        course_start, n, state = spec.start_day, 0, _Titration()
         while course_start <= ctx.end and (spec.count is None or n < spec.count) and (
             spec.until_day is None or course_start <= spec.until_day
         ):
             yield env.timeout(course_start - env.now)
-            for d in range(n_days):
-                if env.now > ctx.end:
-                    break
-                ctx.sync()
-                part = dose / n_days
-                x.add_igg(part)
-                ctx.event("ivig_dose", part, f"course {n + 1}, day {d + 1} of {n_days}")
-                if d < n_days - 1:
-                    yield env.timeout(1.0)
+            before = ctx.examine_now() if dose >= ADEQUATE_COURSE_G_PER_KG else None
+            yield from self._infuse(ctx, dose, n_days, n)
             n += 1
+            if before is not None and not ctx.no_response:
+                env.process(self._check_response(ctx, course_start, before))
             if every is None:  # a single course
                 break
             nxt = course_start + every
             if spec.titration is not None and course_start + TITRATION_PEAK_DAY < nxt <= ctx.end:
-                every, dose = yield from self._titrate(ctx, spec.titration, course_start, nxt,
-                                                       every, dose, n_days)
+                every, dose = yield from self._titrate(
+                    ctx, spec.titration, course_start, nxt, every, dose, n_days, state)
             course_start = nxt
+
+    def _infuse(self, ctx: Context, dose: float, n_days: int, n: int) -> Generator[Any, Any, None]:
+        """One course: the dose spread over ``n_days`` daily infusions."""
+        for d in range(n_days):
+            if ctx.env.now > ctx.end:
+                break
+            ctx.sync()
+            part = dose / n_days
+            ctx.exposure.add_igg(part)
+            ctx.event("ivig_dose", part, f"course {n + 1}, day {d + 1} of {n_days}")
+            if d < n_days - 1:
+                yield ctx.env.timeout(1.0)
+
+    def _check_response(self, ctx: Context, course_start: float,
+                        before: tuple[float, int]) -> Generator[Any, Any, None]:
+        """After an adequate course, look for an objective response over the next 4 weeks.
+
+        No response to an adequate first course is a reason to reconsider the diagnosis, not
+        to escalate (van Schaik et al. 2010): the run records ``no_response`` and the
+        titration rule stops. A patient too strong to show a change is not judged.
+        """
+        env, (grip0, mrc0) = ctx.env, before
+        best_grip, best_mrc = grip0, mrc0
+        for day in RESPONSE_CHECK_DAYS:
+            if course_start + day > ctx.end:
+                return
+            yield env.timeout(course_start + day - env.now)
+            grip, mrc = ctx.examine_now()
+            best_grip, best_mrc = max(best_grip, grip), max(best_mrc, mrc)
+        judgeable = grip0 < ctx.healthy_grip() * JUDGEABLE_GRIP_SHARE or mrc0 <= JUDGEABLE_MRC
+        responded = (best_grip - grip0 >= max(RESPONSE_MIN_KG, RESPONSE_MIN_SHARE * grip0)
+                     or best_mrc - mrc0 >= RESPONSE_MIN_MRC)
+        if judgeable and not responded:
+            ctx.no_response = True
+            ctx.event("no_response", best_grip - grip0,
+                      "no objective response to an adequate IVIg course: reconsider the "
+                      "diagnosis")
 
     def _titrate(
         self, ctx: Context, titr: TitrationSpec, course_start: float, nxt: float,
-        every: float, dose: float, n_days: int,
+        every: float, dose: float, n_days: int, state: _Titration,
     ) -> Generator[Any, Any, tuple[float, float]]:
-        """Compare the post-dose peak grip with the trough before the next course."""
+        """Compare the post-dose peak grip with the trough before the next course.
+
+        Weakness before the next course, in ``confirm_cycles`` cycles in a row, earns one
+        step: a shorter interval (or, with ``raise_dose`` or once the interval is as short as
+        allowed, a higher dose). Two kinds count: end-of-dose weakness (the trough well below
+        the post-dose peak) and progression (the trough well below the best trough on the
+        current regimen). New lesions keep coming, so steps keep coming over the years: dose
+        creep follows the disease (Herraets 2020).
+        """
         env = ctx.env
         yield env.timeout(course_start + TITRATION_PEAK_DAY - env.now)
         peak = ctx.weaker_grip_now()
         yield env.timeout(nxt - env.now)
         trough = ctx.weaker_grip_now()
-        if peak > 0 and (peak - trough) / peak * 100 >= titr.trough_drop_pct:
-            shortest = max(titr.min_every_days, n_days)
-            if titr.rule == "shorten_interval" and every > shortest:
-                every = max(shortest, every - titr.step_days)
-                ctx.event("titration", every,
-                          f"end-of-dose weakness: interval shortened to {every:g} days")
-            elif titr.rule == "raise_dose" and dose < titr.max_dose_g_per_kg:
-                dose = min(titr.max_dose_g_per_kg, dose + titr.step_g_per_kg)
-                ctx.event("titration", dose, f"end-of-dose weakness: dose raised to {dose:g} g/kg")
+        state.best_trough = max(state.best_trough, trough)
+        wearing_off = peak > 0 and (peak - trough) / peak * 100 >= titr.trough_drop_pct
+        declining = trough < state.best_trough * (1 - titr.decline_pct / 100)
+        if ctx.no_response or not (wearing_off or declining):
+            state.strikes = 0
+            return every, dose
+        state.strikes += 1
+        if state.strikes < titr.confirm_cycles:
+            return every, dose
+        state.strikes, state.best_trough = 0, 0.0
+        shortest = max(titr.min_every_days, n_days)
+        if titr.rule == "shorten_interval" and every > shortest:
+            every = max(shortest, every - titr.step_days)
+            ctx.event("titration", every,
+                      f"weakness before the next course: interval shortened to {every:g} days")
+        elif dose < titr.max_dose_g_per_kg:
+            dose = round(min(titr.max_dose_g_per_kg, dose + titr.step_g_per_kg), 6)
+            ctx.event("titration", dose,
+                      f"weakness before the next course: dose raised to {dose:g} g/kg")
         return every, dose
 
     def plan_text(self, spec: IVIgSpec) -> str:
