@@ -38,7 +38,7 @@ DEFAULT_INFUSION_DAYS = 5
 # (benefit clear by 3 weeks: Terenghi 2004; Van den Berg-Vos 2002).
 TITRATION_PEAK_DAY = 14.0
 # An adequate course is 2 g/kg (van Schaik et al. 2010); its response is judged 2-4 weeks
-# later: the weaker hand's grip up by at least 1 kg and 5%, or the MRC sum up by 2 points
+# later: the weaker hand's grip up by at least 1 kg and 5%, or the MRC sum up by 4 points
 # (approx.; objective, clinically measurable changes). A patient with the weaker grip above
 # 90% of healthy and an MRC sum above 195 has too little to gain to judge.
 ADEQUATE_COURSE_G_PER_KG = 2.0
@@ -47,7 +47,7 @@ RESPONSE_MIN_KG = 1.0
 RESPONSE_MIN_SHARE = 0.05
 JUDGEABLE_GRIP_SHARE = 0.9
 JUDGEABLE_MRC = 195
-RESPONSE_MIN_MRC = 2
+RESPONSE_MIN_MRC = 4
 
 
 class TitrationSpec(Strict):
