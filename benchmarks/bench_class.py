@@ -98,13 +98,24 @@ async def open_timeline(page, url: str, seed: int) -> None:
     await settle(page)
 
 
+class LostKey(Exception):
+    """The slider never took the key press (the browser was too busy): not the server's doing."""
+
+
 async def move_ivig(page) -> None:
     """One step up of the IVIg interval: a new simulation; done when the grip chart changed."""
     before = await page.evaluate(GRIP_JS)
-    await page.locator(IVIG).focus()
+    slider = page.locator(IVIG)
+    value = await slider.get_attribute("aria-valuenow")
+    await slider.focus()
     await page.keyboard.press("ArrowRight")
-    await page.wait_for_function(f"(b) => {{ const y = ({GRIP_JS})(); return y !== null && "
-                                 "y !== b; }", arg=before, timeout=TIMEOUT_MS)
+    try:
+        await page.wait_for_function(f"(b) => {{ const y = ({GRIP_JS})(); return y !== null && "
+                                     "y !== b; }", arg=before, timeout=TIMEOUT_MS)
+    except Exception:
+        if await slider.get_attribute("aria-valuenow") == value:
+            raise LostKey from None
+        raise
 
 
 async def move_day(page) -> None:
