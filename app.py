@@ -9,6 +9,6 @@ import streamlit as st
 from app_pages.pages import PAGES
 
 st.navigation([
-    st.Page(p.path, title=p.title, icon=f":material/{p.icon}:", url_path=p.url, default=i == 0)
+    st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url, default=i == 0)
     for i, p in enumerate(PAGES)
 ]).run()

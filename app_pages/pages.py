@@ -12,15 +12,19 @@ __all__ = ["PAGES", "Page"]
 class Page:
     path: str  # page module, relative to app.py (as st.Page and AppTest.switch_page take it)
     title: str  # menu label
-    icon: str  # Material Symbols name
+    # An emoji, not a ":material/...:" icon: Streamlit makes the page's icon the browser tab's
+    # icon, and fetches a Material one from an external font host (an emoji is drawn locally),
+    # so a classroom without internet would get failed requests. These are emoji that ordinary
+    # text fonts also draw, so a computer without a colour emoji font shows them too.
+    icon: str
     url: str  # URL path of the page
 
 
 PAGES: tuple[Page, ...] = (
-    Page("app_pages/timeline.py", "Timeline", "show_chart", "timeline"),
-    Page("app_pages/body_map.py", "Body map", "accessibility", "body-map"),
-    Page("app_pages/nerve_conduction.py", "Nerve conduction", "electric_bolt", "nerve-conduction"),
-    Page("app_pages/diagnosis.py", "Diagnosis", "checklist", "diagnosis"),
-    Page("app_pages/compare.py", "Compare", "compare", "compare"),
-    Page("app_pages/export.py", "Export", "download", "export"),
+    Page("app_pages/timeline.py", "Timeline", "↘", "timeline"),
+    Page("app_pages/body_map.py", "Body map", "⚕", "body-map"),
+    Page("app_pages/nerve_conduction.py", "Nerve conduction", "⚡", "nerve-conduction"),
+    Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
+    Page("app_pages/compare.py", "Compare", "⚖", "compare"),
+    Page("app_pages/export.py", "Export", "⬇", "export"),
 )

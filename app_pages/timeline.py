@@ -20,7 +20,8 @@ st.caption("Treatment plan: " + "; ".join(state.S.plan_text(ctx.scenario)))
 
 
 def draw(day: int) -> None:
-    now = clinical[clinical["day"] <= day].iloc[-1]
+    # the last record on or before the day (days are sorted): no boolean copy of the table
+    now = clinical.iloc[max(0, int(clinical["day"].searchsorted(day, side="right")) - 1)]
     c = st.columns(5)
     c[0].metric("Grip left (kg)", f"{now['grip_left_kg']:.1f}")
     c[1].metric("Grip right (kg)", f"{now['grip_right_kg']:.1f}")

@@ -7,11 +7,12 @@ Sub-commands::
     mmn-sim run SCENARIO [--seed N] [--years Y] [--set K=V ...] --out DIR [--format csv|parquet]
     mmn-sim cohort SCENARIO --n N [--seed S] [--years Y] [--set K=V ...] --out DIR [--format ...]
     mmn-sim reproduce DIR/manifest.json --out DIR2
+    mmn-sim verify DIR                     check DIR's tables against its manifest.json
 
-Exit status: 0 success; 1 the run failed or a reproduction does not match its manifest;
-2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
+Exit status: 0 success; 1 the run failed, or a reproduction or an export does not match its
+manifest; 2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
 written); 130 interrupted (nothing written). Exports are written atomically by
-:func:`sim.export.save`.
+:func:`sim.export.write_parts`: a kill leaves the previous export or nothing.
 
 This module holds the parser and the entry point; the sub-commands are in
 :mod:`sim.cli_commands` and the progress bar in :mod:`sim.cli_progress`.
@@ -38,6 +39,7 @@ from .cli_commands import (
     cmd_run,
     cmd_scenarios,
     cmd_show,
+    cmd_verify,
 )
 from .cli_progress import Progress
 from .scenario import ScenarioError
@@ -135,6 +137,13 @@ def _build_parser() -> _Parser:
     rep.add_argument("--force", action="store_true",
                      help="replace --out if it holds a previous mmn-sim export")
     rep.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
+
+    ver = sub.add_parser("verify", help="check an export's tables against its manifest.json",
+                         description="Check that every table file of an export folder has the "
+                         "SHA-256 its manifest.json records; name each one that does not (exit 1) "
+                         "or is missing.")
+    ver.add_argument("folder", metavar="DIR", help="export folder (or its manifest.json)")
+    ver.add_argument("--quiet", action="store_true", help="no summary line when all match")
     return p
 
 
@@ -181,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args, out, argv)
         if args.command == "cohort":
             return cmd_cohort(args, out, argv)
+        if args.command == "verify":
+            return cmd_verify(args, out)
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK

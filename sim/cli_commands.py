@@ -2,8 +2,8 @@
 
 :mod:`sim.cli` builds the parser and dispatches to the ``cmd_*`` functions here. The exit
 statuses, the program name and :class:`UsageError` are defined here because the sub-commands
-return and raise them; :mod:`sim.cli` re-exports them. Exports are written atomically by
-:func:`sim.export.save`.
+return and raise them; :mod:`sim.cli` re-exports them. Exports are written a chunk of patients
+at a time and put in place atomically by :func:`sim.cohort.export_cohort`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import export, load_scenario, simulate_cohort
+from . import atomic, load_scenario
 from ._meta import DISCLAIMER
 from .cli_progress import Progress
-from .results import Run
+from .cohort import export_cohort
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -28,6 +28,7 @@ from .scenario import (
     preset_dir,
     preset_names,
 )
+from .verify import ManifestTablesError, Problem, check_tables, table_entries
 
 __all__ = [
     "EXIT_OK",
@@ -41,6 +42,7 @@ __all__ = [
     "cmd_run",
     "cmd_cohort",
     "cmd_reproduce",
+    "cmd_verify",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -87,7 +89,9 @@ def _resolve(args: argparse.Namespace) -> tuple[Scenario, dict[str, Any]]:
 
 
 def _check_out(out: Path, force: bool) -> None:
-    """Refuse an --out that would overwrite something that is not a previous export."""
+    """Refuse an --out that would overwrite something that is not a previous export (after
+    putting back an export a killed ``--force`` had moved aside, see :mod:`sim.atomic`)."""
+    atomic.recover(out.absolute().parent)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder; choose a folder path.")
     if out.is_dir() and any(out.iterdir()):
@@ -106,17 +110,15 @@ def _check_out(out: Path, force: bool) -> None:
 def _export(
     args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
     fmt: str, provenance: dict[str, Any], label: str,
-) -> Run:
-    out = Path(args.out)
+) -> dict[str, dict[str, Any]]:
+    """Simulate and write, a chunk of patients at a time; the manifest's ``tables``."""
     n_tables = 5 + (1 if scenario.study else 0)
-    bar = Progress(n + 1 + n_tables, label, enabled=not args.quiet)
-    run = simulate_cohort(scenario, n, seed=seed, first=first, progress=bar.advance)
-    _ = run.tables  # build the tables (one step) before writing them
-    bar.advance()
-    export.save(run, out, format=fmt, overwrite=args.force, provenance=provenance,
-                progress=lambda _name: bar.advance())
+    bar = Progress(n + n_tables, label, enabled=not args.quiet)
+    tables = export_cohort(scenario, n, args.out, seed=seed, first=first, format=fmt,
+                           overwrite=args.force, provenance=provenance, on_patient=bar.advance,
+                           on_table=lambda _name: bar.advance())
     bar.close()
-    return run
+    return tables
 
 
 def _command_line(argv: Sequence[str]) -> list[str]:
@@ -165,11 +167,11 @@ def _simulate_and_export(
     prov = {"source": _source(args.scenario), "overrides": overrides,
             "command": _command_line(argv)}
     label = "cohort" if args.command == "cohort" else "simulating"
-    run = _export(args, scenario, n, seed, first, args.format, prov, label)
+    tables = _export(args, scenario, n, seed, first, args.format, prov, label)
     if not args.quiet:
         who = f"seed {seed}, {scenario.scenario.years:g} years" if label == "simulating" else (
             f"patients {first} to {first + n - 1}, seed {seed}")
-        out.write(f"wrote {len(run.tables)} tables ({args.format}) and manifest.json to "
+        out.write(f"wrote {len(tables)} tables ({args.format}) and manifest.json to "
                   f"{args.out}: {scenario.name}, {who}. {DISCLAIMER}\n")
     return EXIT_OK
 
@@ -210,31 +212,77 @@ def _manifest_plan(path: Path, man: dict[str, Any]) -> tuple[Scenario, int, int,
     return scenario, seed, len(idx), idx[0], fmt
 
 
+def _tables(path: Path, man: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    try:
+        return table_entries(man["tables"])
+    except ManifestTablesError as err:
+        raise UsageError(f"{path}: {err}.") from None
+
+
+def _originals(path: Path, entries: dict[str, tuple[str, str]]) -> list[Problem] | None:
+    """What does not match among the tables beside a manifest; None if none is there at all
+    (a manifest kept on its own)."""
+    folder = path.parent
+    if not any((folder / file).exists() for file, _sha in entries.values()):
+        return None
+    return check_tables(folder, entries)
+
+
 def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
     path = Path(args.manifest)
     man = _read_manifest(path)
+    entries = _tables(path, man)
     scenario, seed, n, first, fmt = _manifest_plan(path, man)
+    original = _originals(path, entries)  # before --out is written: it may be the same folder
     _check_out(Path(args.out), args.force)
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
-    run = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
-    new = json.loads((Path(args.out) / "manifest.json").read_text(encoding="utf-8"))
-    old_t, new_t = man["tables"], new["tables"]
-    differ = sorted(
-        name for name in set(old_t) | set(new_t)
-        if old_t.get(name, {}).get("sha256") != new_t.get(name, {}).get("sha256")
-    )
+    tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
+    old = {name: sha for name, (_file, sha) in entries.items()}
+    differ = sorted(name for name in set(old) | set(tables)
+                    if old.get(name) != tables.get(name, {}).get("sha256"))
+    faults = []
     if differ:
-        files = ", ".join(new_t.get(n, old_t.get(n, {})).get("file", n) for n in differ)
-        cause = _version_note(man, new)
-        sys.stderr.write(
-            f"{PROG}: reproduce: {len(differ)} of {len(set(old_t) | set(new_t))} tables differ "
-            f"from {path} ({files}){cause}; the new tables are in {args.out} for comparison.\n"
-        )
+        files = ", ".join(tables[n]["file"] if n in tables else entries[n][0] for n in differ)
+        new = json.loads((Path(args.out) / "manifest.json").read_text(encoding="utf-8"))
+        faults.append(
+            f"{len(differ)} of {len(set(old) | set(tables))} tables differ from {path} "
+            f"({files}){_version_note(man, new)}; the new tables are in {args.out} for comparison")
+    if original:
+        faults.append(
+            f"{len(original)} of {len(entries)} tables beside {path} do not match it "
+            f"({', '.join(map(str, original))}), so that export was changed or damaged after it "
+            "was written")
+    if faults:
+        sys.stderr.write(f"{PROG}: reproduce: {'; and '.join(faults)}.\n")
         return EXIT_FAILED
     if not args.quiet:
-        out.write(f"reproduced {len(run.tables)} tables into {args.out}: every SHA-256 matches "
-                  f"{path}. {DISCLAIMER}\n")
+        alone = "" if original is not None else (
+            " (no tables beside it, so only the manifest's checksums were compared)")
+        out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256 matches "
+                  f"{path}{alone}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """Check an export folder's tables against its manifest.json: exit 1 naming each mismatch."""
+    target = Path(args.folder)
+    folder = target.parent if target.suffix == ".json" else target
+    atomic.recover(folder.absolute().parent)  # an export a kill left moved aside is put back
+    if not target.exists():
+        raise UsageError(f"{target}: no such export folder.")
+    path = target / "manifest.json" if target.is_dir() else target
+    man = _read_manifest(path)
+    entries = _tables(path, man)
+    problems = check_tables(path.parent, entries)
+    if problems:
+        sys.stderr.write(
+            f"{PROG}: verify: {len(problems)} of {len(entries)} tables in {path.parent} do not "
+            f"match {path.name}: {', '.join(map(str, problems))}.\n")
+        return EXIT_FAILED
+    if not args.quiet:
+        out.write(f"verified {path.parent}: all {len(entries)} tables match the SHA-256s in "
+                  f"{path.name}. {DISCLAIMER}\n")
     return EXIT_OK
 
 

@@ -2,23 +2,21 @@
 
 Why one module: the command line writes a folder and the dashboard offers a zip, and both must
 carry the same manifest and checksums, so that ``mmn-sim reproduce`` can re-run either and
-check it byte for byte. A folder is written atomically, so a failed or interrupted export
-leaves nothing half-done.
+check it byte for byte. A folder is written in parts (a chunk of patients at a time, so a
+cohort never sits whole in memory) and put in place atomically (:mod:`sim.atomic`), so a
+failed, interrupted or killed export leaves the previous folder or nothing, never half of one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import os
 import platform
-import shutil
 import subprocess
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,20 +24,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import atomic
 from ._meta import DISCLAIMER, PACKAGE_VERSION
 from .engine import STREAMS
+from .table_writer import TableWriter, arrow_table
 
 if TYPE_CHECKING:
     from .results import Run
+    from .scenario import Scenario
 
-__all__ = ["EMBED_EXCLUDED", "manifest", "parquet_meta", "table_bytes", "save", "zip_bytes"]
+__all__ = ["CHUNK_PATIENTS", "EMBED_EXCLUDED", "manifest", "parquet_meta", "table_bytes", "save",
+           "write_parts", "zip_bytes"]
+
+# Patients per part of an export: what is in memory at once, and a Parquet row group.
+CHUNK_PATIENTS = 8
 
 # Manifest fields that vary between otherwise identical runs and so stay out of Parquet files.
 EMBED_EXCLUDED = ("created_utc", "tables", "command", "reproduced_from", "format")
-
-# Columns stored as Parquet dictionaries (few distinct labels, many rows).
-_CATEGORICAL = {"side", "nerve", "segment", "muscle", "event", "sex", "dominant_side", "kind",
-                "stim_site", "grade"}
 
 # README.txt of a dashboard download.
 _ZIP_README = (f"{DISCLAIMER}\nMMN simulator export: one table per file, "
@@ -53,6 +54,16 @@ def manifest(
     provenance: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest; ``provenance`` adds e.g. ``overrides``, ``source``."""
+    man = _manifest(run.scenario, run.seed, tables, provenance)
+    man["patients"] = [_patient_entry(p.patient_index) for p in run.patient_runs]
+    return man
+
+
+def _manifest(
+    scenario: Scenario, seed: int, tables: dict[str, dict[str, Any]] | None,
+    provenance: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The manifest with its ``patients`` left empty (a cohort's list is written as a stream)."""
     import simpy
 
     man: dict[str, Any] = {
@@ -61,14 +72,10 @@ def manifest(
         "package_version": PACKAGE_VERSION,
         "git_commit": _git_commit(),
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "seed": run.seed,
-        "patients": [
-            {"patient": p.patient_index, "spawn_key": [p.patient_index],
-             "streams": list(STREAMS)}
-            for p in run.patient_runs
-        ],
+        "seed": seed,
+        "patients": [],
         "overrides": {},
-        "scenario": run.scenario.to_dict(),
+        "scenario": scenario.to_dict(),
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,
@@ -82,14 +89,46 @@ def manifest(
     return man
 
 
+def _patient_entry(index: int) -> dict[str, Any]:
+    return {"patient": index, "spawn_key": [index], "streams": list(STREAMS)}
+
+
 def parquet_meta(run: Run, provenance: Mapping[str, Any] | None = None) -> dict[str, str]:
     """The manifest as embedded in every Parquet file: only what determines the tables
     (no creation time, command line or table hashes), so a reproduction is byte-identical.
     """
-    man = manifest(run, None, provenance)
+    return _embedded(run.scenario, run.seed, [p.patient_index for p in run.patient_runs],
+                     provenance)
+
+
+def _embedded(scenario: Scenario, seed: int, patients: Sequence[int],
+              provenance: Mapping[str, Any] | None) -> dict[str, str]:
+    man = _manifest(scenario, seed, None, provenance)
+    man["patients"] = [_patient_entry(i) for i in patients]
     for key in EMBED_EXCLUDED:
         man.pop(key, None)
     return {"mmn_sim_manifest": json.dumps(man, sort_keys=True)}
+
+
+def _write_manifest(path: Path, man: dict[str, Any], patients: Sequence[int]) -> None:
+    """``manifest.json``, exactly as ``json.dumps(man, indent=2)`` with the patients filled in,
+    but written one patient at a time: a cohort's list never sits whole in memory."""
+    marker = "\x00patients\x00"
+    head, tail = json.dumps({**man, "patients": marker}, indent=2).split(json.dumps(marker), 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head)
+        if not patients:
+            f.write("[]")
+        else:
+            f.write("[\n")
+            last = len(patients) - 1
+            for k, i in enumerate(patients):
+                entry = json.dumps(_patient_entry(i), indent=2).replace("\n", "\n    ")
+                f.write(f"    {entry}{',' if k < last else ''}\n")
+            f.write("  ]")
+        f.write(tail + "\n")
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _git_commit() -> str | None:
@@ -120,26 +159,11 @@ def table_bytes(df: pd.DataFrame, format: str, meta: dict[str, str] | None = Non
     """Serialise one table: plain UTF-8 CSV, or typed Parquet with the manifest in metadata."""
     if format == "csv":
         return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tbl = pa.Table.from_pandas(_categorical(df), preserve_index=False)
-    schema_meta = dict(tbl.schema.metadata or {})
-    schema_meta.pop(b"pandas", None)
-    for k, v in (meta or {}).items():
-        schema_meta[k.encode()] = v.encode()
-    tbl = tbl.replace_schema_metadata(schema_meta)
     buf = io.BytesIO()
-    pq.write_table(tbl, buf, compression="zstd")
+    pq.write_table(arrow_table(df, meta), buf, compression="zstd")
     return buf.getvalue()
-
-
-def _categorical(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for col in df.columns:
-        if col in _CATEGORICAL:
-            df[col] = df[col].astype("category")
-    return df
 
 
 def _table_files(
@@ -167,64 +191,95 @@ def save(
 ) -> Path:
     """Write every table, ``manifest.json`` and ``README.txt`` into ``out_dir``, atomically.
 
-    Files go to a temporary sibling folder first, which is renamed into place only when
-    everything is written, so a failed or interrupted export leaves nothing half-done (and
-    parent folders created for it are removed again). ``provenance`` is merged into the
-    manifest (``overrides``, ``source``, ``command``, ...); ``progress`` is called with each
-    table's name as it is written.
+    See :func:`write_parts`; the run's patients are written :data:`CHUNK_PATIENTS` at a time,
+    like a cohort from the command line, so both give the same bytes.
+    """
+    patients = [p.patient_index for p in run.patient_runs]
+    write_parts(out_dir, run.scenario, run.seed, patients, _parts(run), format, overwrite,
+                provenance=provenance, progress=progress)
+    return Path(out_dir)
+
+
+def _parts(run: Run) -> Iterator[Run]:
+    n = len(run.patient_runs)
+    if n <= CHUNK_PATIENTS:
+        yield run
+        return
+    for start in range(0, n, CHUNK_PATIENTS):
+        yield run.part(start, start + CHUNK_PATIENTS)
+
+
+def write_parts(
+    out_dir: str | Path,
+    scenario: Scenario,
+    seed: int,
+    patients: Sequence[int],
+    parts: Iterable[Run],
+    format: str = "csv",
+    overwrite: bool = False,
+    *,
+    provenance: Mapping[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Write an export from ``parts`` (runs of consecutive ``patients``, in order) into
+    ``out_dir``; returns the manifest's ``tables``.
+
+    Only one part is in memory at a time. The folder appears whole or not at all, and an
+    existing export is replaced only once the new one is complete (:mod:`sim.atomic`), so a
+    failed, interrupted or killed export leaves the old folder or nothing, and no new parent
+    folders. A failure to write raises OSError naming ``out_dir``. ``provenance`` is merged into
+    the manifest (``overrides``, ``source``, ``command``, ...); ``progress`` is called with each
+    table's name when its file is complete.
     """
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
     out = Path(out_dir)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-        raise FileExistsError(f"{out} exists and is not empty")
-    created = _missing_parents(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    atomic.recover(out.absolute().parent)  # what a killed export left there, first
+    if os.path.lexists(out) and (not out.is_dir() or any(out.iterdir())) and not overwrite:
+        raise FileExistsError(17, "exists and is not empty", str(out))
     try:
-        _write_folder(run, tmp, format, provenance, progress)
-        if out.exists():
-            if out.is_dir():
-                shutil.rmtree(out)
-            else:
-                out.unlink()
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        for d in created:  # deepest first
-            with contextlib.suppress(OSError):
-                d.rmdir()
+        with atomic.staged(out, replace=overwrite) as folder:
+            return _write_folder(folder, scenario, seed, patients, parts, format, provenance,
+                                 progress)
+    except FileExistsError:
         raise
-    return out
+    except OSError as err:  # name the folder the user asked for, not a file inside a temporary
+        raise OSError(err.errno, err.strerror or str(err), str(out)) from err
 
 
 def _write_folder(
-    run: Run, folder: Path, format: str, provenance: Mapping[str, Any] | None,
-    progress: Callable[[str], None] | None,
-) -> None:
+    folder: Path, scenario: Scenario, seed: int, patients: Sequence[int], parts: Iterable[Run],
+    format: str, provenance: Mapping[str, Any] | None, progress: Callable[[str], None] | None,
+) -> dict[str, dict[str, Any]]:
     """The tables, manifest.json and README.txt, written into an existing empty folder."""
-    info: dict[str, dict[str, Any]] = {}
-    for name, file, data, entry in _table_files(run, format, provenance):
-        (folder / file).write_bytes(data)
-        info[name] = entry
-        if progress is not None:
-            progress(name)
-    man = manifest(run, info, {"format": format, **(provenance or {})})
-    (folder / "manifest.json").write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
-    (folder / "README.txt").write_text(_readme(man), encoding="utf-8")
+    meta = _embedded(scenario, seed, patients, provenance) if format == "parquet" else None
+    writers: dict[str, TableWriter] = {}
+    try:
+        for part in parts:
+            tables = part.tables
+            if writers and list(tables) != list(writers):
+                raise RuntimeError(f"parts of one export differ in tables: {list(tables)}")
+            for name, df in tables.items():
+                if name not in writers:
+                    writers[name] = TableWriter(folder / f"{name}.{format}", format, meta)
+                writers[name].write(df)
+            del part, tables  # only one part in memory at a time
+        info: dict[str, dict[str, Any]] = {}
+        for name, w in writers.items():
+            info[name] = w.close()
+            if progress is not None:
+                progress(name)
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    man = _manifest(scenario, seed, info, {"format": format, **(provenance or {})})
+    _write_manifest(folder / "manifest.json", man, patients)
+    (folder / "README.txt").write_text(_readme(man, len(patients)), encoding="utf-8")
+    return info
 
 
-def _missing_parents(path: Path) -> list[Path]:
-    """Ancestors of ``path`` that do not exist yet, deepest first."""
-    missing = []
-    p = path.absolute().parent
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    return missing
-
-
-def _readme(man: Mapping[str, Any]) -> str:
+def _readme(man: Mapping[str, Any], n_patients: int) -> str:
     """README.txt of an export folder: what it is, what is in it, how to reproduce it."""
     sc = man.get("scenario", {}).get("scenario", {})
     lines = [
@@ -237,7 +292,7 @@ def _readme(man: Mapping[str, Any]) -> str:
         "treatment of anyone.",
         "",
         f"Scenario: {sc.get('name', '?')}",
-        f"Seed: {man.get('seed')}    Patients: {len(man.get('patients', []))}    "
+        f"Seed: {man.get('seed')}    Patients: {n_patients}    "
         f"Package: mmn-sim {man.get('package_version')}",
         f"Created (UTC): {man.get('created_utc')}",
     ]

@@ -278,6 +278,15 @@ class Run:
         out._derived = [d for r in runs for d in r._derived]
         return out
 
+    def part(self, start: int, stop: int) -> Run:
+        """Patients at positions ``start:stop`` as a Run of their own (arrays shared, not copied):
+        an export writes a large run in such parts."""
+        out = type(self).__new__(type(self))
+        out.scenario, out.seed, out.disease = self.scenario, self.seed, self.disease
+        out.patient_runs = self.patient_runs[start:stop]
+        out._derived = self._derived[start:stop]
+        return out
+
     def manifest(
         self,
         tables: dict[str, dict[str, Any]] | None = None,

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_page_loads_and_charts_draw(server, browser):
     links = page.locator('[data-testid="stSidebarNavLink"]')
     assert links.count() == len(PAGES)
     texts = [links.nth(i).inner_text().strip() for i in range(len(PAGES))]
-    # a link's text is its icon's ligature name, then its title, in the list's order
+    # a link's text is its icon, then its title, in the list's order
     assert all(t.endswith(p.title) for t, p in zip(texts, PAGES, strict=True)), texts
     page.close()
 
@@ -201,3 +202,41 @@ def test_play_moves_the_day_forward(server, browser):
     assert "Traceback" not in page.inner_text("body")
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_the_dashboard_fetches_nothing_from_outside_this_machine(server, browser):
+    """A classroom without internet: every page, a slider move and the tab's icon are served by
+    the dashboard itself. Requests elsewhere are recorded and refused, never sent."""
+    ctx = browser.new_context()
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).hostname in (
+                "127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    page = ctx.new_page()
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(server, wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    page.locator('[data-testid="stSlider"] input[type="range"][aria-label^="IVIg interval"]'
+                 ).focus()
+    page.keyboard.press("ArrowRight")
+    _settle(page)
+    for p in PAGES[1:]:
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=p.title).click()
+        page.wait_for_function(f"() => location.pathname.endsWith('/{p.url}')", timeout=30000)
+        _settle(page)
+        page.wait_for_timeout(500)
+    assert len(seen) > 20  # the page, its scripts, fonts and the websocket were all seen
+    assert outside == [], outside
+    icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert urlsplit(icon).scheme == "data" or urlsplit(icon).hostname == "127.0.0.1", icon
+    ctx.close()

@@ -278,10 +278,10 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch):
-    import sim.export as export
+    import sim.table_writer as writer
 
     calls = {"n": 0}
-    real = export.table_bytes
+    real = writer._write
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -289,7 +289,7 @@ def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch)
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(export, "table_bytes", flaky)
+    monkeypatch.setattr(writer, "_write", flaky)
     out = tmp_path / "deep" / "er" / "out"
     assert main(["run", "untreated", "--out", str(out), "--quiet"]) == 130
     assert "interrupted" in capsys.readouterr().err
@@ -297,17 +297,28 @@ def test_interrupted_export_leaves_nothing_behind(tmp_path, capsys, monkeypatch)
     assert list(tmp_path.iterdir()) == []  # no partial folder, temp folder or new parents
 
 
-def test_failed_write_exits_1_and_leaves_nothing(tmp_path, capsys, monkeypatch):
-    import sim.export as export
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_full_disk_exits_1_naming_the_folder_and_leaves_nothing(tmp_path, capsys, monkeypatch,
+                                                                    fmt):
+    """ENOSPC as the kernel gives it (no file name) part-way through the tables."""
+    import errno
 
-    def broken(*args, **kwargs):
-        raise OSError(28, "No space left on device", "clinical.csv")
+    import sim.table_writer as writer
 
-    monkeypatch.setattr(export, "table_bytes", broken)
-    assert main(["run", "untreated", "--out", str(tmp_path / "o"), "--quiet"]) == 1
+    real, calls = writer._write, {"n": 0}
+
+    def filling(raw, data):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(raw, data)
+
+    monkeypatch.setattr(writer, "_write", filling)
+    out = tmp_path / "new" / "o"
+    assert main(["run", "untreated", "--out", str(out), "--format", fmt, "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert "No space left on device" in err and err.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []
+    assert err == f"mmn-sim: could not write {out}: No space left on device; nothing was written.\n"
+    assert calls["n"] >= 4 and list(tmp_path.iterdir()) == []
 
 
 # --- progress bar and --quiet --------------------------------------------------------------------

@@ -93,9 +93,9 @@ def test_save_refuses_a_non_empty_folder_and_keeps_it(run, tmp_path):
 
 
 def test_failed_save_leaves_no_partial_folder(run, tmp_path, monkeypatch):
-    import sim.export as export
+    import sim.table_writer as writer
 
-    real, calls = export.table_bytes, []
+    real, calls = writer._write, []
 
     def failing(*args, **kwargs):
         calls.append(1)
@@ -103,7 +103,7 @@ def test_failed_save_leaves_no_partial_folder(run, tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(export, "table_bytes", failing)
+    monkeypatch.setattr(writer, "_write", failing)
     with pytest.raises(RuntimeError):
         run.save(tmp_path / "a" / "b" / "out")
     assert list(tmp_path.iterdir()) == []
