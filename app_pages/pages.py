@@ -19,7 +19,9 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("app_pages/timeline.py", "Timeline", "show_chart", "timeline"),
     Page("app_pages/body_map.py", "Body map", "accessibility", "body-map"),
+    Page("app_pages/examination.py", "Examination", "stethoscope", "examination"),
     Page("app_pages/nerve_conduction.py", "Nerve conduction", "electric_bolt", "nerve-conduction"),
+    Page("app_pages/emg.py", "EMG & F-waves", "monitor_heart", "emg"),
     Page("app_pages/diagnosis.py", "Diagnosis", "checklist", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "compare", "compare"),
     Page("app_pages/export.py", "Export", "download", "export"),
