@@ -127,6 +127,6 @@ def _ultrasound(snapshot: SiteSnapshot, draws: LabDraws,
         csa = mean * (1.0 + p.swelling_per_damage * damage) * float(np.exp(p.csa_log_sd * z))
         worst = max(worst, csa / upper)
         if csa > upper:
-            enlarged.append(f"{side} {nerve} {seg} {csa:.0f} mm² (normal <= {upper:.0f})")
+            enlarged.append(f"{side} {nerve} {seg} {csa:.1f} mm² (normal <= {upper:g})")
     result = "focal enlargement: " + "; ".join(enlarged) if enlarged else "normal calibre"
     return ("nerve_ultrasound", result, round(worst, 2), "x upper limit")
