@@ -1,4 +1,4 @@
-"""Diagnosis: the EFNS/PNS 2010 checklist evaluated from the simulated patient."""
+"""Diagnosis: the EFNS/PNS 2010 checklist evaluated from the simulated patient's findings."""
 
 from __future__ import annotations
 
@@ -6,18 +6,24 @@ import streamlit as st
 
 from app_pages import state
 from sim import diagnosis as checklist
+from sim.labs import LAB_TESTS
 
 ctx = state.page_setup("Diagnosis checklist (EFNS/PNS 2010)")
 st.markdown(
     "Each criterion of the EFNS/PNS 2010 guideline (van Schaik et al., J Peripher Nerv Syst "
-    "2010;15:295) is checked against the virtual patient on the chosen day, with the finding "
-    "that decides it."
+    "2010;15:295) is checked against the virtual patient's findings on the chosen day "
+    "(examination, nerve conduction, laboratory), with the finding that decides it. The "
+    "category follows the guideline's rules: the supportive criteria that count for "
+    "*probable* are the laboratory ones."
 )
+state.diagnosis_button(ctx, "checklist_to_diagnosis")
 SECTIONS = (
     ("clinical core", "Clinical core criteria (all needed)"),
     ("exclusions", "Exclusion criteria (all must be absent)"),
-    ("supportive", "Supportive criteria"),
     ("electrodiagnostic", "Electrodiagnostic criteria"),
+    ("supportive laboratory", "Supportive criteria (counted: 2 of these with block in 1 nerve "
+                              "make it probable)"),
+    ("supportive clinical", "Supportive clinical features (not counted)"),
 )
 
 
@@ -25,12 +31,18 @@ def draw(day: int) -> None:
     cl = checklist.evaluate(ctx.run, day)
     box = {"definite": st.success, "probable": st.info, "possible": st.warning,
            "not met": st.error}[cl.category]
-    box(f"On day {day}: **{cl.category} MMN** by the EFNS/PNS 2010 categories.")
+    box(f"On day {day}: **{cl.category} MMN** by the EFNS/PNS 2010 categories — {cl.reason}.")
     for key, title in SECTIONS:
         st.subheader(title)
         for item in cl.section(key):
             mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
-            st.markdown(f"{mark} **{item.label}** — {item.finding}")
+            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+    labs = ctx.run.labs(day)
+    with st.expander("Laboratory and imaging results on this day", expanded=True):
+        for r in labs.itertuples(index=False):
+            t = LAB_TESTS[r.test]
+            value = "" if r.value != r.value else f" ({r.value:g} {r.unit})"
+            st.markdown(f"- **{t.title}**: {r.result}{value}. Normal: {t.normal}. {t.reading}")
     with st.expander("Nerve conduction summary"):
         st.markdown("\n".join(f"- {line}" for line in cl.ncs_lines))
     with st.expander("Data table: checklist"):

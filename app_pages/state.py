@@ -41,6 +41,7 @@ __all__ = [
     "chart",
     "current",
     "current_day",
+    "diagnosis_button",
     "keep",
     "key",
     "page_setup",
@@ -467,6 +468,29 @@ def _time_controls(ctx: Context, playable: bool) -> int:
     if st.query_params.get("day") != f"{day:g}":
         st.query_params["day"] = f"{day:g}"
     return day
+
+
+def _on_jump(day: int) -> None:
+    _set(W.DAY, day)
+    app = current()
+    app.day = day
+    app.playing = False
+
+
+def diagnosis_button(ctx: Context, name: str) -> None:
+    """A button that moves the day to the diagnosis (the full work-up), or says there is none.
+
+    Draw it before :func:`scrubbed`: its callback sets the day slider before the slider is made.
+    """
+    j = ctx.run.journey()
+    if j.diagnosis is None:
+        st.caption("No diagnosis within the simulated years (the diagnostic delay is drawn per "
+                   "patient; a scenario's `[journey]` can fix it).")
+        return
+    day = int(round(j.diagnosis))
+    st.button(f"As on the day of diagnosis (day {day}, year {day / S.YEAR:.1f})",
+              key=key(name), icon=":material/event_available:", on_click=_on_jump, args=(day,),
+              help="Move the day to the full work-up that made the diagnosis.")
 
 
 def scrubbed(ctx: Context, draw: Callable[[int], None], playable: bool = True) -> None:

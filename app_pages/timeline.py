@@ -14,6 +14,10 @@ clinical = t["clinical"]
 events = t["events"]
 derived: dict[str, object] = {}  # built after the first chart is out, reused by the scrubber
 healthy = float(clinical[["grip_left_kg", "grip_right_kg"]].iloc[0].max())
+road = ctx.run.journey()
+journey = {label: d for label, d in (("first symptom", road.first_symptom),
+                                     ("first consultation", road.first_consultation),
+                                     ("diagnosis", road.diagnosis)) if d is not None}
 grip_cols = ["day", "grip_left_kg", "grip_right_kg"]
 igg_cols = ["day", "igg_g_per_l", "ivig_effect"]
 st.caption("Treatment plan: " + "; ".join(state.S.plan_text(ctx.scenario)))
@@ -28,7 +32,7 @@ def draw(day: int) -> None:
     c[2].metric("MRC sum (of 200)", int(now["mrc_sum"]))
     c[3].metric("Disability (0-12)", int(now["disability"]))
     c[4].metric("Active lesions", int(now["active_lesions"]))
-    state.chart(F.grip_figure(clinical, day, healthy), "timeline_grip",
+    state.chart(F.grip_figure(clinical, day, healthy, journey=journey), "timeline_grip",
                 F.thin(clinical)[grip_cols], "grip per hand over time")
     if not derived:
         derived["regions"] = F.region_strength_table(t["muscles"])

@@ -1,4 +1,4 @@
-"""Clinical read-outs: strength, MRC grade, grip, MRC sum, disability, milestones, examination.
+"""Clinical read-outs: strength, MRC grade, grip, MRC sum, disability, milestones.
 
 All functions work on arrays of recorded site states (records x sites) so a whole run is
 turned into clinical numbers in a few matrix operations.
@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .anatomy import ANATOMY, SIDES, Anatomy
-from .diseases.base import Disease
+from .anatomy import ANATOMY, Anatomy
 
 __all__ = [
     "ClinicalParams",
@@ -26,7 +25,6 @@ __all__ = [
     "MILESTONES",
     "Milestone",
     "milestone_status",
-    "examination",
 ]
 
 
@@ -207,40 +205,3 @@ def disability(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
     legs = np.where((leg <= 1).all(-1), 7, legs)
     return (arms + legs).astype(np.int64)
 
-
-_REFLEXES = {
-    "biceps": ("biceps", "brachioradialis"),
-    "triceps": ("triceps",),
-    "knee": ("quadriceps",),
-    "ankle": ("gastrocnemius",),
-}
-
-
-def examination(
-    strength: np.ndarray, axon_loss_by_muscle: np.ndarray, disease: Disease, day: float
-) -> dict[str, object]:
-    """Bedside findings for one day: reflexes, sensation, fasciculations and cramps.
-
-    Reflexes are reduced or absent where the muscles behind them are weak, and brisk only
-    with upper motor neuron signs; sensation and bulbar function are what the disease leaves
-    of them (in MMN both are spared: van Schaik et al. 2010).
-    """
-    brisk = disease.upper_motor_neuron_signs(day)
-    reflexes: dict[str, str] = {}
-    for side in SIDES:
-        for name, muscles in _REFLEXES.items():
-            s = min(strength[ANATOMY.muscle_index[(side, m)]] for m in muscles)
-            reflexes[f"{name} ({side})"] = (
-                "absent" if s < 0.2 else "reduced" if s < 0.7 else "brisk" if brisk
-                else "normal"
-            )
-    denervated = bool((axon_loss_by_muscle > 0.1).any())
-    sensory = disease.sensory_loss(day)
-    return {
-        "reflexes": reflexes,
-        "sensation": "normal" if sensory == 0 else "reduced" if sensory < 0.5 else "absent",
-        "fasciculations": denervated,
-        "cramps": denervated,
-        "bulbar": "dysarthria and dysphagia" if disease.bulbar_weakness(day)
-        else "normal speech and swallowing",
-    }

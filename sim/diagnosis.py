@@ -1,35 +1,80 @@
-"""The EFNS/PNS 2010 diagnostic checklist, evaluated from a simulated patient at one day.
+"""The EFNS/PNS 2010 diagnostic checklist for MMN, decided from findings on one day.
 
-van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 . Each item is
-decided by a finding read from the run's tables, the bedside examination and the nerve
-conduction study at the chosen day, and carries that finding so a student sees *why* it is
-ticked. It only reads a :class:`~sim.Run`; the dashboard shows it.
+van Schaik IN et al., J Peripher Nerv Syst 2010;15:295 ("EFNS/PNS 2010"), to the letter:
+
+* clinical criteria (Table 1): core 1 (slowly or stepwise progressive, focal, asymmetric limb
+  weakness in the motor territory of >=2 nerves for >1 month; signs in one nerve only allow
+  only a possible diagnosis), core 2 (no objective sensory abnormality except minor vibration
+  loss in the legs); supportive 3-7 (upper-limb predominance, reduced or absent reflexes in
+  the affected limb, no cranial nerve involvement, cramps and fasciculations in the affected
+  limb, response to immunomodulatory treatment), shown but not counted; exclusions 8-11
+  (upper motor neuron signs, marked bulbar involvement, sensory impairment beyond minor
+  vibration loss in the legs, diffuse symmetric weakness in the initial weeks);
+* electrophysiology (Table 2): 1 definite and 2 probable motor conduction block, 3 normal
+  sensory conduction in the segments with block;
+* supportive criteria (Table 3), the ones counted for "probable": 1 raised IgM anti-GM1,
+  2 raised CSF protein below 1 g/L, 3 brachial plexus MRI T2 hyperintensity, 4 objective
+  clinical improvement after IVIg;
+* categories (Table 4): **definite** = core 1, 2, exclusions 8-11 absent, and
+  electrophysiological 1 and 3 in one nerve; **probable** = the same clinical criteria and
+  2 and 3 in two nerves, or in one nerve with >=2 supportive criteria of Table 3;
+  **possible** = the same clinical criteria, normal sensory conduction and supportive 4; or
+  core 1 with signs in only one nerve, 2, exclusions absent and 1 or 2 in one nerve.
+
+Slightly increased reflexes (in particular in an affected arm) do not exclude MMN when there
+are no other upper motor neuron signs (EFNS/PNS 2010, footnote to criterion 4). Every item
+carries the finding that decided it. :func:`decide` reads only :class:`Findings` (tables a
+clinician would have), so tests can build findings by hand; :func:`evaluate` gathers them
+from a run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from . import electro, treatments
-from .anatomy import ANATOMY
+from .anatomy import ANATOMY, SIDES
 from .clinical import weaker_side
+from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from .results import Run
 
-__all__ = ["Item", "Checklist", "evaluate", "table"]
+__all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
+           "SENSORY_FOR", "EARLY_DAYS"]
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
+_NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
+# The sensory nerve whose conduction is read across a motor nerve's block (criterion 3).
+SENSORY_FOR = {"median": "median", "ulnar": "ulnar", "radial": "radial sensory",
+               "peroneal": "sural", "tibial": "sural"}
+EARLY_DAYS = 42.0  # "the initial weeks" of weakness (criterion 11): six weeks (approx.)
+LASTING_DAYS = 30.0  # criterion 1: for more than 1 month
+_DIFFUSE_LIMBS = 3  # criterion 11 (approx.): weakness in >=3 limbs ...
+_DIFFUSE_PAIRED = 0.75  # ... with >=75% of weak muscles weak on both sides
 
 
 @dataclass(frozen=True)
 class Item:
-    section: str  # clinical core | exclusions | supportive | electrodiagnostic
+    section: str  # clinical core | exclusions | supportive clinical | supportive laboratory
+    #               | electrodiagnostic
+    criterion: str  # the guideline's number, e.g. "1", "8", "lab 2", "CB 1"
     label: str
     met: bool  # for exclusions: True means the exclusion is ABSENT (good)
     finding: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the checklist reads on one day, as a clinician has it."""
+
+    day: float
+    exam: pd.DataFrame  # exam rows of the day: side, site, finding, value
+    weak_since: float | None  # day weakness was first found (None: never)
+    early_exam: pd.DataFrame | None  # exam rows in the initial weeks of weakness
+    ncs: pd.DataFrame  # nerve conduction rows of the day (electro.STUDY_COLUMNS)
+    labs: pd.DataFrame  # laboratory rows of the day: test, result, value, unit
+    response: tuple[bool, str]  # objective improvement after immunoglobulin, and the finding
 
 
 @dataclass(frozen=True)
@@ -37,192 +82,296 @@ class Checklist:
     day: float
     items: tuple[Item, ...]
     category: str  # definite | probable | possible | not met
+    reason: str  # the rule that gave the category, or what is missing
     ncs_lines: tuple[str, ...]
 
     def section(self, name: str) -> list[Item]:
         return [i for i in self.items if i.section == name]
 
-
-def _at(df: pd.DataFrame, day: float) -> pd.DataFrame:
-    days = df["day"].to_numpy()
-    rec = days[days <= day + 1e-9].max() if (days <= day + 1e-9).any() else days.min()
-    return df[df["day"] == rec]
+    def item(self, criterion: str) -> Item:
+        return next(i for i in self.items if i.criterion == criterion)
 
 
-def evaluate(run: Run, day: float) -> Checklist:
-    """Every checklist item at ``day`` for patient 0 of ``run``, and the resulting category."""
+def evaluate(run: Run, day: float, patient: int = 0) -> Checklist:
+    """Every checklist item at ``day`` for one patient of ``run``, and the category."""
+    return decide(gather(run, day, patient))
+
+
+def gather(run: Run, day: float, patient: int = 0) -> Findings:
+    """The findings on ``day``: examination, history of weakness, studies, laboratory."""
+    pr, arr = run.patient_runs[patient], run.arrays(patient)
+    weak = (arr.grades < 5).any(axis=1) & (pr.days <= day + 1e-9)
+    weak_since = float(pr.days[weak.argmax()]) if weak.any() else None
+    early = None
+    if weak_since is not None:
+        early = run.examination(min(day, weak_since + EARLY_DAYS), patient)
     t = run.tables
-    muscles = t["muscles"]
-    m_now = _at(muscles, day)
-    nerves = _weak_nerves(m_now)
-    exam = run.examination(day)
-    items = [
-        *_clinical_core(muscles, m_now, nerves, exam, day),
-        *_exclusions(muscles, exam, day),
-        *_supportive(t, m_now, exam, day),
-    ]
-    supportive = sum(i.met for i in items if i.section == "supportive")
-    study = run.ncs(day)
-    summ = electro.summarize(study, supportive_findings=supportive)
-    items += _electrodiagnostic(summ)
-    category = _category(items, summ, n_nerves=len(nerves))
-    return Checklist(float(day), tuple(items), category, tuple(summ.lines()))
+    mine = {k: t[k][t[k]["patient"] == pr.patient_index] for k in ("clinical", "events")}
+    return Findings(float(day), run.examination(day, patient), weak_since, early,
+                    run.ncs(day, patient=patient), run.labs(day, patient),
+                    _response(mine["clinical"], mine["events"], day))
 
 
-def _weak_nerves(m_now: pd.DataFrame) -> list[tuple[str, str]]:
-    """The (side, nerve) territories with at least one muscle below MRC 5, sorted."""
-    weak = m_now[m_now["mrc"] < 5]
-    return sorted({(r.side, r.nerve) for r in weak.itertuples(index=False)})
+class _Exam:
+    """Quick lookups into exam rows."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.v = {(r.side, r.site, r.finding): r.value
+                  for r in df[["side", "site", "finding", "value"]].itertuples(index=False)}
+        self.weak = {(s, m): int(v) for (s, m, f), v in self.v.items()
+                     if f == "mrc" and int(v) < 5}
+
+    def rows(self, finding: str) -> list[tuple[str, str, str]]:
+        return [(s, site, v) for (s, site, f), v in self.v.items() if f == finding]
+
+    def limbs_weak(self) -> set[tuple[str, str]]:
+        return {(s, MUSCLE_LIMB[m]) for s, m in self.weak}
+
+    def nerves(self) -> list[tuple[str, str]]:
+        return sorted({(s, _NERVE_OF[m]) for s, m in self.weak})
 
 
-def _clinical_core(muscles: pd.DataFrame, m_now: pd.DataFrame, nerves: list[tuple[str, str]],
-                   exam: dict[str, Any], day: float) -> list[Item]:
-    """Focal, asymmetric, lasting weakness in >=2 nerve territories without sensory loss."""
-    items: list[Item] = []
-    weak_days = muscles.loc[muscles["mrc"] < 5, "day"]
-    first_weak = float(weak_days.min()) if len(weak_days) else None
-    lasting = first_weak is not None and day - first_weak > 30
-    items.append(Item(
-        "clinical core", "Progressive focal limb weakness for more than 1 month", lasting,
-        f"weakness since day {first_weak:.0f} ({day - first_weak:.0f} days)" if first_weak
-        is not None and first_weak <= day else "no weak muscle yet",
-    ))
-    piv = m_now.pivot_table(index="muscle", columns="side", values="mrc", aggfunc="first")
-    hi, lo = piv.max(axis=1), piv.min(axis=1)
-    asym = ((hi > 3) & (hi - lo >= 1)) | ((hi <= 3) & (hi - lo >= 2))
-    asym_muscles = list(piv.index[asym.to_numpy()])
-    items.append(Item(
-        "clinical core", "Asymmetric (side difference >=1 MRC grade, >=2 if strength <=3)",
-        bool(asym_muscles),
-        f"{len(asym_muscles)} muscle(s) differ: " + ", ".join(asym_muscles[:4])
-        if asym_muscles else "no side difference of that size",
-    ))
-    items.append(Item(
-        "clinical core", "Weakness in the motor territory of >=2 nerves", len(nerves) >= 2,
-        f"{len(nerves)} nerve territories: " + ", ".join(f"{s} {n}" for s, n in nerves[:5])
-        if nerves else "no weak muscle",
-    ))
-    items.append(Item(
-        "clinical core", "No objective sensory loss", exam["sensation"] == "normal",
-        f"sensation {exam['sensation']}",
-    ))
-    return items
+def decide(f: Findings) -> Checklist:
+    """The checklist and its category from findings alone (EFNS/PNS 2010 Tables 1-4)."""
+    ex = _Exam(f.exam)
+    summ = electro.summarize(f.ncs)
+    block = _blocks_with_normal_sensory(f.ncs, summ)
+    items = [*_core(f, ex), *_exclusions(f, ex), *_supportive_clinical(f, ex),
+             *_supportive_lab(f), *_electro(summ, block)]
+    n_lab = sum(i.met for i in items if i.section == "supportive laboratory")
+    summ = electro.summarize(f.ncs, supportive_findings=n_lab)
+    category, reason = _category(items, ex, block, summ, n_lab)
+    return Checklist(f.day, tuple(items), category, reason, tuple(summ.lines()))
 
 
-def _exclusions(muscles: pd.DataFrame, exam: dict[str, Any], day: float) -> list[Item]:
-    """Findings that argue against MMN; ``met`` means the exclusion is absent."""
-    items: list[Item] = []
-    reflexes = exam["reflexes"]
-    brisk = [k for k, v in reflexes.items() if v == "brisk"]
-    items.append(Item("exclusions", "No upper motor neuron signs (brisk reflexes, spasticity)",
-                      not brisk, "no brisk reflex" if not brisk else ", ".join(brisk)))
-    items.append(Item("exclusions", "No marked bulbar involvement (speech, swallowing)",
-                      "normal" in exam["bulbar"], exam["bulbar"]))
-    items.append(Item("exclusions", "No sensory loss beyond minor vibration loss in the legs",
-                      exam["sensation"] == "normal", f"sensation {exam['sensation']}"))
-    early = _at(muscles, min(day, 42.0))
-    early_weak = early[early["mrc"] < 5]
-    sides = set(early_weak["side"])
-    diffuse = len(early_weak) >= 8 and sides == {"left", "right"}
-    items.append(Item(
-        "exclusions", "No diffuse symmetric weakness in the first weeks", not diffuse,
-        f"{len(early_weak)} weak muscle group(s) at day {float(early['day'].iloc[0]):.0f}",
-    ))
-    return items
-
-
-def _supportive(t: Mapping[str, pd.DataFrame], m_now: pd.DataFrame, exam: dict[str, Any],
-                day: float) -> list[Item]:
-    """Supportive criteria: arm predominance, reflexes, anti-GM1, response to treatment."""
-    items: list[Item] = []
-    reflexes = exam["reflexes"]
-    arm_deficit = int((5 - m_now.loc[m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
-    leg_deficit = int((5 - m_now.loc[~m_now["nerve"].isin(ARM_NERVES), "mrc"]).sum())
-    items.append(Item("supportive", "Upper-limb predominance",
-                      arm_deficit > leg_deficit and arm_deficit > 0,
-                      f"MRC points lost: arms {arm_deficit}, legs {leg_deficit}"))
-    low = [k for k, v in reflexes.items() if v in ("reduced", "absent")]
-    items.append(Item("supportive", "Reduced or absent tendon reflexes in affected limbs",
-                      bool(low), ", ".join(f"{k} {reflexes[k]}" for k in low[:4])
-                      if low else "all reflexes normal"))
-    items.append(Item("supportive", "No cranial nerve involvement", "normal" in exam["bulbar"],
-                      exam["bulbar"]))
-    items.append(Item("supportive", "Cramps and fasciculations",
-                      bool(exam["fasciculations"] or exam["cramps"]),
-                      "present" if exam["fasciculations"] or exam["cramps"] else "absent"))
-    pat = t["patients"].iloc[0]
-    items.append(Item("supportive", "Raised IgM anti-GM1 antibodies", bool(pat["anti_gm1"]),
-                      f"anti-GM1 {'positive' if pat['anti_gm1'] else 'negative'}"
-                      + (f", titre {pat['anti_gm1_titre']:g}x cut-off" if pat["anti_gm1"]
-                         else "")))
-    items.append(_response(t["clinical"], t["events"], day))
-    return items
-
-
-def _electrodiagnostic(summ: electro.StudySummary) -> list[Item]:
-    """Conduction block (definite, probable) and normal sensory conduction."""
+def _core(f: Findings, ex: _Exam) -> list[Item]:
+    nerves = ex.nerves()
+    lasting = f.weak_since is not None and f.day - f.weak_since > LASTING_DAYS
+    grades: dict[str, dict[str, int]] = {}
+    for side, muscle, v in ex.rows("mrc"):
+        grades.setdefault(muscle, {})[side] = int(v)
+    asym = [m for m, g in grades.items() if len(g) == 2 and (
+        (max(g.values()) > 3 and max(g.values()) - min(g.values()) >= 1)
+        or (max(g.values()) <= 3 and max(g.values()) - min(g.values()) >= 2))]
+    sensory = _sensory_deficits(ex)
     return [
-        Item("electrodiagnostic", "Definite motor conduction block in >=1 nerve",
-             summ.n_definite_nerves >= 1,
-             f"{summ.n_definite_nerves} nerve(s): " + ", ".join(
-                 f"{s} {n} {g}" for s, n, g in summ.definite[:4])
-             if summ.definite else "none"),
-        Item("electrodiagnostic", "Probable motor conduction block",
-             summ.n_block_nerves >= 1,
-             f"{summ.n_block_nerves} nerve(s) with at least probable block"),
-        Item("electrodiagnostic", "Normal sensory nerve conduction",
-             summ.sensory_normal,
-             f"{summ.sensory_tested} sensory nerves tested, "
+        Item("clinical core", "1", "Slowly progressive weakness for more than 1 month", lasting,
+             f"weakness since day {f.weak_since:.0f} ({f.day - f.weak_since:.0f} days)"
+             if f.weak_since is not None else "no weak muscle yet"),
+        Item("clinical core", "1", "Focal and asymmetric (side difference >=1 MRC grade, "
+             ">=2 if strength <=3)", bool(asym),
+             f"{len(asym)} muscle(s) differ: " + ", ".join(asym[:4]) if asym
+             else "no side difference of that size"),
+        Item("clinical core", "1", "Motor involvement in the territory of >=2 nerves",
+             len(nerves) >= 2,
+             f"{len(nerves)} nerve territories: " + ", ".join(f"{s} {n}" for s, n in nerves[:5])
+             + (" (one nerve only: at most possible MMN)" if len(nerves) == 1 else "")
+             if nerves else "no weak muscle"),
+        Item("clinical core", "2", "No objective sensory abnormality except minor vibration "
+             "loss in the legs", not sensory, "; ".join(sensory) if sensory
+             else _sensory_normal_text(ex)),
+    ]
+
+
+def _sensory_deficits(ex: _Exam) -> list[str]:
+    """Every sensory finding beyond the minor vibration loss in the legs the guideline allows."""
+    out = []
+    for side in SIDES:
+        for limb in LIMBS:
+            for mod in MODALITIES:
+                v = ex.v.get((side, limb, f"sensation_{mod}"), "normal")
+                minor = limb == "leg" and mod == "vibration" and v == "mildly reduced"
+                if v != "normal" and not minor:
+                    out.append(f"{mod} {v} in the {side} {limb}")
+    return out
+
+
+def _sensory_normal_text(ex: _Exam) -> str:
+    minor = [s for s in SIDES if ex.v.get((s, "leg", "sensation_vibration")) == "mildly reduced"]
+    return ("pain, temperature, vibration and joint position normal in all limbs" if not minor
+            else f"only minor vibration loss in the {' and '.join(minor)} leg (allowed)")
+
+
+def _exclusions(f: Findings, ex: _Exam) -> list[Item]:
+    umn = [f"{s} {site} reflex brisk" for s, site, v in ex.rows("reflex") if v == "brisk"]
+    umn += [f"{s} {limb} spastic" for s, limb, v in ex.rows("tone") if v == "increased"]
+    umn += [f"{s} plantar extensor" for s, _, v in ex.rows("plantar") if v == "extensor"]
+    slight = [f"{s} {site}" for s, site, v in ex.rows("reflex") if v == "slightly brisk"]
+    speech, swallow = ex.v.get(("", "bulbar", "speech")), ex.v.get(("", "bulbar", "swallowing"))
+    bulbar = [x for x in (speech, swallow) if x not in (None, "normal")]
+    sensory = _sensory_deficits(ex)
+    diffuse, early_text = _diffuse_early(f)
+    return [
+        Item("exclusions", "8", "No upper motor neuron signs (brisk reflexes, spasticity, "
+             "extensor plantar)", not umn, ", ".join(umn) if umn else (
+                 "no brisk reflex, spasticity or extensor plantar"
+                 + (f"; slightly brisk reflex ({', '.join(slight)}) allowed without other "
+                    "upper motor neuron signs" if slight else ""))),
+        Item("exclusions", "9", "No marked bulbar involvement (speech, swallowing)", not bulbar,
+             ", ".join(bulbar) if bulbar else "speech and swallowing normal"),
+        Item("exclusions", "10", "No sensory impairment beyond minor vibration loss in the legs",
+             not sensory, "; ".join(sensory) if sensory else _sensory_normal_text(ex)),
+        Item("exclusions", "11", "No diffuse symmetric weakness in the initial weeks",
+             not diffuse, early_text),
+    ]
+
+
+def _diffuse_early(f: Findings) -> tuple[bool, str]:
+    if f.early_exam is None:
+        return False, "no weakness yet"
+    early = _Exam(f.early_exam)
+    weak = early.weak
+    if not weak:
+        return False, "no weak muscle in the initial weeks"
+    names = {m for _, m in weak}
+    paired = sum(1 for m in names if ("left", m) in weak and ("right", m) in weak) / len(names)
+    limbs = len(early.limbs_weak())
+    diffuse = limbs >= _DIFFUSE_LIMBS and paired >= _DIFFUSE_PAIRED
+    return diffuse, (f"{len(weak)} weak muscle(s) in {limbs} limb(s) in the first "
+                     f"{EARLY_DAYS:.0f} days of weakness, {paired:.0%} on both sides")
+
+
+def _supportive_clinical(f: Findings, ex: _Exam) -> list[Item]:
+    arms = sum(5 - g for (s, m), g in ex.weak.items() if MUSCLE_LIMB[m] == "arm")
+    legs = sum(5 - g for (s, m), g in ex.weak.items() if MUSCLE_LIMB[m] == "leg")
+    affected = ex.limbs_weak()
+    low = [f"{s} {site} {v}" for s, site, v in ex.rows("reflex")
+           if v in ("reduced", "absent") and (s, REFLEXES[site][0]) in affected]
+    cranial = ex.v.get(("", "cranial nerves", "cranial_nerves"), "normal")
+    spont = [f"{x} in the {s} {limb}" for x in ("cramps", "fasciculations")
+             for s, limb, v in ex.rows(x) if v == "present" and (s, limb) in affected]
+    return [
+        Item("supportive clinical", "3", "Predominant upper-limb involvement",
+             arms > legs, f"MRC points lost: arms {arms}, legs {legs}"),
+        Item("supportive clinical", "4", "Reduced or absent tendon reflexes in the affected "
+             "limb", bool(low), ", ".join(low[:4]) if low else "no reduced reflex in a weak limb"),
+        Item("supportive clinical", "5", "No cranial nerve involvement", cranial == "normal",
+             f"cranial nerves {cranial}"),
+        Item("supportive clinical", "6", "Cramps and fasciculations in the affected limb",
+             bool(spont), ", ".join(spont[:4]) if spont else "none in a weak limb"),
+        Item("supportive clinical", "7", "Response to immunomodulatory treatment",
+             f.response[0], f.response[1]),
+    ]
+
+
+def _lab(f: Findings, test: str) -> tuple[str, float]:
+    rows = f.labs[f.labs["test"] == test]
+    if rows.empty:
+        return "not done", float("nan")
+    r = rows.iloc[-1]
+    return str(r["result"]), float(r["value"])
+
+
+def _supportive_lab(f: Findings) -> list[Item]:
+    gm1, titre = _lab(f, "anti_gm1_igm")
+    csf, protein = _lab(f, "csf_protein")
+    mri, _ = _lab(f, "plexus_mri")
+    return [
+        Item("supportive laboratory", "lab 1", "Raised IgM anti-GM1 antibodies",
+             gm1 == "positive", f"anti-GM1 {gm1}" + (f", titre {titre:g}x cut-off"
+                                                      if gm1 == "positive" else "")),
+        Item("supportive laboratory", "lab 2", "Raised CSF protein, below 1 g/L",
+             csf == "raised", f"CSF protein {csf}" + (f", {protein:.2f} g/L"
+                                                       if protein == protein else "")),
+        Item("supportive laboratory", "lab 3", "Brachial plexus MRI: T2 hyperintensity with "
+             "swelling", mri not in ("normal", "not done"), f"plexus MRI {mri}"),
+        Item("supportive laboratory", "lab 4", "Objective clinical improvement after IVIg",
+             f.response[0], f.response[1]),
+    ]
+
+
+def _blocks_with_normal_sensory(ncs: pd.DataFrame,
+                                summ: electro.StudySummary) -> dict[str, list[tuple[str, str]]]:
+    """Nerves with definite / at-least-probable block whose sensory conduction is normal
+    (criterion 3 read per nerve), side counted."""
+    tested = {(r.side, r.nerve) for r in ncs[ncs["kind"] == "sensory"].itertuples(index=False)}
+    bad = set(summ.sensory_abnormal)
+
+    def normal(side: str, nerve: str) -> bool:
+        sn = SENSORY_FOR.get(nerve)
+        if sn is None:
+            return summ.sensory_normal
+        return (side, sn) in tested and (side, sn) not in bad
+
+    definite = sorted({(s, n) for s, n, _ in summ.definite if normal(s, n)})
+    any_block = sorted({(s, n) for s, n, _ in (*summ.definite, *summ.probable) if normal(s, n)})
+    return {"definite": definite, "block": any_block}
+
+
+def _electro(summ: electro.StudySummary, block: dict[str, list[tuple[str, str]]]) -> list[Item]:
+    d, b = block["definite"], block["block"]
+    return [
+        Item("electrodiagnostic", "CB 1", "Definite motor conduction block (with normal "
+             "sensory conduction in that nerve)", bool(d),
+             f"{len(d)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in d[:4]) if d else "none"),
+        Item("electrodiagnostic", "CB 2", "Probable (or definite) motor conduction block with "
+             "normal sensory conduction", bool(b),
+             f"{len(b)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in b[:4]) if b else "none"),
+        Item("electrodiagnostic", "CB 3", "Normal sensory nerve conduction",
+             summ.sensory_normal, f"{summ.sensory_tested} sensory nerves tested, "
              f"{len(summ.sensory_abnormal)} below normal"),
     ]
 
 
-def _category(items: list[Item], summ: electro.StudySummary, n_nerves: int) -> str:
-    """The EFNS/PNS category: definite, probable, possible or not met."""
-    core = all(i.met for i in items if i.section == "clinical core")
-    excl = all(i.met for i in items if i.section == "exclusions")
-    if core and excl and summ.level == "definite":
-        return "definite"
-    if core and excl and summ.level == "probable":
-        return "probable"
-    if excl and summ.sensory_normal and (
-        _item(items, "Objective improvement after immunotherapy").met or n_nerves == 1
-    ):
-        return "possible"
-    return "not met"
+def _category(items: list[Item], ex: _Exam, block: dict[str, list[tuple[str, str]]],
+              summ: electro.StudySummary, n_lab: int) -> tuple[str, str]:
+    """EFNS/PNS 2010 Table 4, in its order; the reason names the rule or what is missing."""
+    core = [i for i in items if i.section == "clinical core"]
+    core_but_nerves = all(i.met for i in core if not i.label.startswith("Motor involvement"))
+    excl = [i for i in items if i.section == "exclusions" and not i.met]
+    n_nerves = len(ex.nerves())
+    if excl:
+        return "not met", "exclusion present: " + "; ".join(
+            f"{i.label[3:]} ({i.finding})" for i in excl)
+    if not core_but_nerves:
+        missing = [i.label for i in core if not i.met and not i.label.startswith("Motor")]
+        return "not met", "clinical core not met: " + "; ".join(missing)
+    n_def, n_block = len(block["definite"]), len(block["block"])
+    if n_nerves >= 2:
+        if n_def >= 1:
+            return "definite", "clinical criteria met and definite block in 1 or more nerves"
+        if n_block >= 2:
+            return "probable", "clinical criteria met and probable block in 2 or more nerves"
+        if n_block == 1 and n_lab >= 2:
+            return "probable", (f"clinical criteria met, probable block in 1 nerve and "
+                                f"{n_lab} supportive laboratory findings")
+        if summ.sensory_normal and next(i for i in items if i.criterion == "lab 4").met:
+            return "possible", ("clinical criteria met, normal sensory conduction and "
+                                "improvement after IVIg")
+        return "not met", (f"clinical criteria met but block in {n_block} nerve(s) with "
+                           f"{n_lab} supportive laboratory finding(s)")
+    if n_nerves == 1 and n_block >= 1:
+        return "possible", "signs in one nerve only, with block in one nerve"
+    return "not met", ("weakness in one nerve only and no block" if n_nerves == 1
+                       else "no weakness")
 
 
-def _item(items: list[Item], label: str) -> Item:
-    return next(i for i in items if i.label == label)
-
-
-def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> Item:
-    label = "Objective improvement after immunotherapy"
+def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> tuple[bool, str]:
+    """Objective improvement (grip or MRC sum) within 8 weeks of the first immunoglobulin."""
     doses = events[events["event"].isin(
         [t.course_event for t in treatments.REGISTRY.values() if t.immunoglobulin])]
     doses = doses[doses["day"] <= day]
     if doses.empty:
-        return Item("supportive", label, False, "no immunoglobulin given by this day")
+        return False, "no immunoglobulin given by this day"
     first = float(doses["day"].min())
     c = clinical[clinical["day"] <= day]
     before = c[c["day"] <= first]
     after = c[(c["day"] > first) & (c["day"] <= first + 56)]
     if before.empty or after.empty:
-        return Item("supportive", label, False, "too early to judge")
+        return False, "too early to judge"
     b = before.iloc[-1]
     weaker = weaker_side(b["grip_left_kg"], b["grip_right_kg"])
     gain = float(after[f"grip_{weaker}_kg"].max() - b[f"grip_{weaker}_kg"])
     mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
     met = gain >= 2.0 or mrc_gain >= 2
-    return Item("supportive", label, bool(met),
-                f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} within "
-                f"8 weeks of the first IVIg course (day {first:.0f})")
+    return bool(met), (f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} "
+                       f"within 8 weeks of the first IVIg course (day {first:.0f})")
 
 
 def table(checklist: Checklist) -> pd.DataFrame:
     """The checklist as a plain table (the text alternative shown under the ticks)."""
     return pd.DataFrame(
-        [(i.section, i.label, "yes" if i.met else "no", i.finding) for i in checklist.items],
-        columns=["section", "criterion", "met", "finding"],
+        [(i.section, i.criterion, i.label, "yes" if i.met else "no", i.finding)
+         for i in checklist.items],
+        columns=["section", "criterion", "label", "met", "finding"],
     )
-

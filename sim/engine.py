@@ -6,18 +6,22 @@
   rate(t) / max rate (thinning);
 * one process per ``[[treatment]]`` entry, from that kind's module in the treatment registry,
   acts on the patient's exposure and records its events;
-* one process per ``[[study]]`` takes a nerve-conduction snapshot.
+* one process per ``[[study]]`` takes a snapshot of the sites on its day (nerve conduction,
+  examination, needle EMG or laboratory tests, read from it by ``sim.results``).
 
 The disease (from the disease registry) says where attacks fall, how sites evolve and how the
 exposure modifies them; the engine has no disease- or treatment-specific branch.
 
 Reproducibility: ``SeedSequence(seed, spawn_key=(patient,))`` is patient
 *patient*'s own seed, the same whatever the cohort size; it spawns one stream per random
-process: traits, attacks, nerve-conduction normals.
+process: traits, attacks, nerve-conduction normals, the diagnostic journey, laboratory
+results. New streams are only ever appended to ``STREAMS``: ``spawn`` numbers its children
+in order, so the earlier streams (and every draw from them) stay the same.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -31,18 +35,24 @@ from .patient import Patient, draw_patient
 from .resolve import Inputs, resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
+from .studies import DEFAULT_KIND, STUDY_KINDS
 from .treatments import Exposure
 
-__all__ = ["PatientRun", "simulate_patient", "run_patient", "patient_seed", "STREAMS",
-           "MAX_GRID_DAYS"]
+__all__ = ["PatientRun", "simulate_patient", "run_patient", "patient_seed", "patient_streams",
+           "STREAMS", "MAX_GRID_DAYS"]
 
 MAX_GRID_DAYS = 7.0
-STREAMS = ("traits", "attacks", "ncs")
+STREAMS = ("traits", "attacks", "ncs", "journey", "labs")
 
 
 def patient_seed(seed: int, patient: int) -> np.random.SeedSequence:
     """Patient *patient*'s seed: child *patient* of ``SeedSequence(seed)``."""
     return np.random.SeedSequence(seed, spawn_key=(patient,))
+
+
+def patient_streams(seed: int, patient: int) -> dict[str, np.random.SeedSequence]:
+    """The seed of each of the patient's random streams, by name (see ``STREAMS``)."""
+    return dict(zip(STREAMS, patient_seed(seed, patient).spawn(len(STREAMS)), strict=True))
 
 
 @dataclass
@@ -63,6 +73,9 @@ class PatientRun:
     studies: list[SiteSnapshot] = field(default_factory=list)
     study_labels: list[str] = field(default_factory=list)
     ncs_rng_seed: np.random.SeedSequence | None = None
+    study_kinds: list[str] = field(default_factory=list)  # [[study]] kind of each snapshot
+    journey_rng_seed: np.random.SeedSequence | None = None
+    labs_rng_seed: np.random.SeedSequence | None = None
 
 
 class _Model:
@@ -73,17 +86,15 @@ class _Model:
         self.seed = seed
         self.patient_index = patient_index
         self.end = inputs.end_day
-        ss = patient_seed(seed, patient_index)
-        traits_ss, attacks_ss, ncs_ss = ss.spawn(len(STREAMS))
-        self.ncs_ss = ncs_ss
+        self.streams = patient_streams(seed, patient_index)
         disease = inputs.disease
         self.patient = draw_patient(
-            np.random.default_rng(traits_ss), disease.population, inputs.fixed_traits,
-            inputs.trait_overrides,
+            np.random.default_rng(self.streams["traits"]), disease.population,
+            inputs.fixed_traits, inputs.trait_overrides,
         )
         self.max_mult = disease.max_lesion_multiplier()
         self.cand, onset = disease.draw_candidates(
-            np.random.default_rng(attacks_ss), self.patient, self.end
+            np.random.default_rng(self.streams["attacks"]), self.patient, self.end
         )
         self.sites = disease.new_sites(onset, self.patient)
         self.exposure = Exposure(
@@ -105,6 +116,7 @@ class _Model:
         self.rec_effect: list[float] = []
         self.studies: list[SiteSnapshot] = []
         self.study_labels: list[str] = []
+        self.study_kinds: list[str] = []
 
     # --- helpers ---------------------------------------------------------------------------
     def event(self, name: str, value: float = math.nan, detail: str = "",
@@ -127,15 +139,20 @@ class _Model:
         grip = grip_kg(strength, self.patient.baseline_grip_kg)
         return float(weaker_grip(grip)), int(mrc_sum(mrc_grade(strength)))
 
-    def preview(self) -> SiteSnapshot:
-        """The site state at ``env.now`` without disturbing the grid integration."""
-        self.sync()
-        mods = self.exposure.peek_modifiers()
+    def preview(self, untouched: bool = False) -> SiteSnapshot:
+        """The site state at ``env.now`` without disturbing the grid integration.
+
+        ``untouched=True`` advances a copy of the exposure, so not even the exposure's
+        sub-steps move: the run is then bit for bit the run without this look.
+        """
+        x = copy.copy(self.exposure) if untouched else self.exposure
+        x.advance_to(self.env.now)
+        mods = x.peek_modifiers()
         st = self.sites
         if mods.duration > 0:
             st = self.sites.copy()
             st.step(mods.duration, mods.growth, mods.lift / mods.duration, mods.progression)
-        return st.snapshot(self.env.now, self.exposure.lift())
+        return st.snapshot(self.env.now, x.lift())
 
     def record(self) -> None:
         snap = self.sites.snapshot(self.env.now, self.exposure.lift())
@@ -185,12 +202,16 @@ class _Model:
                 self.event("lesion_onset", float(c.severity[j]), f"attack on {seg.region}",
                            side, seg.nerve, seg.name)
 
-    def study(self, day: float, label: str):
+    def study(self, day: float, label: str, kind: str):
         yield self.env.timeout(day - self.env.now)
-        snap = self.preview()
+        # Nerve conduction studies keep the path they always had (so earlier exports stay
+        # byte-identical); the newer kinds leave the run untouched.
+        snap = self.preview(untouched=kind != DEFAULT_KIND)
         self.studies.append(snap)
         self.study_labels.append(label)
-        self.event("ncs_study", math.nan, label or "nerve conduction study")
+        self.study_kinds.append(kind)
+        k = STUDY_KINDS[kind]
+        self.event(k.event, math.nan, label or k.title)
 
     def run(self) -> PatientRun:
         env = self.env
@@ -199,9 +220,9 @@ class _Model:
         for spec in self.inputs.treatments:
             if spec.start_day <= self.end:
                 env.process(treatments.get(spec.kind).process(self, spec))
-        for day, label in self.inputs.studies:
+        for day, label, kind in self.inputs.studies:
             if day <= self.end:
-                env.process(self.study(day, label))
+                env.process(self.study(day, label, kind))
         env.run(until=self.end + 1e-6)
         return PatientRun(
             patient_index=self.patient_index,
@@ -217,7 +238,10 @@ class _Model:
             events=self.events,
             studies=self.studies,
             study_labels=self.study_labels,
-            ncs_rng_seed=self.ncs_ss,
+            ncs_rng_seed=self.streams["ncs"],
+            study_kinds=self.study_kinds,
+            journey_rng_seed=self.streams["journey"],
+            labs_rng_seed=self.streams["labs"],
         )
 
 

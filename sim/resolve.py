@@ -3,7 +3,7 @@
 The physiology modules (diseases, treatments' pharmacology, patient sampler, engine) never
 read the scenario schema; this function does, once, and hands them plain values: the
 configured disease, the patient's fixed traits, the treatment entries, the studies, the
-horizon and the recording interval.
+horizon, the recording interval and the road to a diagnosis.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from . import diseases
 from .diseases.base import Disease
+from .journey import JourneyParams
 from .scenario import Scenario
 from .treatments.base import TreatmentSpec
 
@@ -34,9 +35,10 @@ class Inputs:
     fixed_traits: Mapping[str, Any]  # patient traits the scenario pins down
     trait_overrides: Mapping[str, float]  # disease-activity traits the scenario pins down
     treatments: tuple[TreatmentSpec, ...]
-    studies: tuple[tuple[float, str], ...]  # (day, label), in time order
+    studies: tuple[tuple[float, str, str], ...]  # (day, label, kind), in time order
     end_day: float
     record_every_days: float
+    journey: JourneyParams = JourneyParams()  # the road to a diagnosis (sim.journey)
 
 
 def resolve(scenario: Scenario) -> Inputs:
@@ -48,7 +50,9 @@ def resolve(scenario: Scenario) -> Inputs:
         fixed_traits=scenario.patient.model_dump(exclude_none=True),
         trait_overrides={k: getattr(d, k) for k in TRAIT_KNOBS if getattr(d, k) is not None},
         treatments=scenario.treatment,
-        studies=tuple((s.day, s.label) for s in sorted(scenario.study, key=lambda s: s.day)),
+        studies=tuple((s.day, s.label, s.kind)
+                      for s in sorted(scenario.study, key=lambda s: s.day)),
         end_day=scenario.days,
         record_every_days=scenario.scenario.record_every_days,
+        journey=JourneyParams(**scenario.journey.model_dump(exclude_none=True)),
     )

@@ -1,6 +1,8 @@
 """A finished run: its tidy tables (docs/data-dictionary.md) and the clinical arrays behind them.
 
-Writing them out (files, manifest, zip) is :mod:`sim.export`'s job.
+Writing them out (files, manifest, zip) is :mod:`sim.export`'s job; the tests on any day
+(nerve conduction, examination, needle EMG, F-waves, laboratory) and the diagnostic journey
+are :mod:`sim.workup`'s.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import export
+from . import export, workup
 from .anatomy import ANATOMY
 from .clinical import (
     MILESTONES,
-    examination,
     grip_kg,
     milestone_status,
     mrc_grade,
@@ -26,7 +27,11 @@ from .clinical import (
 )
 from .clinical import disability as disability_score
 from .diseases.base import Disease
+from .electro import EMG_COLUMNS, FWAVE_COLUMNS, STUDY_COLUMNS
 from .engine import PatientRun
+from .exam import EXAM_COLUMNS
+from .journey import Journey
+from .labs import LABS_COLUMNS
 from .resolve import resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
@@ -45,10 +50,16 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "igg_g_per_l", "ivig_effect", "active_lesions",
     ],
     "events": ["patient", "day", "event", "side", "nerve", "segment", "value", "detail"],
-    "ncs": [
-        "patient", "day", "side", "nerve", "kind", "stim_site", "latency_ms", "amplitude",
-        "area", "duration_ms", "cv_m_per_s", "block_pct", "grade",
-    ],
+    "ncs": ["patient", "day", *STUDY_COLUMNS],
+    "fwaves": ["patient", "day", *FWAVE_COLUMNS],
+    "exam": ["patient", "day", *EXAM_COLUMNS],
+    "emg": ["patient", "day", *EMG_COLUMNS],
+    "labs": ["patient", "day", *LABS_COLUMNS],
+}
+# Tables of tests on given days: the function that builds one day's rows of patient i.
+_DAY_ROWS: dict[str, Callable[[Run, int, float], pd.DataFrame]] = {
+    "ncs": workup.ncs_rows, "fwaves": workup.fwave_rows, "exam": workup.exam_rows,
+    "emg": workup.emg_rows, "labs": workup.lab_rows,
 }
 
 
@@ -100,8 +111,10 @@ class Run:
         self.seed = seed
         self.patient_runs = list(patients)
         self._derived = [ClinicalArrays(p) for p in self.patient_runs]
-        # The disease the scenario resolves to: its bedside and sensory findings.
-        self.disease: Disease = resolve(scenario).disease
+        # The model's inputs: the disease (its bedside, sensory and laboratory findings), the
+        # treatment plan and the journey parameters the work-up reads.
+        self.inputs = resolve(scenario)
+        self.disease: Disease = self.inputs.disease
 
     def arrays(self, patient: int = 0) -> ClinicalArrays:
         """Per-record clinical arrays of one patient (what the tables are built from)."""
@@ -117,8 +130,12 @@ class Run:
             "clinical": self._concat(self._clinical_table),
             "events": self._concat(self._events_table),
         }
-        if any(p.studies for p in self.patient_runs):
-            out["ncs"] = self._concat(self._ncs_table)
+        # Every work-up table, empty when nobody had that test: the set of tables is fixed by
+        # the model, not by who was diagnosed, so a cohort written in parts has one layout.
+        for name, kind in workup.WORKUP_TABLES.items():
+            days = [workup.days_of(self, i, kind) for i in range(len(self.patient_runs))]
+            out[name] = self._concat(lambda i, name=name, days=days: self._day_table(
+                name, i, days[i]))
         return out
 
     def _concat(self, fn) -> pd.DataFrame:
@@ -183,6 +200,7 @@ class Run:
     def _events_table(self, i: int) -> pd.DataFrame:
         pr, d = self.patient_runs[i], self._derived[i]
         rows = list(pr.events)
+        rows += workup.journey_events(self, i)
         # Milestones: a task lost (or regained) between two records is dated at the later one.
         for m in MILESTONES:
             st = d.status[m.key]
@@ -201,23 +219,15 @@ class Run:
         df["value"] = np.round(df["value"].astype(float), 4)
         return df
 
-    def _ncs_table(self, i: int) -> pd.DataFrame:
-        from . import electro
-
-        pr = self.patient_runs[i]
-        base = self._ncs_baseline(i)
-        parts = []
-        for snap in pr.studies:
-            df = _round_ncs(electro.study(base, snap))
-            df.insert(0, "day", round(float(snap.day), 3))
-            df.insert(0, "patient", pr.patient_index)
-            parts.append(df)
+    def _day_table(self, name: str, i: int, days: list[float]) -> pd.DataFrame:
+        parts = [_DAY_ROWS[name](self, i, day) for day in days]
         if not parts:
-            return pd.DataFrame(columns=TABLE_COLUMNS["ncs"])
-        return pd.concat(parts, ignore_index=True)
+            return pd.DataFrame(columns=TABLE_COLUMNS[name])
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
-    # --- nerve conduction at any day -----------------------------------------------------
-    def _ncs_baseline(self, i: int = 0):
+    # --- tests on any day --------------------------------------------------------------------
+    def ncs_baseline(self, i: int = 0):
+        """Patient ``i``'s healthy nerve conduction values (drawn once from its ncs stream)."""
         from . import electro
 
         cache = self.__dict__.setdefault("_ncs_base", {})
@@ -240,28 +250,35 @@ class Run:
     def ncs(self, day: float, nerves: Sequence[str] | None = None,
             sides: Sequence[str] | None = None, patient: int = 0) -> pd.DataFrame:
         """A full nerve conduction study at ``day`` with the ``ncs`` table's columns."""
-        from . import electro
-
-        snap = self.snapshot(day, patient)
-        base = self._ncs_baseline(patient)
-        df = _round_ncs(electro.study(base, snap, nerves=nerves, sides=sides))
-        df.insert(0, "day", round(float(snap.day), 3))
-        df.insert(0, "patient", self.patient_runs[patient].patient_index)
-        return df
+        return workup.ncs_rows(self, patient, day, nerves, sides)
 
     def ncs_waveforms(self, day: float, nerve: str, side: str, patient: int = 0):
         """Synthetic CMAP traces ``{stim_point: (t_ms, mV)}`` of one motor nerve at ``day``."""
         from . import electro
 
         snap = self.snapshot(day, patient)
-        return electro.study_waveforms(self._ncs_baseline(patient), snap, nerve, side)
+        return electro.study_waveforms(self.ncs_baseline(patient), snap, nerve, side)
 
-    def examination(self, day: float, patient: int = 0) -> dict[str, Any]:
-        """Bedside findings (reflexes, sensation, fasciculations) at ``day``."""
-        snap = self.snapshot(day, patient)
-        strength = strength_fraction(1.0 - snap.block - snap.axon_loss)
-        loss = 1.0 - np.exp(np.log(np.clip(1.0 - snap.axon_loss, 1e-12, 1)) @ ANATOMY.supply.T)
-        return examination(strength, loss, self.disease, snap.day)
+    def fwaves(self, day: float, patient: int = 0) -> pd.DataFrame:
+        """F-wave persistence and minimal latency at ``day`` (the ``fwaves`` table's columns)."""
+        return workup.fwave_rows(self, patient, day)
+
+    def examination(self, day: float, patient: int = 0, cold: bool = False) -> pd.DataFrame:
+        """The bedside examination at ``day`` (the ``exam`` table's columns); ``cold=True``
+        examines in a cold room (MRC grades where cold paresis weakens)."""
+        return workup.exam_rows(self, patient, day, cold)
+
+    def emg(self, day: float, patient: int = 0) -> pd.DataFrame:
+        """Needle EMG of every muscle at ``day`` (the ``emg`` table's columns)."""
+        return workup.emg_rows(self, patient, day)
+
+    def labs(self, day: float, patient: int = 0) -> pd.DataFrame:
+        """Laboratory and imaging results at ``day`` (the ``labs`` table's columns)."""
+        return workup.lab_rows(self, patient, day)
+
+    def journey(self, patient: int = 0) -> Journey:
+        """First symptom, first consultation and diagnosis days (None: not within the run)."""
+        return workup.patient_journey(self, patient)
 
     # --- combining and exporting -------------------------------------------------------------
     @classmethod
@@ -272,19 +289,22 @@ class Run:
         first = runs[0]
         if any(r.scenario != first.scenario or r.seed != first.seed for r in runs):
             raise ValueError("concat needs runs of the same scenario and seed")
-        out = cls.__new__(cls)
-        out.scenario, out.seed, out.disease = first.scenario, first.seed, first.disease
-        out.patient_runs = [p for r in runs for p in r.patient_runs]
-        out._derived = [d for r in runs for d in r._derived]
-        return out
+        return first._with_patients([p for r in runs for p in r.patient_runs],
+                                    [d for r in runs for d in r._derived])
 
     def part(self, start: int, stop: int) -> Run:
         """Patients at positions ``start:stop`` as a Run of their own (arrays shared, not copied):
         an export writes a large run in such parts."""
+        return self._with_patients(self.patient_runs[start:stop], self._derived[start:stop])
+
+    def _with_patients(self, patient_runs: list[PatientRun],
+                       derived: list[ClinicalArrays]) -> Run:
+        """A Run of the same scenario, seed and inputs with other patients (nothing recomputed,
+        no per-run caches carried over)."""
         out = type(self).__new__(type(self))
-        out.scenario, out.seed, out.disease = self.scenario, self.seed, self.disease
-        out.patient_runs = self.patient_runs[start:stop]
-        out._derived = self._derived[start:stop]
+        out.scenario, out.seed, out.inputs, out.disease = (
+            self.scenario, self.seed, self.inputs, self.disease)
+        out.patient_runs, out._derived = patient_runs, derived
         return out
 
     def manifest(
@@ -308,8 +328,3 @@ class Run:
         return export.save(self, out_dir, format, overwrite, provenance=provenance,
                            progress=progress)
 
-
-def _round_ncs(df: pd.DataFrame) -> pd.DataFrame:
-    """Round study values to the precision a laboratory reports (plus one digit)."""
-    return df.round({"latency_ms": 3, "amplitude": 3, "area": 3, "duration_ms": 3,
-                     "cv_m_per_s": 2, "block_pct": 2})

@@ -30,6 +30,7 @@ __all__ = [
     "DiseaseSpec",
     "TreatmentSpec",
     "StudySpec",
+    "JourneySpec",
     "TeachingSpec",
     "load_scenario",
     "loads_scenario",
@@ -103,10 +104,26 @@ class DiseaseSpec(Strict):
 
 
 class StudySpec(Strict):
-    """A nerve conduction study scheduled on a given day."""
+    """A test scheduled on a given day: nerve conduction (the default), bedside examination,
+    needle EMG or laboratory tests."""
 
     day: float = Field(ge=0, le=14610, description="day from onset")
     label: str = Field("", max_length=80)
+    kind: Literal["ncs", "exam", "emg", "labs"] = "ncs"
+
+
+class JourneySpec(Strict):
+    """The patient's road to a diagnosis; a field left out is drawn (sim.journey)."""
+
+    mean_delay_years: float | None = Field(
+        None, ge=0, le=30, description="mean years from first symptom to diagnosis"
+    )
+    delay_years: float | None = Field(
+        None, ge=0, le=40, description="this patient's years from first symptom to diagnosis"
+    )
+    diagnosis_day: float | None = Field(
+        None, ge=0, le=14610, description="day from onset of the diagnosis"
+    )
 
 
 class TeachingSpec(Strict):
@@ -129,6 +146,7 @@ class Scenario(Strict):
     # One member of the registered treatments' union per entry; see _rebuild_treatment_union.
     treatment: tuple[TreatmentSpec, ...] = ()
     study: tuple[StudySpec, ...] = ()
+    journey: JourneySpec = Field(default_factory=JourneySpec)
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
 
     @property
@@ -152,7 +170,7 @@ class Scenario(Strict):
         """
         data = self.to_dict()
         parts: list[str] = []
-        for key in ("scenario", "patient", "disease"):
+        for key in ("scenario", "patient", "disease", "journey"):
             if data.get(key):
                 parts.append(tomli_w.dumps({key: data[key]}))
         for key in ("treatment", "study"):

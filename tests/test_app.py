@@ -372,3 +372,53 @@ def test_play_takes_one_step_per_interval_and_stops_at_the_end(monkeypatch):
     assert at.session_state[W.DAY] == end
     assert not _state(at).playing
     assert at.button(key=W.PLAY).label == "Play"
+
+
+def _exam_mrc(at: AppTest) -> list:
+    spec = next(s for s in _charts(at) if "Examination on day" in s["layout"]["title"]["text"])
+    return [tr["hovertext"] for tr in spec["data"] if tr.get("name") == "muscle (MRC)"][0]
+
+
+def test_examination_page_draws_the_body_and_the_cold_room_weakens():
+    at = _app(scenario="untreated", day="1500")
+    at.run()
+    at.switch_page(_page("examination")).run()
+    _check_page(at)
+    warm = _exam_mrc(at)
+    assert "room temperature" in json.dumps(_charts(at)[0]["layout"]["title"])
+    assert any(m.label.startswith("Weak without wasting") for m in at.metric)
+    at.toggle(key=state.key("exam_cold")).set_value(True).run()
+    assert not at.exception
+    cold = _exam_mrc(at)
+    assert cold != warm  # some damaged territory loses a grade in the cold
+    grades = [int(t.split("MRC ")[1].split(",")[0]) for t in warm]
+    assert sum(int(t.split("MRC ")[1].split(",")[0]) for t in cold) < sum(grades)
+
+
+def test_the_day_of_diagnosis_button_opens_the_exam_and_checklist_on_that_day():
+    at = _app(scenario="lower-limb-onset", day="100")
+    at.run()
+    at.switch_page(_page("examination")).run()
+    at.button(key=state.key("exam_to_diagnosis")).click().run()
+    assert not at.exception
+    assert at.session_state[W.DAY] == 1826
+    at.switch_page(_page("diagnosis")).run()
+    assert not at.exception and at.session_state[W.DAY] == 1826
+    verdict = " ".join(x.value for x in [*at.success, *at.info, *at.warning, *at.error])
+    assert "On day 1826" in verdict and "MMN" in verdict
+    assert any("IgM anti-GM1" in m.value for m in at.markdown)
+
+
+def test_emg_page_shows_traces_grid_and_f_waves():
+    at = _app(scenario="untreated", day="3000")
+    at.run()
+    at.switch_page(_page("emg")).run()
+    _check_page(at)
+    titles = [s["layout"]["title"]["text"] for s in _charts(at)]
+    assert any(t.startswith("Needle EMG:") for t in titles)
+    assert any("denervation by muscle" in t for t in titles)
+    fw = next(d.value for d in at.dataframe if "persistence_pct" in d.value.columns)
+    assert len(fw) == 8 and set(fw["nerve"]) == {"median", "ulnar", "peroneal", "tibial"}
+    at.selectbox(key=state.key("emg_muscle")).set_value("quadriceps").run()
+    assert not at.exception
+    assert any("quadriceps" in t for t in (s["layout"]["title"]["text"] for s in _charts(at)))

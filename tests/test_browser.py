@@ -240,3 +240,47 @@ def test_the_dashboard_fetches_nothing_from_outside_this_machine(server, browser
     icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
     assert urlsplit(icon).scheme == "data" or urlsplit(icon).hostname == "127.0.0.1", icon
     ctx.close()
+
+
+def _chart_json(page, title_part: str) -> str | None:
+    return page.evaluate(
+        """(part) => {
+        const g = [...document.querySelectorAll('.js-plotly-plot')].find(
+            p => p.layout && String(p.layout.title.text).includes(part));
+        return g ? JSON.stringify(g.data.map(t => t.hovertext)) : null;
+    }""", title_part)
+
+
+def test_examination_page_draws_the_body_and_the_cold_room_changes_it(server, browser):
+    exam = next(p for p in PAGES if p.url == "examination")
+    page = browser.new_page()
+    page.goto(f"{_page_url(server, exam.url)}?scenario=untreated&day=1500",
+              wait_until="domcontentloaded")
+    page.wait_for_function("(t) => [...document.querySelectorAll('.js-plotly-plot')].some("
+                           "p => p.layout && String(p.layout.title.text).includes(t))",
+                           arg="Examination on day", timeout=30000)
+    _settle(page)
+    warm = _chart_json(page, "Examination on day")
+    assert "not for clinical decisions" in page.inner_text("body")
+    page.get_by_text("Cold room", exact=True).click()
+    page.wait_for_function("(t) => [...document.querySelectorAll('.js-plotly-plot')].some("
+                           "p => String(p.layout.title.text).includes(t))",
+                           arg="in a cold room", timeout=30000)
+    _settle(page)
+    assert _chart_json(page, "in a cold room") != warm
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
+
+
+def test_emg_page_draws_the_needle_traces(server, browser):
+    emg = next(p for p in PAGES if p.url == "emg")
+    page = browser.new_page()
+    page.goto(f"{_page_url(server, emg.url)}?scenario=untreated&day=3000",
+              wait_until="domcontentloaded")
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some("
+                           "p => p.layout && String(p.layout.title.text).startsWith("
+                           "'Needle EMG:'))", timeout=30000)
+    _settle(page)
+    assert page.get_by_role("heading", name="F-waves", exact=True).count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

@@ -60,9 +60,11 @@ def test_show_resolves_overrides(capsys):
 def test_run_writes_tables_manifest_and_readme(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", "ivig-maintenance", "--out", str(out)]) == 0
-    assert "wrote 5 tables" in capsys.readouterr().out
+    assert "wrote 10 tables" in capsys.readouterr().out
     names = {p.name for p in out.iterdir()}
+    # the five tables of the course, and the work-up on the day of diagnosis (day 728)
     assert names == {"patients.csv", "sites.csv", "muscles.csv", "clinical.csv", "events.csv",
+                     "ncs.csv", "fwaves.csv", "exam.csv", "emg.csv", "labs.csv",
                      "manifest.json", "README.txt"}
     man = _manifest(out)
     for key in ("disclaimer", "package_version", "git_commit", "created_utc", "seed",
@@ -80,7 +82,7 @@ def test_run_then_reproduce_gives_identical_bytes_csv(tmp_path, capsys):
     assert main(["run", "plasma-exchange", "--seed", "4", "--out", str(a), "--quiet"]) == 0
     assert main(["reproduce", str(a / "manifest.json"), "--out", str(b)]) == 0
     assert "every SHA-256 matches" in capsys.readouterr().out
-    assert _files(a) == _files(b) and len(_files(a)) == 5
+    assert _files(a) == _files(b) and len(_files(a)) == 10
     assert _manifest(b)["reproduced_from"] == str(a / "manifest.json")
 
 
@@ -102,7 +104,7 @@ def test_reproduce_reports_a_checksum_that_differs(tmp_path, capsys):
     (a / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
     assert main(["reproduce", str(a / "manifest.json"), "--out", str(b), "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert "1 of 5 tables differ" in err and "clinical.csv" in err
+    assert "1 of 10 tables differ" in err and "clinical.csv" in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
@@ -112,7 +114,7 @@ def test_csv_and_parquet_hold_the_same_values(tmp_path):
     assert main(["run", "first-ivig-course", "--out", str(p), "--format", "parquet",
                  "--quiet"]) == 0
     tables = sorted(f.stem for f in c.glob("*.csv"))
-    assert "ncs" in tables and len(tables) == 6
+    assert {"ncs", "fwaves", "exam", "emg", "labs"} <= set(tables) and len(tables) == 10
     for name in tables:
         from_csv = pd.read_csv(c / f"{name}.csv", keep_default_na=False, na_values=[""])
         from_pq = pd.read_parquet(p / f"{name}.parquet")

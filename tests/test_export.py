@@ -14,7 +14,14 @@ import pytest
 import sim
 from sim import DISCLAIMER, treatments
 from sim.results import TABLE_COLUMNS
-from sim.scenario import DiseaseSpec, PatientSpec, ScenarioInfo, StudySpec, TeachingSpec
+from sim.scenario import (
+    DiseaseSpec,
+    JourneySpec,
+    PatientSpec,
+    ScenarioInfo,
+    StudySpec,
+    TeachingSpec,
+)
 from sim.treatments.ivig import TitrationSpec
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -168,7 +175,8 @@ def test_scenario_guide_documents_every_field():
     text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     for section, model in [("scenario", ScenarioInfo), ("patient", PatientSpec),
                            ("disease", DiseaseSpec), ("treatment.titration", TitrationSpec),
-                           ("study", StudySpec), ("teaching", TeachingSpec)]:
+                           ("study", StudySpec), ("journey", JourneySpec),
+                           ("teaching", TeachingSpec)]:
         for name, info in model.model_fields.items():
             field = info.alias or name
             assert f"| `{field}` |" in text, f"docs/scenarios.md misses {section}.{field}"

@@ -134,3 +134,45 @@ def test_every_figure_is_valid_plotly(run):
     ]
     for fig in figs:
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property
+
+
+def test_exam_body_figure_marks_weakness_wasting_reflexes_and_sensation():
+    from sim import exam as E
+    from sim.anatomy import ANATOMY
+    from sim.diseases.mmn import DISEASE
+    from sim.sites import SiteSnapshot
+
+    loss = np.zeros(ANATOMY.n_sites)
+    loss[ANATOMY.site_index[("right", "ulnar", "forearm")]] = 0.9
+    ex = E.examine(SiteSnapshot(1.0, np.zeros_like(loss), loss, loss), DISEASE, 1.0)
+    ex.loc[(ex["side"] == "left") & (ex["finding"] == "sensation_pain")
+           & (ex["site"] == "leg"), "value"] = "reduced"
+    fig = F.exam_body_figure(ex, "Examination")
+    muscles = next(t for t in fig.data if t.name == "muscle (MRC)")
+    assert len(muscles.x) == ANATOMY.n_muscles
+    fdi = next(k for k, t in enumerate(muscles.hovertext) if t.startswith("<b>right FDI"))
+    assert muscles.x[fdi] < 0 and "wasting marked" in muscles.hovertext[fdi]  # right on left
+    rings = next(t for t in fig.data if t.name == "marked wasting (ring)")
+    assert "right FDI: marked wasting" in rings.hovertext
+    reflexes = next(t for t in fig.data if t.name == "reflexes (0-4+)")
+    assert "2+" in reflexes.text and "plantar ↓" in reflexes.text
+    leg = next(t for t in fig.data if t.name == "left leg")
+    assert "pain reduced" in leg.hovertext[0] and leg.line.color == F.OKABE_ITO["sky_blue"]
+
+
+def test_emg_figures_and_the_journey_marks(run):
+    emg = run.emg(2000)
+    row = emg.iloc[0]
+    trace = F.emg_trace_figure(row, "EMG")
+    assert [t.name for t in trace.data] == ["at rest", "on effort"]
+    grid = F.emg_grid_figure(emg)
+    assert np.asarray(grid.data[0].z).shape == (20, 2)
+    j = run.journey()
+    marks = {"first symptom": j.first_symptom, "diagnosis": j.diagnosis}
+    fig = F.grip_figure(run.tables["clinical"], journey=marks)
+    texts = [a.text for a in fig.layout.annotations]
+    assert "first symptom" in texts and "diagnosis" in texts
+    ev = F.events_table(run.tables["events"])
+    strip = F.events_figure(ev)
+    star = next(t for t in strip.data if t.name == "diagnostic journey")
+    assert list(star.text) == ["first symptom", "first consultation", "diagnosis"]

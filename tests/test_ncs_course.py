@@ -100,5 +100,6 @@ def test_scheduled_studies_land_in_the_ncs_table_and_events():
     direct = run.ncs(1000)
     assert np.allclose(direct.amplitude.to_numpy(), ncs[ncs.day == 1000].amplitude.to_numpy(),
                        equal_nan=True)
-    # a scenario without studies has no ncs table
-    assert "ncs" not in simulate(parse_scenario({"scenario": {"years": 1}}), seed=2).tables
+    # a scenario without studies and no diagnosis within the run has no ncs table
+    quiet = {"scenario": {"years": 1}, "journey": {"delay_years": 30}}
+    assert simulate(parse_scenario(quiet), seed=2).tables["ncs"].empty

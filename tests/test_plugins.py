@@ -139,16 +139,26 @@ def test_a_registered_toy_disease_reaches_the_exam_and_fails_the_mmn_checklist()
         mmn = simulate(parse_scenario({"scenario": {"years": 3}}))
     finally:
         diseases.unregister("toy_neuropathy")
-    exam = run.examination(900)
-    assert exam["sensation"] == "absent" and "dysphagia" in exam["bulbar"]
-    assert "brisk" in exam["reflexes"].values()
+    exam = run.examination(900).set_index(["side", "site", "finding"])["value"]
+    assert exam[("left", "arm", "sensation_pain")] == "reduced"
+    assert exam[("right", "leg", "tone")] == "increased"
+    assert exam[("left", "plantar", "plantar")] == "extensor"
+    assert exam[("", "bulbar", "swallowing")] == "dysphagia"
+    assert "brisk" in set(exam.xs("reflex", level="finding"))
+    # the toy's large-fibre loss lowers its sensory nerve action potentials too
+    snaps = run.ncs(900)
+    snaps = snaps[snaps["kind"] == "sensory"]
+    real = mmn.ncs(900)
+    real = real[real["kind"] == "sensory"]
+    assert (snaps["amplitude"].to_numpy() < 0.5 * real["amplitude"].to_numpy()).all()
     # Same patient, same lesions: only what the disease says beyond the motor axon differs.
     assert run.tables["clinical"].equals(mmn.tables["clinical"])
-    toy, real = evaluate(run, 900), evaluate(mmn, 900)
-    failed = {i.label for i in toy.items if not i.met} - {i.label for i in real.items if not i.met}
-    assert {"No objective sensory loss", "No marked bulbar involvement (speech, swallowing)",
-            "No upper motor neuron signs (brisk reflexes, spasticity)"} <= failed
-    assert toy.category == "not met" and real.category != "not met"
+    toy, real_cl = evaluate(run, 900), evaluate(mmn, 900)
+    failed = {i.criterion for i in toy.items if not i.met} - {
+        i.criterion for i in real_cl.items if not i.met}
+    assert {"2", "8", "9", "10", "CB 3"} <= failed
+    assert toy.category == "not met" and real_cl.category != "not met"
+    assert "exclusion present" in toy.reason and "dysphagia" in toy.reason
 
 
 def test_an_unknown_disease_kind_is_one_sentence():

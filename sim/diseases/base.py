@@ -1,8 +1,10 @@
 """The Disease protocol: everything the engine, read-outs and exam ask of a disease.
 
 A disease says where and how fast attacks come (its population, lesion parameters and site
-predilections), how each treatment *mechanism* acts on it (the modifiers below), and which
-systems beyond the motor axon it touches (sensory fibres, upper motor neurons, bulbar muscles).
+predilections), how each treatment *mechanism* acts on it (the modifiers below), which
+systems beyond the motor axon it touches (sensory fibres by limb and modality, upper motor
+neurons, bulbar muscles), how its damaged motor axons behave at the bedside and on needle EMG
+(fasciculations, cold paresis), and what the laboratory finds (antibodies, CSF protein).
 The engine and the read-outs only ever talk to this protocol, so a mimic is one more module.
 
 Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatments.exposure``):
@@ -76,10 +78,36 @@ class Disease(Protocol):
         """Objective sensory loss (0 none .. 1 complete) on ``day``."""
         ...
 
+    def sensory_loss_in(self, day: float, side: str, limb: str, modality: str) -> float:
+        """Loss of one modality (``pain``, ``temperature``, ``vibration``, ``position``) in one
+        limb (``arm``, ``leg``) on ``day``, 0 none .. 1 complete; large-fibre loss (vibration)
+        also lowers that limb's sensory nerve action potentials."""
+        ...
+
     def upper_motor_neuron_signs(self, day: float) -> bool:
         """Brisk reflexes or spasticity on ``day``."""
         ...
 
     def bulbar_weakness(self, day: float) -> bool:
         """Difficulty speaking or swallowing on ``day``."""
+        ...
+
+    # --- how damaged motor axons behave (examination, needle EMG) ---------------------------
+    def fasciculation_propensity(self) -> float:
+        """How readily this disease's damaged motor axons fire on their own (fasciculations,
+        cramps): 0 never .. 1 as readily as in motor neuron disease."""
+        ...
+
+    def cold_sensitivity(self) -> float:
+        """Extra conduction failure in the cold per unit of damage at a site (cold paresis)."""
+        ...
+
+    # --- what the laboratory finds -----------------------------------------------------------
+    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
+        """IgM anti-GM1 by ELISA: (raised, titre as fold over the assay cut-off)."""
+        ...
+
+    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
+        """CSF protein (g/L) given the worst damage of any proximal (plexus) segment and the
+        patient's own standard-normal draw ``z``."""
         ...

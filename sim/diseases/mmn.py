@@ -23,7 +23,7 @@ from .lesions import Candidates, LesionParams, SiteState, draw_candidates
 if TYPE_CHECKING:  # pragma: no cover
     from ..treatments.exposure import Exposure
 
-__all__ = ["MMN", "MMNResponse", "POPULATION", "LESIONS", "NERVE_PREDILECTION",
+__all__ = ["MMN", "MMNResponse", "MMNFindings", "POPULATION", "LESIONS", "NERVE_PREDILECTION",
            "SEGMENT_PREDILECTION", "DISEASE"]
 
 # Who gets it.
@@ -140,6 +140,28 @@ class MMNResponse:
 
 
 @dataclass(frozen=True)
+class MMNFindings:
+    """What MMN shows beyond strength: bedside signs of damaged motor axons and laboratory
+    results; the source of each value beside it."""
+
+    # Cramps and fasciculations in the affected limb are a supportive criterion (van Schaik
+    # et al. 2010), seen in part of the patients; less readily than in motor neuron disease
+    # (1.0). (approx.)
+    fasciculation_propensity: float = 0.5
+    # Cold paresis is reported 4-6x more often in MMN than in CIDP or progressive muscular
+    # atrophy (Straver et al. 2011): nodes whose sodium channels the antibodies disrupted fail
+    # first when cooled. Share of a site's conducting axons lost in the cold per unit of
+    # damage. (approx.)
+    cold_sensitivity: float = 0.35
+    # CSF protein normal in most, raised but below 1 g/L when raised (van Schaik et al. 2010,
+    # supportive criterion 2); a little higher with proximal (plexus) lesions. (approx.)
+    csf_protein_median_g_per_l: float = 0.35
+    csf_protein_per_proximal_damage: float = 0.30
+    csf_protein_log_sd: float = 0.30
+    csf_protein_max_g_per_l: float = 0.95
+
+
+@dataclass(frozen=True)
 class MMN:
     """Multifocal Motor Neuropathy (the :class:`~sim.diseases.base.Disease` protocol)."""
 
@@ -148,6 +170,7 @@ class MMN:
     population: PopulationParams = POPULATION
     lesions: LesionParams = LESIONS
     response: MMNResponse = field(default_factory=MMNResponse)
+    findings: MMNFindings = field(default_factory=MMNFindings)
     anatomy: Anatomy = field(default=ANATOMY, repr=False, compare=False)
 
     def configure(self, overrides: Mapping[str, float]) -> MMN:
@@ -228,6 +251,27 @@ class MMN:
 
     def bulbar_weakness(self, day: float) -> bool:
         return False  # no cranial nerve or bulbar involvement (van Schaik et al. 2010)
+
+    def sensory_loss_in(self, day: float, side: str, limb: str, modality: str) -> float:
+        # Spared everywhere; read through sensory_loss so a variant that changes only the
+        # overall figure changes every limb and modality with it.
+        return self.sensory_loss(day)
+
+    def fasciculation_propensity(self) -> float:
+        return self.findings.fasciculation_propensity
+
+    def cold_sensitivity(self) -> float:
+        return self.findings.cold_sensitivity
+
+    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
+        # The patient's own status: raised in 43-48% by ELISA (Löscher 2018; Nobile-Orazio
+        # 2014), which is the test's sensitivity in MMN.
+        return patient.anti_gm1, patient.anti_gm1_titre
+
+    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
+        f = self.findings
+        median = f.csf_protein_median_g_per_l + f.csf_protein_per_proximal_damage * proximal_damage
+        return float(min(f.csf_protein_max_g_per_l, median * np.exp(f.csf_protein_log_sd * z)))
 
 
 DISEASE = MMN()

@@ -25,13 +25,14 @@ Physiology, as modelled (all fractions are of the axons that originally crossed 
   response: amplitude and area 0, latency, duration and CV NaN. If that happens at the most
   distal point the whole nerve is *inexcitable* and every segment grades "none".
 * Sensory fibres are spared in MMN (van Schaik et al. 2010 (EFNS/PNS)): SNAPs are the
-  patient's healthy baseline whatever the motor lesions.
+  patient's healthy baseline whatever the motor lesions, scaled only by ``sensory_scale``
+  (the share of large sensory fibres a disease leaves, from its sensory loss).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -257,6 +258,7 @@ def study(
     nerves: Iterable[str] | None = None,
     sides: Iterable[str] | None = None,
     params: NcsParams = DEFAULT_PARAMS,
+    sensory_scale: Mapping[tuple[str, str], float] | None = None,
 ) -> pd.DataFrame:
     """The NCS table at the snapshot's day (columns ``STUDY_COLUMNS``).
 
@@ -264,12 +266,13 @@ def study(
     A motor row at point k>=1 carries segment k's CV, block % (area reduction vs point k-1)
     and EFNS/PNS grade; the distal row has NaN, NaN, "". Sensory rows: amplitude in µV, area
     in µV·ms, block NaN, grade "". ``nerves`` filters motor and sensory names alike.
+    ``sensory_scale`` maps (side, sensory nerve) to the share of its SNAP left (default 1).
     """
     check_snapshot(snapshot)
     chosen, side_t = _selected(nerves, sides)
     rows = _Rows()
     _add_motor_rows(rows, baseline, snapshot, chosen, side_t, params)
-    _add_sensory_rows(rows, baseline, chosen, side_t)
+    _add_sensory_rows(rows, baseline, chosen, side_t, sensory_scale or {})
     return rows.frame()
 
 
@@ -297,23 +300,24 @@ def _add_motor_rows(
 
 
 def _add_sensory_rows(
-    rows: _Rows, baseline: NcsBaseline, chosen: frozenset[str] | None, side_t: tuple[str, ...]
+    rows: _Rows, baseline: NcsBaseline, chosen: frozenset[str] | None, side_t: tuple[str, ...],
+    scale: Mapping[tuple[str, str], float],
 ) -> None:
-    """SNAPs: the healthy baseline, since MMN spares sensory fibres."""
+    """SNAPs: the healthy baseline times what the disease leaves of the sensory fibres."""
     sens: list[tuple[float, ...]] = []
     for side in side_t:
         for sn in ANATOMY.sensory:
             if chosen is not None and sn.name not in chosen:
                 continue
             sb = baseline.sensory_for(side, sn.name)
+            amp = sb.amplitude_uv * scale.get((side, sn.name), 1.0)
             rows.side.append(side)
             rows.nerve.append(sn.name)
             rows.kind.append("sensory")
             rows.site.append(_SNAP_STIM_SITE.get(sn.name, "distal"))
             rows.grade.append("")
-            area = _SHAPE_AREA * sb.amplitude_uv * sb.duration_ms
-            sens.append((sb.latency_ms, sb.amplitude_uv, area, sb.duration_ms, sb.cv_m_per_s,
-                         math.nan))
+            area = _SHAPE_AREA * amp * sb.duration_ms
+            sens.append((sb.latency_ms, amp, area, sb.duration_ms, sb.cv_m_per_s, math.nan))
     if sens:
         sens_arr = np.array(sens, dtype=float)
         for i in range(6):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import treatments
+from .. import studies, treatments
 from ..anatomy import SIDES
 from ._style import OKABE_ITO, SIDE_STYLE, YEAR, _cursor_shapes, _figure, _layout
 
@@ -44,18 +44,18 @@ _BASE_ROWS = {
     "milestone_lost": "milestone lost",
     "milestone_regained": "milestone regained",
 }
-_STUDY_ROWS = {"ncs_study": "nerve conduction study"}
 
 
 def event_rows() -> dict[str, str]:
-    """Timeline row of every event: the disease's, every registered treatment's, studies'."""
-    return {**_BASE_ROWS, **treatments.event_rows(), **_STUDY_ROWS}
+    """Timeline row of every event: the disease's, every registered treatment's, the tests'
+    and the diagnostic journey's."""
+    return {**_BASE_ROWS, **treatments.event_rows(), **studies.event_rows()}
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """Events for the timeline strip: dosing collapsed to one row per course.
 
-    Columns: ``day, row, side, what``.
+    Columns: ``day, row, side, what, label`` (``label`` names a journey event, else empty).
     """
     rows = event_rows()
     other = events[~events["event"].isin(_course_events())]
@@ -69,6 +69,7 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
         "row": d["event"].map(rows).to_numpy(),
         "side": d["side"].fillna("").to_numpy(),
         "what": what,
+        "label": d["event"].map(studies.JOURNEY_EVENTS).fillna("").to_numpy(),
     })
 
 
@@ -79,6 +80,9 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
     rows = [r for r in dict.fromkeys(event_rows().values()) if (table["row"] == r).any()]
     for row in rows:
         d = table[table["row"] == row]
+        if row == studies.JOURNEY_ROW:
+            data.append(_journey_trace(d))
+            continue
         by_side = row.startswith(("new", "mile"))
         groups = [(s, d[d["side"] == s]) for s in SIDES] if by_side else [("", d)]
         for side, g in groups:
@@ -101,6 +105,22 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
         "Events (lesions and milestones: blue circle left, vermilion diamond right)",
         110 + 32 * max(1, len(rows)), hovermode="closest", shapes=_cursor_shapes(day),
         xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": rows[::-1],
-                            "type": "category"},
+                            "type": "category", "automargin": True},
     )
     return _figure(data, layout)
+
+
+def _journey_trace(d: pd.DataFrame) -> dict:
+    """First symptom, first consultation and diagnosis as labelled stars on their row."""
+    return {
+        "type": "scatter", "x": d["day"] / YEAR, "y": [studies.JOURNEY_ROW] * len(d),
+        "mode": "markers+text", "name": studies.JOURNEY_ROW, "showlegend": False,
+        "text": d["label"], "textfont": {"size": 10},
+        # alternate above and below, so labels of events days apart do not overlap
+        "textposition": ["top right" if k % 2 == 0 else "bottom right" for k in range(len(d))],
+        "cliponaxis": False,
+        "marker": {"color": OKABE_ITO["green"], "symbol": "star", "size": 13,
+                   "line": {"width": 1, "color": "#333333"}},
+        "customdata": np.c_[d["day"], d["what"]],
+        "hovertemplate": "day %{customdata[0]:.0f}: %{customdata[1]}<extra></extra>",
+    }

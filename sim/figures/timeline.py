@@ -6,6 +6,8 @@ below them, and the grouping of daily doses into courses, are in :mod:`sim.figur
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -104,9 +106,11 @@ def grip_figure(
     day: float | None = None,
     healthy_grip_kg: float | None = None,
     max_points: int = 600,
+    journey: Mapping[str, float] | None = None,
 ) -> go.Figure:
     """Grip of each hand (kg), with the patient's healthy grip and, below it, the grip under
-    which objects slip from the hand (the 'drops objects' milestone)."""
+    which objects slip from the hand (the 'drops objects' milestone), and the diagnostic
+    journey (``journey``: label -> day) as labelled vertical lines."""
     c = thin(clinical, max_points)
     data = []
     for side in SIDES:
@@ -130,6 +134,14 @@ def grip_figure(
                         f"healthy grip ({healthy_grip_kg:.0f} kg)", below=True)
         shapes.append(sh)
         notes.append(no)
+    for k, (label, d) in enumerate((journey or {}).items()):
+        shapes.append({"type": "line", "x0": d / YEAR, "x1": d / YEAR, "y0": 0, "y1": 1,
+                       "xref": "x", "yref": "y domain",
+                       "line": {"color": OKABE_ITO["green"], "width": 1.5, "dash": "dash"}})
+        notes.append({"text": label, "x": d / YEAR, "xref": "x", "y": 0.62 - 0.09 * k,
+                      "yref": "y domain", "xanchor": "left", "yanchor": "top",
+                      "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+                      "font": {"size": 11, "color": OKABE_ITO["green"]}})
     shapes += _cursor_shapes(day)
     top = max(float(np.nanmax(c[["grip_left_kg", "grip_right_kg"]].to_numpy(), initial=0)),
               healthy_grip_kg or 0.0)
