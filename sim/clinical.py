@@ -20,6 +20,7 @@ __all__ = [
     "grip_kg",
     "mrc_sum",
     "weaker_side",
+    "objective_response",
     "weaker_grip",
     "disability",
     "MILESTONES",
@@ -92,6 +93,20 @@ def weaker_side(grip_left_kg: float, grip_right_kg: float) -> str:
 def weaker_grip(grip: np.ndarray) -> np.ndarray:
     """Grip (kg) of the weaker hand from (..., 2) left/right grips."""
     return grip.min(axis=-1)
+
+
+# Objective response to immunotherapy (EFNS/PNS 2010 supportive criterion; the judgement a
+# clinician makes after an adequate IVIg course): the weaker hand's grip up by at least 2 kg,
+# or the MRC sum up by at least 4 points, as the best reading within weeks of the course.
+# Smaller changes sit within the measurement's noise: several muscles behind one segment can
+# cross a grade boundary together for a fraction of a percent of force. (approx.)
+RESPONSE_GRIP_KG = 2.0
+RESPONSE_MRC_POINTS = 4
+
+
+def objective_response(grip_gain_kg: float, mrc_gain: int) -> bool:
+    """True when a change after immunotherapy counts as an objective improvement."""
+    return grip_gain_kg >= RESPONSE_GRIP_KG or mrc_gain >= RESPONSE_MRC_POINTS
 
 
 def mrc_sum(grades: np.ndarray) -> np.ndarray:

@@ -36,7 +36,7 @@ import pandas as pd
 
 from . import electro, treatments
 from .anatomy import ANATOMY, SIDES
-from .clinical import weaker_side
+from .clinical import objective_response, weaker_side
 from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from .results import Run
 
@@ -363,7 +363,7 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> tuple
     weaker = weaker_side(b["grip_left_kg"], b["grip_right_kg"])
     gain = float(after[f"grip_{weaker}_kg"].max() - b[f"grip_{weaker}_kg"])
     mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
-    met = gain >= 2.0 or mrc_gain >= 2
+    met = objective_response(gain, mrc_gain)
     return bool(met), (f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} "
                        f"within 8 weeks of the first IVIg course (day {first:.0f})")
 

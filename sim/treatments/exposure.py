@@ -37,11 +37,13 @@ class IgGParams:
     # half its peak after about 5 weeks, so patients are retreated every 2-5 weeks (Van den
     # Berg-Vos 2002), and 1.6 g/kg/month keeps most patients better (population PK-PD model
     # on Hahn 2013 data) while 0.8 g/kg/month helps fewer.
-    effect_ec50_g_per_l: float = 9.0
+    effect_ec50_g_per_l: float = 9.5
     effect_hill: float = 5.0
-    # Effect lags the level through two first-order stages (an S-shaped onset): benefit
-    # measurable at 8-10 days, clear by 3 weeks (Terenghi 2004; Van den Berg-Vos 2002).
-    effect_delay_days: float = 3.0
+    # Effect lags the level through a chain of first-order stages (an S-shaped onset that
+    # takes a week to get going): benefit measurable at 8-10 days, clear by 3 weeks (Terenghi
+    # 2004; Van den Berg-Vos 2002). (approx.) stages and days per stage.
+    effect_lag_stages: int = 6
+    effect_delay_days: float = 1.4
     # (approx.) slower absorption from a subcutaneous depot, flatter levels (Harbo 2009).
     absorption_half_life_days: float = 2.5
     # After plasma exchange serum IgG returns toward baseline over 1-3 weeks, mostly by
@@ -83,7 +85,8 @@ class Exposure:
         self.depot = 0.0  # g/L-equivalent still to be absorbed (SCIg)
         self.endogenous = params.igg_baseline_g_per_l
         self.effect = 0.0  # 0..1, the IVIg effect before patient responsiveness
-        self._effect_stage1 = 0.0  # first lag stage between level and effect
+        # lag stages between the level and the effect (the effect is the last one)
+        self._lag = [0.0] * (params.effect_lag_stages - 1)
         self.steroid = 0.0  # 0..1 dose-scaled intensity while a course runs
         self.pe_active = 0  # plasma-exchange windows open right now
         self.complement = 0.0  # share of complement activity blocked while an inhibitor runs
@@ -118,8 +121,9 @@ class Exposure:
         dt_total = t - self.t
         if dt_total <= 0:
             return
-        if self.excess == 0.0 and self.depot == 0.0 and self.effect + self._effect_stage1 < 1e-12:
-            self.effect = self._effect_stage1 = 0.0  # nothing infused: no need to sub-step
+        if self.excess == 0.0 and self.depot == 0.0 and self.effect + sum(self._lag) < 1e-12:
+            self.effect = 0.0  # nothing infused: no need to sub-step
+            self._lag = [0.0] * len(self._lag)
             effect_integral = 0.0
         else:
             effect_integral = self._integrate_effect(dt_total)
@@ -132,7 +136,9 @@ class Exposure:
         self.t = t
 
     def _integrate_effect(self, dt_total: float) -> float:
-        """Sub-step IgG and the two-stage effect lag over ``dt_total``; the effect's integral."""
+        """Sub-step IgG and the effect's lag chain over ``dt_total``; the effect's integral.
+
+        Each stage relaxes toward the mean of the stage before it over the sub-step."""
         n = max(1, math.ceil(dt_total - 1e-9))
         h = dt_total / n
         k, ka = self._k, self._ka
@@ -141,20 +147,22 @@ class Exposure:
         alpha = math.exp(-h / self.p.effect_delay_days)
         hill = self.p.effect_hill
         ec50_h = self.p.effect_ec50_g_per_l**hill
-        x, depot, s1, e = self.excess, self.depot, self._effect_stage1, self.effect
+        x, depot, stages = self.excess, self.depot, [*self._lag, self.effect]
         effect_integral = 0.0
         for _ in range(n):
             x1 = x * ek + depot * absorb
             depot *= eka
             xm = 0.5 * (x + x1)
-            target = xm**hill / (xm**hill + ec50_h) if xm > 0 else 0.0
-            s1_new = target + (s1 - target) * alpha
-            e1 = 0.5 * (s1 + s1_new) + (e - 0.5 * (s1 + s1_new)) * alpha
-            effect_integral += 0.5 * (e + e1) * h
-            x, s1, e = x1, s1_new, e1
+            drive = xm**hill / (xm**hill + ec50_h) if xm > 0 else 0.0
+            for j, s in enumerate(stages):
+                new = drive + (s - drive) * alpha
+                drive, stages[j] = 0.5 * (s + new), new
+            effect_integral += drive * h  # the last stage's mean over the sub-step
+            x = x1
         if x < 1e-9 and depot < 1e-9:
             x = depot = 0.0
-        self.excess, self.depot, self._effect_stage1, self.effect = x, depot, s1, e
+        self.excess, self.depot = x, depot
+        self._lag, self.effect = stages[:-1], stages[-1]
         return effect_integral
 
     def peek_modifiers(self) -> Modifiers:

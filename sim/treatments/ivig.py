@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..clinical import objective_response
 from ..strict import Strict
 from ..units import DAYS_PER_YEAR
 from .base import (
@@ -38,16 +39,13 @@ DEFAULT_INFUSION_DAYS = 5
 # (benefit clear by 3 weeks: Terenghi 2004; Van den Berg-Vos 2002).
 TITRATION_PEAK_DAY = 14.0
 # An adequate course is 2 g/kg (van Schaik et al. 2010); its response is judged 2-4 weeks
-# later: the weaker hand's grip up by at least 1 kg and 5%, or the MRC sum up by 4 points
-# (approx.; objective, clinically measurable changes). A patient with the weaker grip above
-# 90% of healthy and an MRC sum above 195 has too little to gain to judge.
+# later by the one rule the checklist uses too (sim.clinical.objective_response). A patient
+# with the weaker grip above 90% of healthy and an MRC sum above 195 has too little to gain
+# to judge. (approx.)
 ADEQUATE_COURSE_G_PER_KG = 2.0
 RESPONSE_CHECK_DAYS = (14.0, 21.0, 28.0)
-RESPONSE_MIN_KG = 1.0
-RESPONSE_MIN_SHARE = 0.05
 JUDGEABLE_GRIP_SHARE = 0.9
 JUDGEABLE_MRC = 195
-RESPONSE_MIN_MRC = 4
 
 
 class TitrationSpec(Strict):
@@ -180,8 +178,7 @@ class IVIg(Treatment):
             grip, mrc = ctx.examine_now()
             best_grip, best_mrc = max(best_grip, grip), max(best_mrc, mrc)
         judgeable = grip0 < ctx.healthy_grip() * JUDGEABLE_GRIP_SHARE or mrc0 <= JUDGEABLE_MRC
-        responded = (best_grip - grip0 >= max(RESPONSE_MIN_KG, RESPONSE_MIN_SHARE * grip0)
-                     or best_mrc - mrc0 >= RESPONSE_MIN_MRC)
+        responded = objective_response(best_grip - grip0, best_mrc - mrc0)
         if judgeable and not responded:
             ctx.no_response = True
             ctx.event("no_response", best_grip - grip0,

@@ -88,7 +88,20 @@ def _sensory_normal(r, day: float) -> bool:
     study = r.ncs(day, nerves=list(lln))
     snap = study[study["kind"] == "sensory"]
     return bool(len(snap) > 0 and (snap["amplitude"] >= snap["nerve"].map(lln)).all()
-                and r.examination(day)["sensation"] == "normal")
+                and _sensation_normal(r.examination(day)))
+
+
+def _sensation_normal(exam) -> bool:
+    """Every sensory modality tested at the bedside is normal."""
+    return bool((exam.loc[exam["finding"].str.startswith("sensation_"), "value"]
+                 == "normal").all())
+
+
+def _reflexes(exam) -> dict[str, str]:
+    """Tendon reflexes as 'knee (left)': value."""
+    rows = exam[exam["finding"] == "reflex"]
+    return {f"{site} ({side})": str(v) for site, side, v in
+            zip(rows["site"], rows["side"], rows["value"], strict=True)}
 
 
 def untreated_sensation_normal() -> str:
@@ -177,12 +190,22 @@ def late_recovers_less_share() -> str:
                  "(kg late, kg early, share late, share early) share late < early")
 
 
-def late_recovers_less_kg() -> str:
-    """As above, in kilograms: the peak weaker-hand gain after the year-7 course is smaller
-    than after the year-1 course (own seed and 3 of 4 responders with room to gain)."""
-    v = over_seeds(LATE, _late_vs_early)
-    return share(v, lambda x: x[0] < x[1], TYPICAL,
-                 "(kg late, kg early, share late, share early) kg late < early")
+def _late_vs_early_outcome(s: int) -> tuple[float, float, int, int]:
+    r, e = run(LATE, s), run(LATE, s, set=EARLY)
+    end = float(r.scenario.days)
+    return (grip(r, end, weaker(r, end)), grip(e, end, weaker(e, end)),
+            int(r.arrays().mrc_sum[-1]), int(e.arrays().mrc_sum[-1]))
+
+
+def late_ends_weaker_than_early() -> str:
+    """Same seed, the same plan started at year 1 instead of year 7: at year 10 the weaker
+    hand is weaker and the MRC sum lower with the late start (every seed): the years of
+    untreated block turned into axonal loss that IVIg cannot give back (Herraets 2020). The
+    gain in kilograms right after the course is not compared: a year-1 patient has less
+    weakness to win back, so a small early gain is no sign that early treatment helps less."""
+    v = over_seeds(LATE, _late_vs_early_outcome)
+    return every(v, lambda x: x[0] < x[1] and x[2] <= x[3],
+                 "(weaker grip late, early, MRC late, early) at year 10")
 
 
 def _nerve_lesion_age(r, day: float) -> dict[tuple[str, str], float]:
@@ -278,14 +301,13 @@ def legs_reflexes_sensation() -> str:
     def exams(s):
         r = run(LEGS, s)
         ex = [r.examination(y * YEAR) for y in range(1, 9)]
-        return all("brisk" not in e["reflexes"].values() and e["sensation"] == "normal"
-                   for e in ex)
+        return all("brisk" not in _reflexes(e).values() and _sensation_normal(e) for e in ex)
 
     def weak_leg(s):
         r = run(LEGS, s)
         g = r.arrays(0).grades[-1]
         side = max(("left", "right"), key=lambda sd: (5 - g[leg & (sides == sd)]).sum())
-        ref = r.examination(8 * YEAR)["reflexes"]
+        ref = _reflexes(r.examination(8 * YEAR))
         return (side, ref[f"knee ({side})"], ref[f"ankle ({side})"])
     return "; ".join([
         every(over_seeds(LEGS, exams), bool, "never brisk, sensation normal"),
@@ -331,8 +353,7 @@ def neg_diagnosis_rests_on_core_block() -> str:
         ck = _checklist(s)
         met = {i.label: i.met for i in ck.items}
         return (ck.category, all(i.met for i in ck.section("clinical core")),
-                met["Definite motor conduction block in >=1 nerve"]
-                or met["Probable motor conduction block"],
+                any(m for label, m in met.items() if "motor conduction block" in label),
                 met["Normal sensory nerve conduction"],
                 met["Raised IgM anti-GM1 antibodies"])
     return share(over_seeds(NEG, f), lambda x: x[0] in ("definite", "probable") and x[1]

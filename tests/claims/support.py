@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 
 import sim
-from sim.clinical import weaker_side
+from sim.clinical import objective_response, weaker_side
 from sim.results import Run
 
 __all__ = [
     "SEEDS", "TYPICAL", "own_seed", "run", "cohort", "over_seeds", "at", "grip", "weaker",
     "healthy", "trait", "responder", "events", "course_starts", "lesions", "mrc",
-    "every", "share", "pooled", "fmt", "YEAR", "ROOM_TO_GAIN", "IMPROVED_KG", "IMPROVED_MRC",
+    "every", "share", "pooled", "fmt", "YEAR", "ROOM_TO_GAIN",
     "IMPROVED_WEEKS", "UNTREATED", "has_room", "gain_after", "improved", "igg_half_life",
     "cycles", "swing", "responder_with_room", "window",
 ]
@@ -145,7 +145,7 @@ YEAR = 365.25
 ROOM_TO_GAIN = 0.9
 # Objective improvement after immunotherapy, as the Diagnosis page reads it (EFNS/PNS 2010
 # supportive criterion, sim.diagnosis): weaker-hand grip +2 kg or MRC sum +2 within 8 weeks.
-IMPROVED_KG, IMPROVED_MRC, IMPROVED_WEEKS = 2.0, 2, 8
+IMPROVED_WEEKS = 8
 UNTREATED: list = []
 
 
@@ -163,13 +163,14 @@ def gain_after(r, start: float, weeks: float = 12, step: float = 1.0) -> tuple[f
 
 
 def improved(r, start: float) -> bool:
-    """Objective improvement within 8 weeks of ``start`` (the Diagnosis page's rule)."""
+    """Objective improvement within 8 weeks of ``start`` (sim.clinical.objective_response, the
+    rule the Diagnosis page and the IVIg response check share)."""
     h = weaker(r, start - 1)
     i0, i1 = at(r, start - 1), at(r, start + 7 * IMPROVED_WEEKS)
     a = r.arrays(0)
     kg = a.grip[i0 + 1:i1 + 1, h].max() - a.grip[i0, h]
     pts = a.mrc_sum[i0 + 1:i1 + 1].max() - a.mrc_sum[i0]
-    return bool(kg >= IMPROVED_KG or pts >= IMPROVED_MRC)
+    return objective_response(float(kg), int(pts))
 
 
 def igg_half_life(r, d0: float, d1: float, base: float) -> float:
