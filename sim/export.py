@@ -32,7 +32,8 @@ from .engine import STREAMS
 if TYPE_CHECKING:
     from .results import Run
 
-__all__ = ["EMBED_EXCLUDED", "manifest", "parquet_meta", "table_bytes", "save", "zip_bytes"]
+__all__ = ["EMBED_EXCLUDED", "manifest", "parquet_meta", "table_bytes", "save", "zip_bytes",
+           "git_commit", "write_files"]
 
 # Manifest fields that vary between otherwise identical runs and so stay out of Parquet files.
 EMBED_EXCLUDED = ("created_utc", "tables", "command", "reproduced_from", "format")
@@ -90,6 +91,11 @@ def parquet_meta(run: Run, provenance: Mapping[str, Any] | None = None) -> dict[
     for key in EMBED_EXCLUDED:
         man.pop(key, None)
     return {"mmn_sim_manifest": json.dumps(man, sort_keys=True)}
+
+
+def git_commit() -> str | None:
+    """The commit of the source checkout the package runs from (None outside one)."""
+    return _git_commit()
 
 
 def _git_commit() -> str | None:
@@ -175,6 +181,22 @@ def save(
     """
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    return _atomic_folder(out_dir, overwrite,
+                          lambda tmp: _write_folder(run, tmp, format, provenance, progress))
+
+
+def write_files(out_dir: str | Path, files: Mapping[str, bytes], overwrite: bool = False) -> Path:
+    """Write ``files`` (name -> bytes) into ``out_dir`` atomically, as :func:`save` does."""
+
+    def fill(tmp: Path) -> None:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+
+    return _atomic_folder(out_dir, overwrite, fill)
+
+
+def _atomic_folder(out_dir: str | Path, overwrite: bool, fill: Callable[[Path], None]) -> Path:
+    """Fill a temporary sibling folder, then rename it to ``out_dir`` (see :func:`save`)."""
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
         raise FileExistsError(f"{out} exists and is not empty")
@@ -182,7 +204,7 @@ def save(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        _write_folder(run, tmp, format, provenance, progress)
+        fill(tmp)
         if out.exists():
             if out.is_dir():
                 shutil.rmtree(out)
