@@ -6,8 +6,8 @@ it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggr
 chart draws, which the dashboard also shows as the chart's text alternative.
 
 The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
-``ncs``, ``compare``), the palette and layout helpers in ``_style``; every public name is
-re-exported here, so ``from sim import figures`` is all a caller needs.
+``ncs``, ``compare``, ``validation``), the palette and layout helpers in ``_style``; every
+public name is re-exported here, so ``from sim import figures`` is all a caller needs.
 
 Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
 deficiencies; left and right also differ by dash style, so they read in greyscale too.
@@ -23,6 +23,15 @@ from .ncs import ncs_traces_figure
 from .timeline import REGION_GROUPS as REGION_GROUPS
 from .timeline import REGION_ORDER as REGION_ORDER
 from .timeline import grip_figure, igg_figure, region_strength_table, strength_figure
+from .validation import (
+    STATUS_COLOURS,
+    dose_response_figure,
+    dose_response_table,
+    wear_off_figure,
+    wear_off_table,
+    withdrawal_figure,
+    withdrawal_table,
+)
 
 __all__ = [
     "OKABE_ITO",
@@ -43,4 +52,11 @@ __all__ = [
     "body_map_figure",
     "ncs_traces_figure",
     "compare_figure",
+    "STATUS_COLOURS",
+    "wear_off_table",
+    "wear_off_figure",
+    "withdrawal_table",
+    "withdrawal_figure",
+    "dose_response_table",
+    "dose_response_figure",
 ]
