@@ -33,13 +33,23 @@ def losses(col: np.ndarray) -> np.ndarray:
 
 
 def _complement(data: Cohorts) -> Measurement:
-    half = []
+    half, day0 = [], []
     for a, b, h in first_course(data, "complement"):
         c = benefit_curve(a, b, h, COURSE_DAY, 28)
         if c[28] >= 0.5:
             half.append(int(np.nonzero(c >= c[28] / 2)[0][0]))
-    return summary(half, "other.complement_onset", "median",
+            day0.append(100 * c[0] / c[28])
+    detail = f"on the first day the benefit is {np.median(day0):.0f}% of its day-28 value" \
+        if day0 else ""
+    return summary(half, "other.complement_onset", "median", detail,
                    empty="no patient with hand weakness gained >= 0.5 kg within 4 weeks")
+
+
+def _fasciculations(data: Cohorts) -> Measurement:
+    exams = [t.exam[730.0] for t in data.get("untreated-weekly")]
+    if exams and not {"fasciculations", "cramps"} & set(exams[0]):
+        return not_measured("the bedside examination reports neither fasciculations nor cramps")
+    return share([bool(e.get("fasciculations") or e.get("cramps")) for e in exams])
 
 
 def _button(data: Cohorts) -> Measurement:
@@ -84,10 +94,9 @@ def _mimics() -> Measurement:
 
 
 def measure(data: Cohorts) -> dict[str, Measurement]:
-    exam = [t.exam[730.0] for t in data.get("untreated-weekly")]
     return {
         "other.complement_onset": _complement(data),
-        "other.fasciculations": share([bool(e["fasciculations"] or e["cramps"]) for e in exam]),
+        "other.fasciculations": _fasciculations(data),
         "other.button_threshold": _button(data),
         "other.milestone_flicker": _flicker(data),
         "other.mimics": _mimics(),
