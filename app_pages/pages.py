@@ -23,4 +23,5 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/diagnosis.py", "Diagnosis", "checklist", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "compare", "compare"),
     Page("app_pages/export.py", "Export", "download", "export"),
+    Page("app_pages/evidence.py", "Evidence", "fact_check", "evidence"),
 )
