@@ -83,8 +83,9 @@ def share(flags: Sequence[bool] | np.ndarray, detail: str = "", empty: str = "")
 
 def summary(values: Sequence[float] | np.ndarray, key: str, how: str = "mean",
             detail: str = "", empty: str = "") -> Measurement:
-    """Mean or median of per-patient values with a bootstrap interval."""
+    """Mean or median of per-patient values with a bootstrap interval (NaNs left out)."""
     v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
     if v.size == 0:
         return not_measured(empty or "no patient met the selection", failed=True)
     fn = np.mean if how == "mean" else np.median

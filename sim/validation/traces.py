@@ -13,7 +13,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .. import simulate_cohort
 from ..anatomy import ANATOMY
 from ..patient import Patient
 from .cohorts import ReferenceCohort, cohort
+
+if TYPE_CHECKING:
+    from ..results import Run
 
 __all__ = ["Trace", "Cohorts", "CHUNK", "DENERVATED_LOSS"]
 
@@ -74,7 +77,7 @@ def _denervated(lost: np.ndarray) -> int:
 _NCS_COLUMNS = ["side", "nerve", "kind", "stim_site", "amplitude", "block_pct", "grade"]
 
 
-def _reduce(run: Any, i: int, ref: ReferenceCohort) -> Trace:
+def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
     pr, arr = run.patient_runs[i], run.arrays(i)
     tr = Trace(
         index=pr.patient_index, seed=pr.seed, patient=pr.patient, days=pr.days.copy(),
