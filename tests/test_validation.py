@@ -17,9 +17,12 @@ from sim.cli import main
 from sim.validation import (
     COHORTS,
     GROUPS,
+    REFERENCE,
+    STATUSES,
     TARGETS,
     Measurement,
     Report,
+    load,
     report,
     status,
 )
@@ -81,6 +84,8 @@ def test_catalogue_has_every_target_once_with_source_range_and_cohort():
         assert all(c in COHORTS for c in t.cohorts), t.id
         if t.point is not None:
             assert t.inside(t.point), t.id
+    used = {c for t in TARGETS for c in t.cohorts}
+    assert used == set(COHORTS)  # the report's cohort table lists what every target reads
 
 
 def test_every_reference_cohort_is_a_valid_scenario():
@@ -250,3 +255,11 @@ def test_validate_bad_n_or_out_writes_nothing(tmp_path, capsys):
     assert "validation.json" in capsys.readouterr().err
     assert (tmp_path / "other" / "notes.txt").read_text() == "keep me"
 
+
+def test_shipped_reference_report_loads_and_says_what_it_is():
+    rep = load(REFERENCE)
+    data = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    assert data["disclaimer"] == DISCLAIMER
+    assert rep.n >= 200  # the default size of `make validate`
+    assert set(rep.counts()) == set(STATUSES) and rep.results
+    assert rep.provenance.get("git_commit") and rep.provenance.get("created_utc")

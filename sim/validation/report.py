@@ -109,7 +109,8 @@ def _finite(x: float | None) -> float | None:
 
 # --- evaluation ---------------------------------------------------------------------------------
 def _cohort_keys() -> list[str]:
-    return list(dict.fromkeys(k for t in TARGETS for k in t.cohorts))
+    """Every reference cohort, targets' cohorts first (all are simulated up front)."""
+    return list(dict.fromkeys([*(k for t in TARGETS for k in t.cohorts), *COHORTS]))
 
 
 def steps(n: int, seed: int = DEFAULT_SEED) -> int:

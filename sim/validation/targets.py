@@ -208,7 +208,8 @@ TARGETS += (
        "untreated-2day", "The same responders: median swing within the same 4-week windows "
        "(days 756-1120) on SCIg 0.25 g/kg weekly divided by that on IVIg 1 g/kg every 4 weeks."),
     _t("dose.share_1_6", 4, "Share gaining >= 4 kg on 1.6 g/kg per month",
-       "population PK-PD model on Hahn 2013", None, 70, 100, "%", "dose-response-1.6",
+       "population PK-PD model on Hahn 2013", None, 70, 100, "%", "dose-response-1.6 "
+       "dose-response-0.4 dose-response-0.8 dose-response-1.2 dose-response-2.4",
        "Patients with weaker grip < 85% of healthy at day 364, 0.8 g/kg every 2 weeks for 6 "
        "months: share whose weaker-hand grip at day 546 is >= 4 kg above day 364."),
     _t("dose.share_lower", 4, "Lower dose, fewer patients gain 4 kg",
