@@ -155,18 +155,18 @@ def model_fingerprint() -> str:
     """SHA-256 of the model's source and the reference scenarios: a report computed from
     other sources is out of date (figures, command line and exports do not count)."""
     root = Path(__file__).resolve().parent.parent
-    skip = {"figures"}
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml")
-                   and skip.isdisjoint(p.relative_to(root).parts)
-                   and not p.name.startswith(("cli", "export")))
+    skip = {"figures", "_presets"}  # presets: only those a cohort uses, added below
     from ..scenario import preset_dir
 
-    files += [preset_dir() / f"{c.source}.toml" for c in COHORTS.values()
-              if not c.source.endswith(".toml")]
+    files = {p.relative_to(root).as_posix(): p for p in root.rglob("*")
+             if p.suffix in (".py", ".toml") and skip.isdisjoint(p.relative_to(root).parts)
+             and not p.name.startswith(("cli", "export"))}
+    files.update({f"preset/{c.source}": preset_dir() / f"{c.source}.toml"
+                  for c in COHORTS.values() if not c.source.endswith(".toml")})
     h = hashlib.sha256()
-    for p in files:
-        if p.is_file():
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for name in sorted(files):  # the same in a checkout and in an installed wheel
+        if files[name].is_file():
+            h.update(name.encode() + b"\0" + files[name].read_bytes())
     return h.hexdigest()
 
 
