@@ -1,11 +1,12 @@
 # Two commands: `make run` starts the dashboard, `make test` runs every test.
 # Both build .venv themselves and reinstall only when pyproject.toml changes.
+# `make validate` checks the model against published targets (docs/validation.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench golden clean
+.PHONY: run test lint bench golden validate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,12 @@ bench: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --write
+
+# The validation report at its default size into out/validation, and the copy the dashboard's
+# Evidence page shows (sim/validation/reference.json); review its diff like the golden files.
+validate: $(STAMP)
+	$(BIN)/python -m sim validate --jobs 2 --out out/validation --force
+	cp out/validation/validation.json sim/validation/reference.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -29,4 +29,5 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
     Page("app_pages/export.py", "Export", "⬇", "export"),
+    Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),
 )

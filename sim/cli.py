@@ -8,6 +8,7 @@ Sub-commands::
     mmn-sim cohort SCENARIO --n N [--seed S] [--years Y] [--set K=V ...] --out DIR [--format ...]
     mmn-sim reproduce DIR/manifest.json --out DIR2
     mmn-sim verify DIR                     check DIR's tables against its manifest.json
+    mmn-sim validate [--n N] [--seed S] [--jobs J] [--out DIR]   the validation report
 
 Exit status: 0 success; 1 the run failed, or a reproduction or an export does not match its
 manifest; 2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
@@ -39,10 +40,12 @@ from .cli_commands import (
     cmd_run,
     cmd_scenarios,
     cmd_show,
+    cmd_validate,
     cmd_verify,
 )
 from .cli_progress import Progress
 from .scenario import ScenarioError
+from .validation import DEFAULT_N, DEFAULT_SEED
 
 __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
@@ -78,6 +81,8 @@ def _whole_number(lo: int, hi: int, shown_hi: str | None = None) -> Callable[[st
 _seed = _whole_number(0, 2**63 - 1, "2**63-1")
 _cohort_size = _whole_number(1, MAX_COHORT)
 _first_patient = _whole_number(0, MAX_FIRST)
+_validation_size = _whole_number(20, 5000)
+_jobs = _whole_number(1, 64)
 
 
 def _years(text: str) -> float:
@@ -144,7 +149,28 @@ def _build_parser() -> _Parser:
                          "or is missing.")
     ver.add_argument("folder", metavar="DIR", help="export folder (or its manifest.json)")
     ver.add_argument("--quiet", action="store_true", help="no summary line when all match")
+    _add_validate(sub)
     return p
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    val = sub.add_parser("validate", help="check the model against published targets (report)",
+                         description="Simulate the reference cohorts, measure every published "
+                         "target and write validation.md, validation.html and validation.json "
+                         "to --out. A red target is information, not a failure (exit 0).")
+    val.add_argument("--n", type=_validation_size, default=DEFAULT_N, metavar="N",
+                     help=f"patients per reference cohort (20 to 5000; default {DEFAULT_N})")
+    val.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+                     help=f"root seed (default {DEFAULT_SEED})")
+    val.add_argument("--jobs", type=_jobs, default=1, metavar="J",
+                     help="worker processes (1 to 64; default 1); the report does not depend "
+                     "on it")
+    val.add_argument("--out", default="validation", metavar="DIR",
+                     help="folder to write (default ./validation; must not exist or be empty, "
+                     "unless --force)")
+    val.add_argument("--force", action="store_true",
+                     help="replace --out if it holds a previous validation report")
+    val.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
 
 
 def _add_overrides(p: argparse.ArgumentParser) -> None:
@@ -192,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_cohort(args, out, argv)
         if args.command == "verify":
             return cmd_verify(args, out)
+        if args.command == "validate":
+            return cmd_validate(args, out)
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK

@@ -43,6 +43,7 @@ __all__ = [
     "cmd_cohort",
     "cmd_reproduce",
     "cmd_verify",
+    "cmd_validate",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -297,3 +298,28 @@ def _version_note(old: dict[str, Any], new: dict[str, Any]) -> str:
         if ov.get(lib) != nv.get(lib):
             notes.append(f"{lib} {ov.get(lib)} then, {nv.get(lib)} now")
     return f", probably because the code changed ({'; '.join(notes)})" if notes else ""
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Measure every published target and write the report; red targets still exit 0."""
+    from . import validation
+    from .validation.render import text_table
+
+    dest = Path(args.out)
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"--out {dest} is a file, not a folder; choose a folder path.")
+    if dest.is_dir() and any(dest.iterdir()):
+        if not args.force:
+            raise UsageError(f"--out {dest} already exists and is not empty; choose a new folder "
+                             "or add --force to replace a previous report.")
+        if not (dest / "validation.json").is_file():
+            raise UsageError(f"--out {dest} is not empty and holds no validation.json, so it is "
+                             "not a validation report; --force only replaces previous reports.")
+    bar = Progress(validation.steps(args.n, args.seed), "validating", enabled=not args.quiet)
+    report = validation.evaluate(args.n, args.seed, jobs=args.jobs, progress=bar.advance)
+    bar.close()
+    validation.write(report, dest, overwrite=args.force)
+    if not args.quiet:
+        out.write(text_table(report))
+        out.write(f"wrote {', '.join(validation.REPORT_FILES)} to {dest}. {DISCLAIMER}\n")
+    return EXIT_OK

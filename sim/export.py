@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 __all__ = ["CHUNK_PATIENTS", "EMBED_EXCLUDED", "manifest", "parquet_meta", "table_bytes", "save",
-           "write_parts", "zip_bytes"]
+           "write_parts", "zip_bytes", "git_commit", "write_files"]
 
 # Patients per part of an export: what is in memory at once, and a Parquet row group.
 CHUNK_PATIENTS = 8
@@ -129,6 +129,11 @@ def _write_manifest(path: Path, man: dict[str, Any], patients: Sequence[int]) ->
         f.write(tail + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+def git_commit() -> str | None:
+    """The commit of the source checkout the package runs from (None outside one)."""
+    return _git_commit()
 
 
 def _git_commit() -> str | None:
@@ -233,14 +238,31 @@ def write_parts(
     """
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    return _staged(out_dir, overwrite, lambda folder: _write_folder(
+        folder, scenario, seed, patients, parts, format, provenance, progress))
+
+
+def write_files(out_dir: str | Path, files: Mapping[str, bytes], overwrite: bool = False) -> Path:
+    """Write ``files`` (name -> bytes) into ``out_dir`` whole or not at all, as exports are."""
+
+    def fill(folder: Path) -> Path:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        return Path(out_dir)
+
+    return _staged(out_dir, overwrite, fill)
+
+
+def _staged(out_dir: str | Path, overwrite: bool, fill: Callable[[Path], Any]) -> Any:
+    """Fill a hidden sibling folder and swap it into ``out_dir`` (:mod:`sim.atomic`); returns
+    what ``fill`` returns. Errors name ``out_dir``, not the temporary folder."""
     out = Path(out_dir)
     atomic.recover(out.absolute().parent)  # what a killed export left there, first
     if os.path.lexists(out) and (not out.is_dir() or any(out.iterdir())) and not overwrite:
         raise FileExistsError(17, "exists and is not empty", str(out))
     try:
         with atomic.staged(out, replace=overwrite) as folder:
-            return _write_folder(folder, scenario, seed, patients, parts, format, provenance,
-                                 progress)
+            return fill(folder)
     except FileExistsError:
         raise
     except OSError as err:  # name the folder the user asked for, not a file inside a temporary

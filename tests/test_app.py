@@ -422,3 +422,53 @@ def test_emg_page_shows_traces_grid_and_f_waves():
     at.selectbox(key=state.key("emg_muscle")).set_value("quadriceps").run()
     assert not at.exception
     assert any("quadriceps" in t for t in (s["layout"]["title"]["text"] for s in _charts(at)))
+
+
+# --- the Evidence page --------------------------------------------------------------------------
+def test_evidence_page_shows_the_shipped_report_and_filters_it():
+    from sim import validation
+
+    rep = validation.load(validation.REFERENCE)
+    at = _app()
+    at.run()
+    at.switch_page(_page("evidence")).run()
+    _check_page(at)
+    table = at.dataframe[0].value
+    assert len(table) == len(rep.results)
+    assert set(table["status"]) <= set(validation.STATUSES)
+    assert {m.label: int(m.value) for m in at.metric} == rep.counts()
+    assert len(at.get("plotly_chart")) == 3
+    commit = rep.provenance["git_commit"][:10]
+    assert any(commit in c.value and f"n = {rep.n}" in c.value for c in at.caption)
+    at.multiselect(key=state.key("evidence_status")).set_value(["red"]).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == rep.counts()["red"] and set(shown["status"]) <= {"red"}
+
+
+def test_evidence_page_warns_when_the_model_changed_since_the_report(monkeypatch):
+    from sim import validation
+
+    at = _app()
+    at.run()
+    at.switch_page(_page("evidence")).run()
+    stale = [w.value for w in at.warning if "changed" in w.value]
+    fresh = validation.load(validation.REFERENCE).provenance["model_fingerprint"] == \
+        validation.model_fingerprint()
+    assert bool(stale) != fresh
+    monkeypatch.setattr(validation, "model_fingerprint", lambda: "another model")
+    st.cache_data.clear()
+    at.run()
+    assert any("make validate" in w.value for w in at.warning)
+
+
+def test_evidence_page_without_a_report_says_how_to_make_one(monkeypatch, tmp_path):
+    from sim import validation
+
+    monkeypatch.setattr(validation, "REFERENCE", tmp_path / "missing.json")
+    at = _app()
+    at.run()
+    at.switch_page(_page("evidence")).run()
+    _check_page(at)
+    assert any("make validate" in i.value for i in at.info)
+    assert not at.get("plotly_chart")

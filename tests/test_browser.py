@@ -282,5 +282,19 @@ def test_emg_page_draws_the_needle_traces(server, browser):
                            "'Needle EMG:'))", timeout=30000)
     _settle(page)
     assert page.get_by_role("heading", name="F-waves", exact=True).count() == 1
+
+
+def test_evidence_page_shows_the_report_and_its_plots(server, browser):
+    evidence = next(p for p in PAGES if p.url == "evidence")
+    page = browser.new_page()
+    page.goto(_page_url(server, evidence.url), wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Evidence: how far to trust the model").wait_for(
+        timeout=30000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3",
+                           timeout=30000)
+    _settle(page)
+    body = page.inner_text("body")
+    assert "not for clinical decisions" in body and "Reference cohorts" in body
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

@@ -6,7 +6,8 @@ it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggr
 chart draws, which the dashboard also shows as the chart's text alternative.
 
 The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
-``ncs``, ``compare``, ``exam``, ``emg``), the palette and layout helpers in ``_style``; every
+``ncs``, ``compare``, ``exam``, ``emg``, ``validation``), the palette and layout helpers in
+``_style``; every
 public name is re-exported here, so ``from sim import figures`` is all a caller needs.
 
 Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
@@ -30,6 +31,15 @@ from .timeline import (
     igg_figure,
     region_strength_table,
     strength_figure,
+)
+from .validation import (
+    STATUS_COLOURS,
+    dose_response_figure,
+    dose_response_table,
+    wear_off_figure,
+    wear_off_table,
+    withdrawal_figure,
+    withdrawal_table,
 )
 
 __all__ = [
@@ -55,4 +65,11 @@ __all__ = [
     "exam_body_figure",
     "emg_trace_figure",
     "emg_grid_figure",
+    "STATUS_COLOURS",
+    "wear_off_table",
+    "wear_off_figure",
+    "withdrawal_table",
+    "withdrawal_figure",
+    "dose_response_table",
+    "dose_response_figure",
 ]
