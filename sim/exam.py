@@ -96,8 +96,11 @@ def _units(conducting: np.ndarray) -> np.ndarray:
 
 
 def examine(snapshot: SiteSnapshot, disease: Disease, day: float, *, cold: bool = False,
-            params: ExamParams = EXAM) -> pd.DataFrame:
-    """The examination at one site state: rows (side, site, finding, value), values as text."""
+            fasciculation_tendency: float = 1.0, params: ExamParams = EXAM) -> pd.DataFrame:
+    """The examination at one site state: rows (side, site, finding, value), values as text.
+
+    ``fasciculation_tendency`` (0..1) is the patient's: fasciculations and cramps are a
+    feature of some patients, not all."""
     conducting = np.clip(1.0 - snapshot.block - snapshot.axon_loss, 0.0, 1.0)
     cold_conducting = conducting * np.clip(
         1.0 - disease.cold_sensitivity() * snapshot.damage, 0.0, 1.0)
@@ -106,7 +109,7 @@ def examine(snapshot: SiteSnapshot, disease: Disease, day: float, *, cold: bool 
     strength = chilled if cold else warm
     lost = 1.0 - _units(1.0 - np.clip(snapshot.axon_loss, 0.0, 1.0))  # units lost per muscle
     blocked = np.clip(1.0 - _units(conducting) - lost, 0.0, 1.0)
-    score = disease.fasciculation_propensity() * (lost + 0.5 * blocked)
+    score = disease.fasciculation_propensity() * fasciculation_tendency * (lost + 0.5 * blocked)
     sensory = {(side, limb, mod): disease.sensory_loss_in(day, side, limb, mod)
                for side in SIDES for limb in LIMBS for mod in MODALITIES}
     umn = disease.upper_motor_neuron_signs(day)

@@ -63,6 +63,7 @@ class Patient:
     side_bias: float
     upper_limb_share: float
     steroid_sensitivity: float = 1.0  # 0..1: how much corticosteroids worsen this patient
+    fasciculation_tendency: float = 1.0  # 0..1: how readily damaged axons fire on their own
 
 
 def draw_patient(
@@ -122,4 +123,7 @@ def draw_patient(
     grip = grip_norm_kg(patient.sex, patient.age_at_onset) * (1 + pop.grip_sd_fraction * z[4])
     grip = float(np.clip(grip, 12.0, 75.0))
     patient = replace(patient, weight_kg=round(weight, 1), baseline_grip_kg=round(grip, 1))
+    # Drawn after every other trait, so adding it left earlier draws (and patients) unchanged.
+    # Fasciculations and cramps are a feature of some patients, not all (approx.).
+    patient = replace(patient, fasciculation_tendency=round(float(rng.random()), 3))
     return replace(patient, **{k: v for k, v in fixed.items() if k in late}, **(overrides or {}))

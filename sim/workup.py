@@ -115,7 +115,9 @@ def fwave_rows(run: Run, i: int, day: float) -> pd.DataFrame:
 
 def exam_rows(run: Run, i: int, day: float, cold: bool = False) -> pd.DataFrame:
     snap = run.snapshot(day, i)
-    return _stamp(exam.examine(snap, run.disease, snap.day, cold=cold), run, i, snap.day)
+    tendency = run.patient_runs[i].patient.fasciculation_tendency
+    return _stamp(exam.examine(snap, run.disease, snap.day, cold=cold,
+                               fasciculation_tendency=tendency), run, i, snap.day)
 
 
 def emg_rows(run: Run, i: int, day: float) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..anatomy import ANATOMY
 from .stats import Measurement, share, summary
 from .traces import Cohorts, Trace
 
@@ -107,14 +108,23 @@ def _block(sel: list[tuple[Trace, Trace, int]], gain: list[float]) -> dict[str, 
                                      empty="no segment was blocked >= 30% before the course"),
         "ivig.definite_to_none": share(definite, empty="no definite block before the course"),
     }
-    base = np.array([a.grip_at(COURSE_DAY, h) for a, _, h in sel])
-    if len(sel) and len(before_all) and base.mean() > 0:
-        # relative changes as ratios of means, as a trial table reports them
-        g = 100 * float(np.mean(gain)) / float(base.mean())
-        bl = -100 * float(change.mean()) / float(np.mean(before_all))
+    # Per blocked segment: the relative gain in strength of the muscle the study records from
+    # (its units cross that segment) against the segment's relative fall in block.
+    strength_rel, block_rel = [], []
+    for a, _, _ in sel:
+        before, after = _segments(a.ncs[729.0]), _segments(a.ncs[758.0])
+        both = before.join(after.add_suffix("_after"), how="inner")
+        for (side, nerve, _), row in both[both["block_pct"] >= BLOCKED].iterrows():
+            m = ANATOMY.muscle_index[(side, ANATOMY.nerve_by_name[nerve].recorded)]
+            s0, s1 = float(a.strength[729.0][m]), float(a.strength[758.0][m])
+            strength_rel.append(s1 / max(s0, 1e-3) - 1)
+            block_rel.append(1 - row["block_pct_after"] / row["block_pct"])
+    if strength_rel:
+        g, bl = 100 * float(np.median(strength_rel)), 100 * float(np.median(block_rel))
         out["ivig.strength_vs_block"] = Measurement(
-            float(g > bl), None, len(sel), f"weaker-hand grip {g:+.1f}% vs block reduced by "
-            f"{bl:.1f}% of its size ({len(before_all)} segments)")
+            float(g > bl), None, len(strength_rel), f"median strength of the recorded muscle "
+            f"{g:+.1f}% vs block reduced by {bl:.1f}% of its size ({len(strength_rel)} "
+            "segments)")
     else:
-        out["ivig.strength_vs_block"] = share([], empty="no blocked segment or weak hand")
+        out["ivig.strength_vs_block"] = share([], empty="no blocked segment")
     return out

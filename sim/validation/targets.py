@@ -167,9 +167,10 @@ TARGETS: tuple[Target, ...] = (
        None, 0, 20, "%", "single-course", f"Among {_HAND}: share of segments graded definite "
        "block (EFNS/PNS) at day 729 that grade as no block at day 758."),
     _t("ivig.strength_vs_block", 2, "Strength improves more than block, relatively",
-       "Federico 2000", None, None, None, "", "single-course", f"Among {_HAND}: mean relative "
-       "weaker-hand grip gain (day 730 to 758) exceeds the mean relative block reduction of "
-       "segments blocked >= 30%.", binary=True),
+       "Federico 2000", None, None, None, "", "single-course", f"Among {_HAND}: for each "
+       "segment blocked >= 30% on day 729, the relative strength gain of the muscle the study "
+       "records from (day 729 to 758) against the segment's relative block reduction; the "
+       "median gain exceeds the median reduction.", binary=True),
     # --- withdrawal (target 7) ---------------------------------------------------------------
     *(
         _t(f"withdrawal.{key}", 3, title, "Hahn 2013", point, lo, hi, "%",

@@ -48,6 +48,7 @@ class Trace:
     ncs: dict[float, Any] = field(default_factory=dict)  # day -> study table
     exam: dict[float, dict[str, Any]] = field(default_factory=dict)
     grades: dict[float, np.ndarray] = field(default_factory=dict)  # day -> grade per muscle
+    strength: dict[float, np.ndarray] = field(default_factory=dict)  # ncs day -> per muscle
 
     def at(self, day: float) -> int:
         """Index of the first record on or after ``day`` (the last record if none)."""
@@ -66,6 +67,14 @@ class Trace:
 
     def event_names(self) -> set[str]:
         return {e[1] for e in self.events}
+
+
+def _exam_summary(exam: Any) -> dict[str, bool]:
+    """Whether the bedside examination finds each sign anywhere (wasting, fasciculations,
+    cramps): the long exam table reduced to what the targets read."""
+    seen = exam[~exam["value"].astype(str).isin(("none", "absent", "normal"))]
+    found = set(seen["finding"])
+    return {k: k in found for k in ("wasting", "fasciculations", "cramps")}
 
 
 def _denervated(lost: np.ndarray) -> int:
@@ -88,8 +97,9 @@ def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
     )
     for day in ref.ncs_days:
         tr.ncs[day] = run.ncs(day, patient=i)[_NCS_COLUMNS].reset_index(drop=True)
+        tr.strength[day] = arr.strength[tr.at(day)].astype(np.float32)
     for day in ref.exam_days:
-        tr.exam[day] = run.examination(day, patient=i)
+        tr.exam[day] = _exam_summary(run.examination(day, patient=i))
     for day in ref.grade_days:
         tr.grades[day] = arr.grades[tr.at(day)].copy()
     return tr
