@@ -73,10 +73,8 @@ def draw_patient(
     overrides: Mapping[str, float] | None = None,
 ) -> Patient:
     """Draw every trait from ``pop``, then apply the scenario's ``fixed`` traits and the
-    disease-activity ``overrides`` (lesion_rate_per_year, side_bias, upper_limb_share).
-
-    Every trait is always drawn, in a fixed order, so fixing one trait never changes the
-    others: the same seed is the same person whatever the scenario pins down.
+    disease-activity ``overrides``. Every trait is always drawn, in a fixed order, so fixing
+    one never changes the others: the same seed is the same person whatever is pinned down.
     """
     fixed = dict(fixed or {})
     u = rng.random(8)

@@ -195,7 +195,7 @@ def test_wearing_off_peak_then_trough_and_longer_interval_deepens_trough():
 
     peaks4, drops4 = cycles(28, 1.0)
     peaks8, drops8 = cycles(56, 2.0)
-    assert 7 <= np.median(peaks4) <= 14  # peak 1-2 weeks after the dose
+    assert 7 <= np.median(peaks4) <= 21  # peak 1-3 weeks after the dose (clear by 3 weeks)
     assert np.mean(drops4) > 0.3  # weakness returns before the next dose
     assert np.mean(drops8) > 1.5 * np.mean(drops4)  # 8-week interval: deeper trough
 
