@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["plain"]
+__all__ = ["WORD_JOINER", "plain"]
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash. Escaped here: what makes
-# links and images ([ ]), HTML and autolinks (< > &), Streamlit's directives and icons (:), the
-# ':' of http:// and the '@' of an e-mail (bare autolinks), LaTeX ($) and the backslash itself.
-# Emphasis characters (* _) are left alone: harmless, and common in field names.
-_SPECIAL = re.compile(r"([\\\[\]<>&:@$])")
-_WWW = re.compile(r"(?i)\b(www)\.")
+# links and images ([ ]), HTML (< > &), Streamlit's directives (:red[...]), LaTeX ($) and the
+# backslash itself. Emphasis characters (* _) are left alone: harmless, and common in names.
+_SPECIAL = re.compile(r"([\\\[\]<>&:$])")
+# Bare URLs and e-mail addresses are linked after escapes are resolved, so escaping cannot stop
+# them; an invisible word joiner (U+2060) after the scheme or 'www' and before '@' does.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(?=\\?[:.])|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
-    """``text`` with every link-, HTML- or directive-making character escaped, so it renders
-    as typed."""
-    return _WWW.sub(r"\1\\.", _SPECIAL.sub(r"\\\1", str(text)))
+    """``text`` with every link-, HTML- or directive-making character made inert, so it
+    renders as typed (a bare URL stays readable but is not a link)."""
+    escaped = _SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, escaped)
