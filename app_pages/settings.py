@@ -86,7 +86,7 @@ def read_upload(data: bytes, name: str) -> tuple[Scenario, str]:
     return scenario, data.decode("utf-8-sig")
 
 
-def check_workload(scenario: Scenario, source: str = "these settings") -> None:
+def check_workload(scenario: Scenario, source: str) -> None:
     """Raise ScenarioError if ``scenario`` would keep the dashboard busy too long."""
     work = workload.estimate(scenario)
     if work.seconds > workload.DASHBOARD_SECONDS:

@@ -348,10 +348,14 @@ def page_setup(title: str) -> Context:
     base = app.base(preset)
     try:
         scenario = S.build_scenario(base, values)
-        S.check_workload(scenario)
     except ScenarioError as err:
         st.error(plain(f"These settings do not make a valid scenario: {err} Showing the "
                        "preset."))
+        scenario = base
+    try:
+        S.check_workload(scenario, "These settings")
+    except ScenarioError as err:  # e.g. an upload near the limit, run for more years
+        st.error(plain(f"{err} Showing the scenario as written."))
         scenario = base
     app.preset, app.seed, app.values = preset, seed, values
     ctx = Context(preset, seed, values, base, scenario, simulate(scenario, seed))

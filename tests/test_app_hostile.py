@@ -253,11 +253,26 @@ def test_a_scenario_too_heavy_for_the_dashboard_is_refused_with_a_message():
     scenario = sim.parse_scenario(heavy)  # valid: the command line runs it
     assert workload.estimate(scenario).seconds > workload.DASHBOARD_SECONDS
     with pytest.raises(ScenarioError, match="mmn-sim run"):
-        S.check_workload(scenario)
+        S.check_workload(scenario, "heavy.toml")
     at = _upload(_app(), tomli_w.dumps(heavy).encode())
     assert not at.exception
     assert "dashboard runs scenarios" in " ".join(e.value for e in at.error)
     assert at.session_state[W.PRESET] != S.UPLOADED
+
+
+def test_a_slider_that_makes_an_upload_too_heavy_keeps_the_scenario_as_written():
+    near = {"scenario": {"years": 10, "record_every_days": 1},
+            "treatment": [{"kind": "scig", "start_day": i / 2, "every_days": 1}
+                          for i in range(2)],
+            "study": [{"day": 60.0 * i} for i in range(60)]}
+    assert workload.estimate(sim.parse_scenario(near)).seconds < workload.DASHBOARD_SECONDS
+    at = _upload(_app(), tomli_w.dumps(near).encode())
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception and not at.error
+    at.slider(key=W.PARAM["years"]).set_value(40.0).run()
+    assert not at.exception
+    assert "Showing the scenario as written" in " ".join(e.value for e in at.error)
+    assert at.slider(key=W.DAY).max == int(10 * S.YEAR)
 
 
 def test_every_preset_is_light_enough_for_the_dashboard():
