@@ -22,6 +22,7 @@ from .limits import (
     check_nesting,
     check_size,
     quote,
+    shorten,
     text_depth,
 )
 
@@ -41,15 +42,20 @@ class ManifestError(ValueError):
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest at ``path``, checked by :func:`check_manifest`, or ManifestError."""
     if not path.is_file():
-        raise ManifestError(f"{quote(str(path))}: no such manifest file.")
+        raise ManifestError(f"{shorten(str(path))}: no such manifest file.")
     try:
         check_size(path.stat().st_size, f"{path}: the manifest", MAX_MANIFEST_BYTES)
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as f:  # at most one byte past the limit, whatever stat said
+            text = f.read(MAX_MANIFEST_BYTES + 1).decode("utf-8")
+        check_size(len(text), f"{path}: the manifest", MAX_MANIFEST_BYTES)
         check_nesting(text_depth(text, toml=False, stop_at=MAX_NESTING),
                       f"{path}: the manifest", needed=6)
         man = json.loads(text, parse_constant=_no_constant)
     except LimitError as err:
         raise ManifestError(str(err)) from None
+    except OSError as err:
+        raise ManifestError(f"{path}: cannot read the manifest ({err.strerror or err}).") \
+            from None
     except UnicodeDecodeError:
         raise ManifestError(f"{path}: not a JSON manifest (the file is not UTF-8 text).") \
             from None

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 
 from . import diseases, treatments
 from .limits import (
+    MAX_SCENARIO_BYTES,
     MAX_STUDIES,
     MAX_TEXT_ITEMS,
     MAX_TREATMENT_EVENTS,
@@ -27,6 +28,7 @@ from .limits import (
     check_size,
     data_depth,
     quote,
+    shorten,
     text_depth,
 )
 from .overrides import parse_override, set_dotted
@@ -260,12 +262,16 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if not (path.suffix == ".toml" or path.exists()):
         return load_preset(text_name)
     if not path.is_file():
-        raise ScenarioError(f"{quote(str(path))}: no such scenario file.")
+        raise ScenarioError(f"{shorten(str(path))}: no such scenario file.")
     try:
         check_size(path.stat().st_size, f"{path.name}: the file")
-        raw = path.read_bytes()
+        with path.open("rb") as f:  # at most one byte past the limit, whatever stat said
+            raw = f.read(MAX_SCENARIO_BYTES + 1)
     except LimitError as err:
         raise ScenarioError(str(err)) from None
+    except OSError as err:
+        raise ScenarioError(f"{path.name}: cannot read the file ({err.strerror or err}).") \
+            from None
     return loads_scenario(raw, source=path.name)
 
 

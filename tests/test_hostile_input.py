@@ -399,3 +399,18 @@ def test_simulate_refuses_a_bad_seed():
     for seed in (True, -1, 2**63, 1.5):
         with pytest.raises(ScenarioError, match="seed"):
             sim.simulate(sc, seed=seed)  # type: ignore[arg-type]
+
+
+def test_an_unreadable_file_is_one_sentence_not_a_write_error(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "locked.toml"
+    path.write_text("[scenario]\nyears = 5\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+    err = _refused(["show", str(path)], capsys, "locked.toml", "cannot read")
+    assert "write" not in err
+    (tmp_path / "dir.toml").mkdir()
+    monkeypatch.undo()
+    _refused(["show", str(tmp_path / "dir.toml")], capsys, "no such scenario file")
