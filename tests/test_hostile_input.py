@@ -414,3 +414,11 @@ def test_an_unreadable_file_is_one_sentence_not_a_write_error(tmp_path, capsys, 
     (tmp_path / "dir.toml").mkdir()
     monkeypatch.undo()
     _refused(["show", str(tmp_path / "dir.toml")], capsys, "no such scenario file")
+
+
+@pytest.mark.parametrize(("years", "every"), [(40, 12.0), (40, 8.0), (1, 12.0), (12, 10.0)])
+def test_a_run_whose_last_grid_step_falls_on_its_last_day_ends_there(years, every):
+    """Found by the fuzz: 40 years recorded every 12 days divided by zero on the last day."""
+    sc = parse_scenario({"scenario": {"years": years, "record_every_days": every}})
+    clinical = sim.simulate(sc).tables["clinical"]
+    assert clinical["day"].max() == pytest.approx(sc.days)
