@@ -66,7 +66,7 @@ def base_scenario(preset: str, uploaded_toml: str | None = None) -> Scenario:
     ``preset`` is only ever a preset's name, never a path: a name that is not in the preset
     list raises the one-sentence "unknown preset" error without touching the file system.
     """
-    if preset == UPLOADED and uploaded_toml:
+    if preset == UPLOADED and uploaded_toml is not None:
         return _parse(uploaded_toml, "uploaded file")
     if preset not in sim.preset_names():
         return sim.scenario.load_preset(preset)  # raises the "unknown preset" error

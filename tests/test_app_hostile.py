@@ -193,6 +193,15 @@ def test_hostile_uploads_are_one_sentence(data, words):
         assert w in msg, msg
 
 
+def test_an_empty_upload_is_the_default_scenario_not_a_crash():
+    """Found by the fuzz: an empty file was accepted, then its empty text was taken for 'no
+    upload' and the page looked for a preset named like the upload marker."""
+    at = _upload(_app(), b"", name=".toml")
+    assert not at.exception and at.session_state[W.PRESET] == S.UPLOADED
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception
+
+
 def test_a_utf8_byte_order_mark_is_accepted():
     sc, text = S.read_upload("\ufeff[scenario]\nyears = 5\n".encode(), "bom.toml")
     assert sc.scenario.years == 5 and not text.startswith("\ufeff")
