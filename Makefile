@@ -1,11 +1,12 @@
 # Two commands: `make run` starts the dashboard, `make test` runs every test.
-# Both build .venv themselves and reinstall only when pyproject.toml changes.
+# `make fuzz` throws over 10,000 hostile inputs at every entry point and prints a summary table.
+# Each builds .venv itself and reinstalls only when pyproject.toml changes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench golden clean
+.PHONY: run test lint bench golden fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_single.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --write
