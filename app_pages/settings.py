@@ -89,9 +89,10 @@ def read_upload(data: bytes, name: str) -> tuple[Scenario, str]:
 def check_workload(scenario: Scenario, source: str) -> None:
     """Raise ScenarioError if ``scenario`` would keep the dashboard busy too long."""
     work = workload.estimate(scenario)
-    if work.seconds > workload.DASHBOARD_SECONDS:
-        raise ScenarioError(f"{source}: {work.describe()}; the dashboard runs scenarios that "
-                            f"take up to {workload.DASHBOARD_SECONDS:g} s, so run this one with "
+    if not work.fits_dashboard():
+        raise ScenarioError(f"{source}: {work.describe()}; the dashboard, shared by a class, "
+                            f"runs scenarios of up to {workload.DASHBOARD_SECONDS:g} s and "
+                            f"{workload.DASHBOARD_MEGABYTES:g} MB, so run this one with "
                             "'mmn-sim run'.")
 
 

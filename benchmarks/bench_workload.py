@@ -3,12 +3,14 @@
 Times one patient (simulation and tables) for scenarios that each stress one unit of work —
 records, treatment days, studies — and prints the measured seconds per unit (median of several
 runs) beside the coefficient in ``sim.workload``, then estimated against measured seconds for
-a few mixed scenarios, including the heaviest the schema accepts. Teaching model, not for
-clinical decisions. Usage: python benchmarks/bench_workload.py [repeats]
+a few mixed scenarios, including the heaviest the schema accepts, and the memory a run takes in
+the dashboard's cache per record. Teaching model, not for clinical decisions.
+Usage: python benchmarks/bench_workload.py [repeats]
 """
 
 from __future__ import annotations
 
+import pickle
 import statistics
 import sys
 import time
@@ -69,7 +71,16 @@ def main(repeats: int = 5) -> None:
     for name, data in mixed.items():
         est = workload.estimate(parse_scenario(data)).seconds
         print(f"  {name:<34}: estimated {est:6.2f} s, measured {_seconds(data, repeats):6.2f} s")
-    print(f"the dashboard refuses scenarios estimated above {workload.DASHBOARD_SECONDS:g} s")
+    for years, every in ((10, 7.0), (40, 7.0), (40, 1.0)):
+        scenario = parse_scenario({"scenario": {"years": years, "record_every_days": every}})
+        run = simulate(scenario, seed=1)
+        _ = run.tables
+        mb = len(pickle.dumps(run)) / 1e6
+        est = workload.estimate(scenario)
+        print(f"  {years} y every {every:g} d: {mb:6.1f} MB cached, {mb / est.records * 1e3:5.2f} "
+              f"kB per record (sim.workload uses {workload.MEGABYTES_PER_RECORD * 1e3:.2f})")
+    print(f"the dashboard refuses scenarios estimated above {workload.DASHBOARD_SECONDS:g} s "
+          f"or {workload.DASHBOARD_MEGABYTES:g} MB")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 __all__ = [
+    "DASHBOARD_MEGABYTES",
     "DASHBOARD_SECONDS",
+    "MEGABYTES_PER_RECORD",
     "SECONDS_BASE",
     "SECONDS_PER_RECORD",
     "SECONDS_PER_STUDY",
@@ -32,10 +34,14 @@ SECONDS_BASE = 0.02
 SECONDS_PER_RECORD = 20e-6  # one step of the record grid: every muscle and lesioned site
 SECONDS_PER_TREATMENT_DAY = 4e-6  # one dose, exchange or infusion day
 SECONDS_PER_STUDY = 2.6e-3  # one nerve conduction study of every nerve
+MEGABYTES_PER_RECORD = 0.0043  # a run with its tables, as the dashboard's cache stores it
 # The dashboard simulates up to four plans of a patient (compare page) and writes two zips
 # (export page), a few times one run's work; a scenario estimated above this is refused there,
 # which keeps any page within a few seconds. The presets are estimated at 0.03-0.05 s.
 DASHBOARD_SECONDS = 0.5
+# The dashboard keeps recent runs in memory for every session; this caps what one run may
+# hold there (the presets hold 1-5 MB; 40 years recorded weekly, 9 MB).
+DASHBOARD_MEGABYTES = 16.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,19 @@ class Workload:
                 + self.treatment_days * SECONDS_PER_TREATMENT_DAY
                 + self.studies * SECONDS_PER_STUDY)
 
+    @property
+    def megabytes(self) -> float:
+        """Estimated memory of one patient's run and tables."""
+        return self.records * MEGABYTES_PER_RECORD
+
+    def fits_dashboard(self) -> bool:
+        return self.seconds <= DASHBOARD_SECONDS and self.megabytes <= DASHBOARD_MEGABYTES
+
     def describe(self) -> str:
         """The estimate in words, for a refusal message."""
-        return (f"this scenario would take about {self.seconds:.1f} s to simulate "
-                f"({self.records:,} records, {self.treatment_days:,} treatment days, "
-                f"{self.studies} studies)")
+        return (f"this scenario would take about {self.seconds:.1f} s and {self.megabytes:.0f} "
+                f"MB to simulate ({self.records:,} records, {self.treatment_days:,} treatment "
+                f"days, {self.studies} studies)")
 
 
 def estimate(scenario: Scenario) -> Workload:

@@ -265,7 +265,7 @@ def test_a_scenario_too_heavy_for_the_dashboard_is_refused_with_a_message():
         S.check_workload(scenario, "heavy.toml")
     at = _upload(_app(), tomli_w.dumps(heavy).encode())
     assert not at.exception
-    assert "dashboard runs scenarios" in " ".join(e.value for e in at.error)
+    assert "runs scenarios of up to" in " ".join(e.value for e in at.error)
     assert at.session_state[W.PRESET] != S.UPLOADED
 
 
@@ -274,7 +274,7 @@ def test_a_slider_that_makes_an_upload_too_heavy_keeps_the_scenario_as_written()
             "treatment": [{"kind": "scig", "start_day": i / 2, "every_days": 1}
                           for i in range(2)],
             "study": [{"day": 60.0 * i} for i in range(60)]}
-    assert workload.estimate(sim.parse_scenario(near)).seconds < workload.DASHBOARD_SECONDS
+    assert workload.estimate(sim.parse_scenario(near)).fits_dashboard()
     at = _upload(_app(), tomli_w.dumps(near).encode())
     at.switch_page("app_pages/timeline.py").run()
     assert not at.exception and not at.error
@@ -284,9 +284,17 @@ def test_a_slider_that_makes_an_upload_too_heavy_keeps_the_scenario_as_written()
     assert at.slider(key=W.DAY).max == int(10 * S.YEAR)
 
 
+def test_a_scenario_too_large_for_the_dashboards_memory_is_refused():
+    daily = sim.parse_scenario({"scenario": {"years": 40, "record_every_days": 1}})
+    work = workload.estimate(daily)
+    assert work.seconds < workload.DASHBOARD_SECONDS < work.megabytes
+    with pytest.raises(ScenarioError, match=f"{workload.DASHBOARD_MEGABYTES:g} MB"):
+        S.check_workload(daily, "daily.toml")
+
+
 def test_every_preset_is_light_enough_for_the_dashboard():
     for name in PRESETS:
-        assert workload.estimate(sim.load_scenario(name)).seconds < workload.DASHBOARD_SECONDS
+        assert workload.estimate(sim.load_scenario(name)).fits_dashboard(), name
 
 
 # --- user text is shown as text ---------------------------------------------------------------
