@@ -428,7 +428,7 @@ def _on_day() -> None:
 
 def _time_controls(ctx: Context, playable: bool) -> int:
     app = current()
-    end = ctx.end_day
+    end = max(1, ctx.end_day)  # a run shorter than a day (years = 1e-6) still gets a slider
     if _get(W.DAY) is None or _get(W.DAY) != current_day(ctx):
         _set(W.DAY, current_day(ctx))
     if _get(W.STEP) is None:

@@ -202,6 +202,16 @@ def test_an_empty_upload_is_the_default_scenario_not_a_crash():
     assert not at.exception
 
 
+def test_a_run_shorter_than_a_day_still_draws_every_page():
+    """Found by the fuzz: years = 1e-06 made the day slider's range 0 to 0."""
+    at = _upload(_app(), b"[scenario]\nyears = 1e-06\n")
+    assert at.session_state[W.PRESET] == S.UPLOADED
+    for page in ("app_pages/timeline.py", "app_pages/body_map.py",
+                 "app_pages/nerve_conduction.py", "app_pages/diagnosis.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
 def test_a_utf8_byte_order_mark_is_accepted():
     sc, text = S.read_upload("\ufeff[scenario]\nyears = 5\n".encode(), "bom.toml")
     assert sc.scenario.years == 5 and not text.startswith("\ufeff")
