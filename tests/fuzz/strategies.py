@@ -302,6 +302,8 @@ def override_args(draw: Any) -> list[str]:
             st.text(max_size=20),
         ))
         value = draw(st.one_of(
+            plausible_value.map(_toml_value),
+            plausible_value.map(_toml_value),
             st.sampled_from(NASTY_TEXT),
             st.text(max_size=20),
             hostile_scalar.map(lambda v: _toml_value(v)),
@@ -325,9 +327,12 @@ PARAM_NAMES = [p.name for p in S.PARAMS]
 @st.composite
 def query(draw: Any) -> dict[str, str]:
     """A page address's query values, as Streamlit hands them to the app (all text)."""
-    keys = draw(st.lists(st.one_of(st.sampled_from(["scenario", "seed", "day", *PARAM_NAMES]),
-                                   st.text(max_size=10)), max_size=8))
+    known = st.sampled_from(["scenario", "seed", "day", *PARAM_NAMES])
+    keys = draw(st.lists(st.one_of(known, known, known, st.text(max_size=10)), max_size=8))
+    plausible = st.one_of(st.integers(0, 100).map(str), st.sampled_from(["1", "0", "true"]),
+                          st.floats(0, 40).map(lambda x: f"{x:g}"))
     values = st.one_of(
+        plausible, plausible, plausible,
         st.sampled_from(NASTY_TEXT), st.text(max_size=12), st.sampled_from(PRESETS),
         hostile_scalar.map(str), st.sampled_from(["0", "1", "7", "28", "2.4", "0.2", "84", "85"]),
         st.text(alphabet=UNICODE_DIGITS, min_size=1, max_size=3),
