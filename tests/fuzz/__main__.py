@@ -54,8 +54,8 @@ def families(base_manifest: dict[str, Any]) -> list[tuple[str, Any, Any, int]]:
         ("links (sidebar restore)", one(F.query()), T.url, 2000),
         ("uploads (read, sidebar)", F.upload(), T.upload, 1000),
         ("reproduce, tampered manifest", one(F.manifest_text(base_manifest)), T.reproduce, 400),
-        ("links in the app (AppTest)", one(F.query()), T.app_url, 40),
-        ("uploads in the app (AppTest)", F.upload(), T.app_upload, 40),
+        ("links in the app (AppTest)", one(F.query()), T.app_url, 100),
+        ("uploads in the app (AppTest)", F.upload(), T.app_upload, 150),
     ]
 
 

@@ -291,9 +291,10 @@ KNOWN_PATHS = [f"{s}.{f}" for s, fields in SECTION_FIELDS.items() for f in field
 def override_args(draw: Any) -> list[str]:
     """One to three ``KEY=VALUE`` texts as typed after ``--set``."""
     out = []
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
         key = draw(st.one_of(
-            st.sampled_from(KNOWN_PATHS),
+            st.sampled_from(KNOWN_PATHS), st.sampled_from(KNOWN_PATHS),
+            st.sampled_from(KNOWN_PATHS), st.sampled_from(KNOWN_PATHS),
             st.sampled_from(KNOWN_PATHS).map(lambda p: p + ".x"),  # through a scalar
             st.sampled_from(["treatment", "study"]).flatmap(lambda s: st.one_of(
                 st.text(alphabet=UNICODE_DIGITS, min_size=1, max_size=3),
@@ -311,8 +312,24 @@ def override_args(draw: Any) -> list[str]:
             st.sampled_from(["1\nx=2", "ivig", "[1, 2", "{kind='ivig'}", "1979-05-27",
                              "'unterminated", '"a"', "[]", "{}", "[[1]]"]),
         ))
+        if key in FIELD_INFO and draw(st.integers(0, 2)) == 0:  # a value of the field's type
+            value = _toml_value(_valid_field(draw, FIELD_INFO[key]))
         out.append(f"{key}={value}" if draw(st.integers(0, 9)) else key)
     return out
+
+
+def _field_info() -> dict[str, Any]:
+    """The schema field behind each known path (for values of the right type)."""
+    out = {}
+    for section in SECTION_FIELDS:
+        for name, info in Scenario.model_fields[section].annotation.model_fields.items():
+            out[f"{section}.{info.alias or name}"] = info
+    for name, info in treatments.REGISTRY["ivig"].Spec.model_fields.items():
+        out[f"treatment.0.{name}"] = info
+    return out
+
+
+FIELD_INFO = _field_info()
 
 
 def _toml_value(v: Any) -> str:

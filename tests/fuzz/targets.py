@@ -20,6 +20,7 @@ from typing import Any
 
 import sim
 from app_pages import settings as S
+from app_pages.pages import PAGES
 from sim.cli import main
 
 __all__ = [
@@ -219,7 +220,8 @@ def app_url(query: Mapping[str, str]) -> str:
 
 
 def app_upload(data: bytes, name: str) -> str:
-    """A file uploaded on the export page of the running dashboard, then the timeline."""
+    """A file uploaded on the export page of the running dashboard; if accepted, every page
+    drawn with it."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -233,10 +235,12 @@ def app_upload(data: bytes, name: str) -> str:
     name = name if name.endswith(".toml") else f"{name}.toml"
     at.file_uploader(key="w_upload").set_value((name, data, "text/plain")).run()
     _app_checked(at)
-    outcome = ACCEPTED if at.success else REJECTED
-    at.switch_page("app_pages/timeline.py").run()
-    _app_checked(at)
-    return outcome
+    if not at.success:
+        return REJECTED
+    for page in PAGES:
+        at.switch_page(page.path).run()
+        _app_checked(at)
+    return ACCEPTED
 
 
 # --- reproduce --------------------------------------------------------------------------------
