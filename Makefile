@@ -1,12 +1,13 @@
 # Two commands: `make run` starts the dashboard, `make test` runs every test.
-# Both build .venv themselves and reinstall only when pyproject.toml changes.
+# Each builds .venv itself and reinstalls only when pyproject.toml changes.
 # `make validate` checks the model against published targets (docs/validation.md).
+# `make fuzz` throws over 10,000 hostile inputs at every entry point and prints a summary table.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench golden validate clean
+.PHONY: run test lint bench golden validate fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_single.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --write

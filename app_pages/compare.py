@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
+from app_pages.text import plain
 from sim import figures as F
 from sim.clinical import weaker_side
 
@@ -40,7 +41,7 @@ for name in chosen:
     try:
         runs[name] = ctx.variant(**PLANS[name])
     except state.ScenarioError as err:
-        st.error(f"{name}: {err}")
+        st.error(plain(f"{name}: {err}"))
 clin = {name: r.tables["clinical"] for name, r in runs.items()}
 if hand == "more affected":
     last = ctx.tables["clinical"].iloc[-1]

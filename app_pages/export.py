@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state
+from app_pages.text import plain
 from sim import DISCLAIMER as SIM_DISCLAIMER
 from sim import Scenario, export
 
@@ -62,7 +63,7 @@ st.file_uploader(
 )
 outcome = state.current().upload_outcome
 if outcome and outcome[0] == "error":
-    st.error(outcome[1])
+    st.error(plain(outcome[1]))
 elif outcome:
-    st.success(f"Loaded {outcome[1]}: it is now the current scenario "
+    st.success(f"Loaded {plain(outcome[1])}: it is now the current scenario "
                "(see the sidebar). A link cannot carry an uploaded file; share the TOML.")

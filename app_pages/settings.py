@@ -10,13 +10,13 @@ clear sentence.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sim
-from sim import Scenario, ScenarioError, treatments
+from sim import Scenario, ScenarioError, treatments, workload
+from sim.limits import ascii_number, ascii_whole, quote, shorten
 from sim.treatments import Control
 from sim.units import DAYS_PER_YEAR as YEAR
 
@@ -61,13 +61,39 @@ SECTIONS: tuple[tuple[str, str, bool], ...] = (
 
 
 def base_scenario(preset: str, uploaded_toml: str | None = None) -> Scenario:
-    """The scenario the sidebar starts from. Parsed once per text: every rerun asks for it."""
-    if preset == UPLOADED and uploaded_toml:
+    """The scenario the sidebar starts from. Parsed once per text: every rerun asks for it.
+
+    ``preset`` is only ever a preset's name, never a path: a name that is not in the preset
+    list raises the one-sentence "unknown preset" error without touching the file system.
+    """
+    if preset == UPLOADED and uploaded_toml is not None:
         return _parse(uploaded_toml, "uploaded file")
+    if preset not in sim.preset_names():
+        return sim.scenario.load_preset(preset)  # raises the "unknown preset" error
     path = sim.scenario.preset_dir() / f"{preset}.toml"
-    if not path.is_file():
-        return sim.load_scenario(preset)  # raises the one-sentence "unknown preset" error
     return _parse(path.read_text(encoding="utf-8"), path.name)
+
+
+def read_upload(data: bytes, name: str) -> tuple[Scenario, str]:
+    """An uploaded file as a scenario and its text, or ScenarioError's one sentence.
+
+    Size, nesting, encoding and schema are checked by :func:`sim.loads_scenario`; a scenario
+    that would take the dashboard too long to simulate is refused here (the CLI runs it).
+    """
+    source = shorten(name) or "uploaded file"  # a file name is user text too
+    scenario = sim.loads_scenario(data, source=source)
+    check_workload(scenario, source)
+    return scenario, data.decode("utf-8-sig")
+
+
+def check_workload(scenario: Scenario, source: str) -> None:
+    """Raise ScenarioError if ``scenario`` would keep the dashboard busy too long."""
+    work = workload.estimate(scenario)
+    if not work.fits_dashboard():
+        raise ScenarioError(f"{source}: {work.describe()}; the dashboard, shared by a class, "
+                            f"runs scenarios of up to {workload.DASHBOARD_SECONDS:g} s and "
+                            f"{workload.DASHBOARD_MEGABYTES:g} MB, so run this one with "
+                            "'mmn-sim run'.")
 
 
 @functools.lru_cache(maxsize=64)
@@ -81,7 +107,38 @@ def _entries(scenario: Scenario, kind: str) -> list[Any]:
 
 
 def defaults(scenario: Scenario) -> dict[str, Any]:
-    """The sidebar values that describe ``scenario`` as written."""
+    """The sidebar values that describe ``scenario``, each within its control's range.
+
+    A file may say what a slider cannot show (``years = 0.5``, a 120-day IVIg interval): the
+    slider then shows the nearest value it can, and because these clamped values are also
+    what :func:`build_scenario` compares against, the scenario still runs as written until
+    that section's controls are changed (:func:`range_notes` tells the user so).
+    """
+    return {k: _clamp(PARAM_BY_NAME[k], v) for k, v in _as_written(scenario).items()}
+
+
+def _clamp(p: Param, v: Any) -> Any:
+    if p.kind not in ("int", "float"):
+        return v
+    v = min(max(v, p.lo), p.hi)
+    return int(v) if p.kind == "int" else float(v)
+
+
+def range_notes(scenario: Scenario) -> list[str]:
+    """One note per sidebar value of ``scenario`` that lies outside its control's range."""
+    notes = []
+    shown = defaults(scenario)
+    for k, v in _as_written(scenario).items():
+        if v != shown[k]:
+            p = PARAM_BY_NAME[k]
+            notes.append(f"The scenario's value {v:g} for '{p.label}' is outside the slider's "
+                         f"range {p.lo:g} to {p.hi:g}: the slider shows {shown[k]:g}, and the "
+                         "scenario runs as written until you change that section's controls.")
+    return notes
+
+
+def _as_written(scenario: Scenario) -> dict[str, Any]:
+    """The sidebar values that describe ``scenario`` as written (possibly out of range)."""
     d, p = scenario.disease, scenario.patient
     out: dict[str, Any] = {
         "years": float(scenario.scenario.years),
@@ -174,26 +231,24 @@ def _parse_value(p: Param, raw: str) -> Any:
             return True
         if low in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"{p.name}={raw!r} is not allowed for '{p.label}'; use 1 or 0")
+        raise ValueError(f"{p.name}={quote(raw)} is not allowed for '{p.label}'; use 1 or 0")
     if p.kind == "choice":
         if raw in p.choices:
             return raw
         raise ValueError(
-            f"{p.name}={raw!r} is not allowed for '{p.label}'; choose one of "
+            f"{p.name}={quote(raw)} is not allowed for '{p.label}'; choose one of "
             f"{', '.join(p.choices)}"
         )
-    try:
-        x = float(raw)
-    except ValueError:
-        x = math.nan
+    x = ascii_number(raw)  # float() would also take 'nan', '1_0' and '٣'
     rng = f"allowed: {p.lo:g} to {p.hi:g}"
-    if not math.isfinite(x) or not p.lo <= x <= p.hi:
-        raise ValueError(f"{p.name}={raw!r} is out of range for '{p.label}'; {rng}")
+    if x is None or not p.lo <= x <= p.hi:
+        raise ValueError(f"{p.name}={quote(raw)} is out of range for '{p.label}'; {rng}")
     if p.kind == "int":
         if x != int(x):
-            raise ValueError(f"{p.name}={raw!r} must be a whole number for '{p.label}'; {rng}")
+            raise ValueError(f"{p.name}={quote(raw)} must be a whole number for '{p.label}'; "
+                             f"{rng}")
         return int(x)
-    return round(round(x / p.step) * p.step, 6)
+    return float(min(p.hi, max(p.lo, round(round(x / p.step) * p.step, 6))))
 
 
 @dataclass
@@ -209,20 +264,21 @@ def from_query(query: Mapping[str, str], presets: list[str]) -> Restored:
     """Settings from URL query values; anything invalid falls back to the preset, with a note."""
     notes: list[str] = []
     preset = query.get("scenario", DEFAULT_PRESET)
-    if preset not in presets:
-        notes.append(f"Link value scenario={preset!r} is not a preset (presets: "
+    if preset not in presets:  # a name from the list, never a path
+        notes.append(f"Link value scenario={quote(preset)} is not a preset (presets: "
                      f"{', '.join(presets)}); showing '{DEFAULT_PRESET}' instead.")
         preset = DEFAULT_PRESET
-    base = sim.load_scenario(preset)
+    base = sim.scenario.load_preset(preset)
     dflt = defaults(base)
     seed = base.scenario.seed
     if "seed" in query:
         raw = query["seed"]
-        if raw.isdigit() and int(raw) <= MAX_SEED:
-            seed = int(raw)
+        number = ascii_whole(raw)  # str.isdigit() is also true of '²', which int() refuses
+        if number is not None and number <= MAX_SEED:
+            seed = number
         else:
-            notes.append(f"Link value seed={raw!r} is out of range for 'Seed'; allowed: whole "
-                         f"numbers 0 to {MAX_SEED}. Using the preset's seed {seed}.")
+            notes.append(f"Link value seed={quote(raw)} is out of range for 'Seed'; allowed: "
+                         f"whole numbers 0 to {MAX_SEED}. Using the preset's seed {seed}.")
     values = dict(dflt)
     for p in PARAMS:
         if p.name in query:
@@ -238,16 +294,16 @@ def from_query(query: Mapping[str, str], presets: list[str]) -> Restored:
         values = dict(dflt)
     day = None
     if "day" in query:
-        try:
-            day = float(query["day"])
-            if not 0 <= day <= values["years"] * YEAR:
-                raise ValueError
-        except ValueError:
-            notes.append(f"Link value day={query['day']!r} is out of range for 'Day from onset'; "
-                         f"allowed: 0 to {values['years'] * YEAR:.0f}. Showing day 0.")
+        day = ascii_number(query["day"])
+        if day is None or not 0 <= day <= values["years"] * YEAR:
+            notes.append(f"Link value day={quote(query['day'])} is out of range for 'Day from "
+                         f"onset'; allowed: 0 to {values['years'] * YEAR:.0f}. Showing day 0.")
             day = None
     known = {"scenario", "seed", "day", *PARAM_BY_NAME}
-    for k in query:
-        if k not in known:
-            notes.append(f"Link value '{k}' is not a setting of this dashboard and was ignored.")
+    unknown = [k for k in query if k not in known]
+    if unknown:  # one note, however many: a link must not fill the page
+        shown = ", ".join(quote(k) for k in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        notes.append(f"Link value{'s' if len(unknown) > 1 else ''} {shown} "
+                     f"{'are' if len(unknown) > 1 else 'is'} not a setting of this dashboard "
+                     "and ignored.")
     return Restored(preset, seed, values, day, notes)

@@ -22,6 +22,7 @@ import streamlit as st
 
 import sim
 from app_pages import settings as S
+from app_pages.text import plain
 from sim import Scenario, ScenarioError
 
 __all__ = [
@@ -64,7 +65,7 @@ SECONDS_PER_STEP = {"slow": 1.0, "normal": 0.5, "fast": 0.25}
 # a timer tick may come a little early, and a re-run for another reason (a click) just after a
 # step must not take a second one.
 MIN_STEP_GAP = 0.5
-MAX_UPLOAD_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = sim.limits.MAX_SCENARIO_BYTES
 STATE_KEY = "app_state"  # the one session entry that is not a widget's
 
 
@@ -202,7 +203,7 @@ def _on_preset() -> None:
     base = app.base(preset)
     _load_widgets(preset, base.scenario.seed, S.defaults(base))
     app.day = None
-    app.notes = []
+    app.notes = S.range_notes(base)
     app.playing = False
 
 
@@ -221,22 +222,15 @@ def _on_change() -> None:
 
 def accept_upload(data: bytes, name: str) -> str | None:
     """Validate an uploaded scenario; on success make it the current one. Returns an error."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        return (f"{name}: the file is {len(data) / 1024:.0f} KB; scenario files may be at most "
-                f"{MAX_UPLOAD_BYTES // 1024} KB.")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return f"{name}: the file is not UTF-8 text."
-    try:
-        scenario = sim.loads_scenario(text, source=name)
+        scenario, text = S.read_upload(data, name)
     except ScenarioError as err:
         return str(err)
     app = current()
     app.upload = Upload(text, scenario.name)
     _load_widgets(S.UPLOADED, scenario.scenario.seed, S.defaults(scenario))
     app.day = None
-    app.notes = []
+    app.notes = S.range_notes(scenario)
     return None
 
 
@@ -311,9 +305,9 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
         )
         base = app.base(_get(W.PRESET))
         if base.teaching.question:
-            st.info(f"**Question:** {base.teaching.question}")
+            st.info(f"**Question:** {plain(base.teaching.question)}")
         if base.scenario.summary:
-            st.caption(base.scenario.summary)
+            st.caption(plain(base.scenario.summary))
         c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
         c1.number_input("Seed (patient number)", 0, S.MAX_SEED, step=1, key=W.SEED,
                         help="Same seed, same virtual patient: disease draws are shared "
@@ -351,12 +345,18 @@ def page_setup(title: str) -> Context:
     app = current()
     preset, seed, values = _sidebar(app)
     for note in app.notes:
-        st.warning(note, icon=":material/link:")
+        st.warning(plain(note), icon=":material/info:")
     base = app.base(preset)
     try:
         scenario = S.build_scenario(base, values)
     except ScenarioError as err:
-        st.error(f"These settings do not make a valid scenario: {err} Showing the preset.")
+        st.error(plain(f"These settings do not make a valid scenario: {err} Showing the "
+                       "preset."))
+        scenario = base
+    try:
+        S.check_workload(scenario, "These settings")
+    except ScenarioError as err:  # e.g. an upload near the limit, run for more years
+        st.error(plain(f"{err} Showing the scenario as written."))
         scenario = base
     app.preset, app.seed, app.values = preset, seed, values
     ctx = Context(preset, seed, values, base, scenario, simulate(scenario, seed))
@@ -384,13 +384,13 @@ def teaching(ctx: Context) -> None:
         return
     with st.expander("Before you look: predict, then check", expanded=False):
         if t.prediction:
-            st.markdown(f"**Predict:** {t.prediction}")
+            st.markdown(f"**Predict:** {plain(t.prediction)}")
         if t.notice:
-            st.markdown("**Things to notice**\n" + "\n".join(f"- {n}" for n in t.notice))
+            st.markdown("**Things to notice**\n" + "\n".join(f"- {plain(n)}" for n in t.notice))
         if t.try_:
-            st.markdown("**Things to try**\n" + "\n".join(f"- {n}" for n in t.try_))
+            st.markdown("**Things to try**\n" + "\n".join(f"- {plain(n)}" for n in t.try_))
         if t.references:
-            st.caption("References: " + "; ".join(t.references))
+            st.caption("References: " + "; ".join(plain(r) for r in t.references))
 
 
 # --- time controls -----------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def _on_day() -> None:
 
 def _time_controls(ctx: Context, playable: bool) -> int:
     app = current()
-    end = ctx.end_day
+    end = max(1, ctx.end_day)  # a run shorter than a day (years = 1e-6) still gets a slider
     if _get(W.DAY) is None or _get(W.DAY) != current_day(ctx):
         _set(W.DAY, current_day(ctx))
     if _get(W.STEP) is None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
@@ -44,13 +45,12 @@ from .cli_commands import (
     cmd_verify,
 )
 from .cli_progress import Progress
+from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
+from .manifest_check import ManifestError, read_manifest
 from .scenario import ScenarioError
 from .validation import DEFAULT_N, DEFAULT_SEED
 
 __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
-
-MAX_COHORT = 1_000_000
-MAX_FIRST = 10**12
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,10 +67,9 @@ def _whole_number(lo: int, hi: int, shown_hi: str | None = None) -> Callable[[st
     allowed = f"allowed: {lo} to {shown_hi or hi}"
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number; {allowed}") from None
+        value = ascii_whole(text)
+        if value is None:  # int() would also take '٣', '1_0' and 5,000 digits
+            raise argparse.ArgumentTypeError(f"{quote(text)} is not a whole number; {allowed}")
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(f"{value} is out of range; {allowed}")
         return value
@@ -86,12 +85,12 @@ _jobs = _whole_number(1, 64)
 
 
 def _years(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
+    value = ascii_number(text)
+    if value is None:  # float() would also take 'nan', 'inf' and '٣'
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a number; allowed: above 0 to 40 (years of disease)"
-        ) from None
+            f"{quote(text)} is not a number; allowed: above 0 to 40 (years of disease)"
+        )
+    return value
 
 
 def _build_parser() -> _Parser:
@@ -220,10 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, out)
         if args.command == "validate":
             return cmd_validate(args, out)
+        read_manifest(Path(args.manifest))  # every field checked before anything is written
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except (UsageError, ScenarioError) as err:
+    except (UsageError, ScenarioError, ManifestError) as err:
         return _fail(str(err), EXIT_USAGE)
     except FileExistsError as err:
         return _fail(f"--out {err.filename or err}: exists and is not empty; nothing written",

@@ -185,8 +185,9 @@ class _Model:
             yield self.env.timeout(self.end - self.env.now)
             self.sync()
             mods = self.exposure.take_modifiers()
-            self.sites.step(mods.duration, mods.growth, mods.lift / mods.duration,
-                            mods.progression)
+            if mods.duration > 0:  # zero when the last grid step, between records, was the end
+                self.sites.step(mods.duration, mods.growth, mods.lift / mods.duration,
+                                mods.progression)
             self.record()
 
     def attacks(self):

@@ -14,11 +14,26 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import diseases, treatments
-from .scenario_errors import one_sentence
-from .strict import Strict
+from .limits import (
+    MAX_SCENARIO_BYTES,
+    MAX_STUDIES,
+    MAX_TEXT_ITEMS,
+    MAX_TREATMENT_EVENTS,
+    MAX_TREATMENTS,
+    LimitError,
+    check_nesting,
+    check_size,
+    data_depth,
+    quote,
+    shorten,
+    text_depth,
+)
+from .overrides import parse_override, set_dotted
+from .scenario_errors import ScenarioError, one_sentence
+from .strict import Line, Strict, Text, entries
 from .treatments.base import TreatmentSpec
 from .units import DAYS_PER_YEAR
 
@@ -38,15 +53,13 @@ __all__ = [
     "preset_dir",
     "preset_names",
     "parse_override",
+    "load_preset",
+    "read_toml",
 ]
 
-class ScenarioError(ValueError):
-    """A scenario (file, override or URL value) is invalid; the message is one clear sentence."""
-
-
 class ScenarioInfo(Strict):
-    name: str = Field("Untitled scenario", min_length=1, max_length=120)
-    summary: str = Field("", max_length=500)
+    name: Line = Field("Untitled scenario", min_length=1, max_length=120)
+    summary: Text = Field("", max_length=500)
     years: float = Field(10.0, gt=0, le=40, description="years of disease simulated")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="root random seed")
     record_every_days: float = Field(7.0, ge=1, le=365, description="days between records")
@@ -71,7 +84,8 @@ class DiseaseSpec(Strict):
     """Which disease, and its activity; a field left out takes the patient's drawn value or
     the disease's default."""
 
-    kind: str = Field(diseases.DEFAULT_KIND, description="which disease the patient has")
+    kind: str = Field(diseases.DEFAULT_KIND, max_length=40,
+                      description="which disease the patient has")
     lesion_rate_per_year: float | None = Field(
         None, ge=0, le=20, description="new focal attacks per year, untreated"
     )
@@ -99,7 +113,7 @@ class DiseaseSpec(Strict):
     def _known_kind(cls, kind: str) -> str:
         if kind not in diseases.kinds():
             known = ", ".join(repr(k) for k in diseases.kinds())
-            raise ValueError(f"{kind!r} is not a known disease; choose one of {known}")
+            raise ValueError(f"{quote(kind)} is not a known disease; choose one of {known}")
         return kind
 
 
@@ -108,7 +122,7 @@ class StudySpec(Strict):
     needle EMG or laboratory tests."""
 
     day: float = Field(ge=0, le=14610, description="day from onset")
-    label: str = Field("", max_length=80)
+    label: Line = Field("", max_length=80)
     kind: Literal["ncs", "exam", "emg", "labs"] = "ncs"
 
 
@@ -126,14 +140,17 @@ class JourneySpec(Strict):
     )
 
 
-class TeachingSpec(Strict):
-    question: str = Field("", max_length=2000)
-    prediction: str = Field("", max_length=2000)
-    notice: tuple[str, ...] = ()
-    try_: tuple[str, ...] = Field((), alias="try")
-    references: tuple[str, ...] = ()
+TeachingItem = Annotated[Text, Field(max_length=2000)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+class TeachingSpec(Strict):
+    question: Text = Field("", max_length=2000)
+    prediction: Text = Field("", max_length=2000)
+    notice: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS)
+    try_: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS, alias="try")
+    references: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS)
+
+    model_config = ConfigDict(populate_by_name=True)  # merged with Strict's
 
 
 class Scenario(Strict):
@@ -144,10 +161,22 @@ class Scenario(Strict):
     patient: PatientSpec = Field(default_factory=PatientSpec)
     disease: DiseaseSpec = Field(default_factory=DiseaseSpec)
     # One member of the registered treatments' union per entry; see _rebuild_treatment_union.
-    treatment: tuple[TreatmentSpec, ...] = ()
-    study: tuple[StudySpec, ...] = ()
+    treatment: tuple[TreatmentSpec, ...] = entries(max_length=MAX_TREATMENTS)
+    study: tuple[StudySpec, ...] = entries(max_length=MAX_STUDIES)
     journey: JourneySpec = Field(default_factory=JourneySpec)
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
+
+    @model_validator(mode="after")
+    def _bounded_work(self) -> Scenario:
+        """Refuse schedules that would take minutes to run (e.g. 200 daily entries)."""
+        n = sum(t.scheduled_events(self.days) for t in self.treatment)
+        if n > MAX_TREATMENT_EVENTS:
+            raise ValueError(
+                f"treatment: the entries schedule {n:,} treatment days in "
+                f"{self.scenario.years:g} years; at most {MAX_TREATMENT_EVENTS:,} fit in one "
+                "scenario (use fewer entries, a longer every_days, or a count)"
+            )
+        return self
 
     @property
     def name(self) -> str:
@@ -193,7 +222,7 @@ class Scenario(Strict):
         """
         data = copy.deepcopy(self.to_dict())
         for key, value in overrides.items():
-            _set_dotted(data, key, value, source)
+            set_dotted(data, str(key), value, source, tuple(Scenario.model_fields))
         return parse_scenario(data, source=source)
 
 
@@ -217,63 +246,14 @@ treatments.on_register(_rebuild_treatment_union)
 _rebuild_treatment_union()
 
 
-def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
-    parts = key.split(".")
-    if len(parts) < 2 or any(not p for p in parts):
-        raise ScenarioError(
-            f"{source}: '{key}' is not a field path; use SECTION.FIELD, "
-            "e.g. disease.lesion_rate_per_year or treatment.0.every_days."
-        )
-    node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        if isinstance(node, list):
-            # An index one past the end adds an entry (e.g. study.0.day=730 adds a study).
-            if not part.isdigit() or int(part) > len(node):
-                raise ScenarioError(
-                    f"{source}: '{key}' names entry {part} of '{parts[i - 1]}', which has "
-                    f"{len(node)} entries; use 0 to {len(node)} (the last adds one)."
-                )
-            if int(part) == len(node):
-                node.append({})
-            node = node[int(part)]
-        elif part in node:
-            node = node[part]
-        elif i > 0:
-            node[part] = {}  # a nested table such as treatment.0.titration; validated below
-            node = node[part]
-        elif part in {"treatment", "study"}:
-            node[part] = []
-            node = node[part]
-        elif part in Scenario.model_fields:
-            node[part] = {}
-            node = node[part]
-        else:
-            allowed = ", ".join(Scenario.model_fields)
-            raise ScenarioError(
-                f"{source}: '{key}' starts with an unknown section '{part}'; "
-                f"sections are {allowed}."
-            )
-    if isinstance(node, list):
-        raise ScenarioError(f"{source}: '{key}' must name one entry, e.g. treatment.0.every_days.")
-    node[parts[-1]] = value
-
-
-def parse_override(text: str) -> tuple[str, Any]:
-    """Parse ``KEY=VALUE`` with the value read as a TOML value (bare words become strings)."""
-    if "=" not in text:
-        raise ScenarioError(f"--set '{text}' must look like KEY=VALUE, e.g. scenario.years=5.")
-    key, raw = (s.strip() for s in text.split("=", 1))
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
-    return key, value
-
-
 def parse_scenario(data: Mapping[str, Any], source: str = "") -> Scenario:
     """Validate a dict (as read from TOML) into a :class:`Scenario` or raise ScenarioError."""
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{source}: a scenario must be a table of sections.")
+    try:
+        check_nesting(data_depth(data), source or "the scenario")
+    except LimitError as err:
+        raise ScenarioError(str(err)) from None
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:
@@ -298,27 +278,56 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     text_name = str(name_or_path)
     path = Path(text_name)
     if not (path.suffix == ".toml" or path.exists()):
-        path = preset_dir() / f"{text_name}.toml"
-        if not path.is_file():
-            names = ", ".join(preset_names())
-            raise ScenarioError(f"unknown preset '{text_name}'; presets are: {names}.")
+        return load_preset(text_name)
     if not path.is_file():
-        raise ScenarioError(f"{path}: no such scenario file.")
+        raise ScenarioError(f"{shorten(str(path))}: no such scenario file.")
     try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path.name}: the file is not UTF-8 text.") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path.name}: not valid TOML ({err}).") from None
-    return parse_scenario(data, source=path.name)
+        check_size(path.stat().st_size, f"{path.name}: the file")
+        with path.open("rb") as f:  # at most one byte past the limit, whatever stat said
+            raw = f.read(MAX_SCENARIO_BYTES + 1)
+    except LimitError as err:
+        raise ScenarioError(str(err)) from None
+    except OSError as err:
+        raise ScenarioError(f"{path.name}: cannot read the file ({err.strerror or err}).") \
+            from None
+    return loads_scenario(raw, source=path.name)
 
 
-def loads_scenario(text: str, source: str = "uploaded file") -> Scenario:
-    """Parse scenario TOML text (e.g. an uploaded file) with the same clear errors."""
+def load_preset(name: str) -> Scenario:
+    """Load a preset by its name only: never a path, so a name from a link or an upload
+    cannot read a file outside the preset folder."""
+    if name not in preset_names():
+        names = ", ".join(preset_names())
+        raise ScenarioError(f"unknown preset {quote(name)}; presets are: {names}.")
+    path = preset_dir() / f"{name}.toml"
+    return loads_scenario(path.read_bytes(), source=path.name)
+
+
+def loads_scenario(text: str | bytes, source: str = "uploaded file") -> Scenario:
+    """Parse scenario TOML text or UTF-8 bytes (e.g. an uploaded file) with the same clear
+    errors; size and nesting are checked before the TOML reader sees the text."""
+    return parse_scenario(read_toml(text, source), source=source)
+
+
+def read_toml(text: str | bytes, source: str) -> dict[str, Any]:
+    """The TOML table of a scenario text, or ScenarioError: too large, too deeply nested,
+    not UTF-8, not TOML, or a number too long to read."""
     try:
-        data = tomllib.loads(text)
+        check_size(len(text), f"{source}: the file")
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8-sig")  # a byte-order mark from Windows is fine
+            except UnicodeDecodeError:
+                raise ScenarioError(f"{source}: the file is not UTF-8 text.") from None
+        check_size(len(text.encode("utf-8", "surrogatepass")), f"{source}: the file")
+        check_nesting(text_depth(text), f"{source}: the file")
+        return tomllib.loads(text)
+    except ScenarioError:
+        raise
+    except LimitError as err:
+        raise ScenarioError(str(err)) from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{source}: not valid TOML ({err}).") from None
-    return parse_scenario(data, source=source)
-
+    except (ValueError, RecursionError):  # an integer of more than 4300 digits
+        raise ScenarioError(f"{source}: a number in the file is too long to read; scenario "
+                            "values need at most a few digits.") from None

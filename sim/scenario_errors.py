@@ -15,8 +15,13 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 
 from . import treatments
+from .limits import quote, shorten
 
-__all__ = ["one_sentence"]
+__all__ = ["ScenarioError", "one_sentence"]
+
+
+class ScenarioError(ValueError):
+    """A scenario (file, override or URL value) is invalid; the message is one clear sentence."""
 
 
 def _walk(loc: tuple[Any, ...], root: Any) -> tuple[tuple[Any, ...], Any, Any, str | None]:
@@ -84,6 +89,28 @@ def _fmt(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def _given(value: Any) -> str:
+    """The bad value as the file spells it (``true``, not ``True``), shortened."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return quote(value)
+
+
+# Wrong-type errors in the words of a TOML file (pydantic's own are about Python types).
+_TYPE_WORDS = {
+    "float_type": "is not a number (a number has no quotes, and true/false is not one)",
+    "int_type": "is not a whole number (write 3, not 3.0, \"3\" or true)",
+    "bool_type": "is not true or false (write them without quotes)",
+    "string_type": "is not text (put text in quotes)",
+    "finite_number": "is not a finite number",
+    "tuple_type": "is not a list (write [ ... ])",
+    "list_type": "is not a list (write [ ... ])",
+    "model_type": "is not a table (write a [section] or { ... })",
+    "model_attributes_type": "is not a table (write a [section] or { ... })",
+    "dict_type": "is not a table (write a [section] or { ... })",
+}
+
+
 def _field_names(cls: Any) -> list[str]:
     return [(f.alias or n) for n, f in cls.model_fields.items()] if cls is not None else []
 
@@ -93,13 +120,17 @@ def one_sentence(err: ValidationError, source: str, root: type[BaseModel]) -> st
     allowed; ``root`` is the model that was validated (the scenario schema)."""
     e = err.errors()[0]
     loc, parent, info, treatment_kind = _walk(tuple(e["loc"]), root)
-    path = ".".join(str(p) for p in loc) or "(top level)"
+    path = ".".join(shorten(str(p)) for p in loc) or "(top level)"
     where = f"{source}: " if source else ""
     kind = e["type"]
     given = e.get("input")
+    if kind == "value_error" and not loc:  # a rule about the whole scenario
+        msg = str(e.get("ctx", {}).get("error", e["msg"]))
+        return f"{where}{msg}."
     if kind == "extra_forbidden" and treatment_kind is not None and len(loc) == 3:
         takes = sorted(n for n in _field_names(parent) if n not in ("kind", "start_day"))
-        return (f"{where}{'.'.join(map(str, loc[:2]))}: '{loc[-1]}' does not apply to kind "
+        return (f"{where}{'.'.join(map(str, loc[:2]))}: '{shorten(str(loc[-1]))}' does not "
+                f"apply to kind "
                 f"'{treatment_kind}' (it takes: start_day, {', '.join(takes)}).")
     if kind == "extra_forbidden":
         allowed = ", ".join(_field_names(parent))
@@ -108,16 +139,22 @@ def one_sentence(err: ValidationError, source: str, root: type[BaseModel]) -> st
         return f"{where}'{path}{'.kind' if kind == 'union_tag_not_found' else ''}' is required."
     if kind == "union_tag_invalid":
         expected = ", ".join(repr(k) for k in treatments.kinds())
-        return f"{where}{path}.kind = {given.get('kind')!r} is not allowed; choose one of " \
-               f"{expected}."
+        return f"{where}{path}.kind = {_given(given.get('kind'))} is not allowed; choose one " \
+               f"of {expected}."
     limits = _describe_limits(info)
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return f"{where}{path} = {given!r} is out of range; {limits}."
+    too_big = kind == "float_type" and isinstance(given, int) and not isinstance(given, bool)
+    if too_big or kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return f"{where}{path} = {_given(given)} is out of range; {limits}."
     if kind == "literal_error":
         expected = e.get("ctx", {}).get("expected", "")
-        return f"{where}{path} = {given!r} is not allowed; choose one of {expected}."
+        return f"{where}{path} = {_given(given)} is not allowed; choose one of {expected}."
+    if kind == "too_long" and isinstance(given, list | tuple):
+        most = e.get("ctx", {}).get("max_length")
+        return f"{where}{path} has {len(given)} entries; at most {most} are allowed."
     if kind == "value_error":
         msg = str(e.get("ctx", {}).get("error", e["msg"]))
         return f"{where}{path or 'entry'}: {msg}."
     tail = f"; {limits}" if limits else ""
-    return f"{where}{path} = {given!r}: {e['msg'].lower()}{tail}."
+    if kind in _TYPE_WORDS:
+        return f"{where}{path} = {_given(given)} {_TYPE_WORDS[kind]}{tail}."
+    return f"{where}{path} = {_given(given)}: {e['msg'].lower()}{tail}."

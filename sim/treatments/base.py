@@ -110,6 +110,20 @@ class TreatmentSpec(Strict):
         """Start days of every scheduled course up to ``end_day`` (a one-off by default)."""
         return [self.start_day] if self.start_day <= end_day else []
 
+    @property
+    def days_per_course(self) -> int:
+        """Days on which one course acts (e.g. an IVIg course infused over several days)."""
+        return 1
+
+    def course_count(self, end_day: float) -> int:
+        """How many courses start up to ``end_day``, without listing them."""
+        return 1 if self.start_day <= end_day else 0
+
+    def scheduled_events(self, end_day: float) -> int:
+        """Treatment days up to ``end_day``: the work this entry's process does, so that a
+        scenario can refuse a schedule that would take minutes to simulate."""
+        return self.course_count(end_day) * self.days_per_course
+
 
 class ScheduleSpec(TreatmentSpec):
     """A treatment given repeatedly: ``every_days`` with ``count`` or ``until_day``.
@@ -133,6 +147,14 @@ class ScheduleSpec(TreatmentSpec):
             raise ValueError("'count' above 1 needs 'every_days'")
         if until is not None and every is None:
             raise ValueError("'until_day' needs 'every_days'")
+
+    def course_count(self, end_day: float) -> int:
+        every = self.every_days
+        last = end_day if self.until_day is None else min(end_day, self.until_day)
+        if every is None or self.start_day > last:
+            return super().course_count(end_day)
+        n = int((last - self.start_day) // every) + 1
+        return n if self.count is None else min(n, self.count)
 
     def course_days(self, end_day: float) -> list[float]:
         every = self.every_days

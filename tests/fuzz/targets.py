@@ -1,0 +1,253 @@
+"""Where hostile input enters, one function per family, and how each case is judged.
+
+A case ends as a *clean rejection* (one sentence: one line, ending in a full stop, at most
+:data:`MAX_MESSAGE` characters; the CLI exits 2 and writes nothing), *accepted* (and then it
+must run: a scenario is simulated, an upload must fit the sidebar), a *crash* (any other
+exception, exit status or message) or a *hang* (more than :data:`HANG_SECONDS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sim
+from app_pages import settings as S
+from app_pages.pages import PAGES
+from sim.cli import main
+
+__all__ = [
+    "HANG_SECONDS",
+    "MAX_MESSAGE",
+    "Result",
+    "judge",
+    "scenario_api",
+    "scenario_dict_api",
+    "cli_file",
+    "cli_set",
+    "url",
+    "upload",
+    "reproduce",
+    "app_url",
+    "app_upload",
+]
+
+HANG_SECONDS = 10.0
+MAX_MESSAGE = 600
+REJECTED, ACCEPTED, CRASH, HANG = "clean rejection", "accepted", "crash", "hang"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str
+    detail: str = ""
+
+
+class _Hang(BaseException):
+    """Raised by the alarm: a BaseException, so no ``except Exception`` in the code hides it."""
+
+
+class Bad(Exception):
+    """The code answered, but not as promised (a message that is not one sentence, ...)."""
+
+
+def judge(fn: Callable[..., str], *args: Any) -> Result:
+    """Run one case with an alarm at :data:`HANG_SECONDS`; classify what happened."""
+
+    def alarm(_signum: int, _frame: Any) -> None:
+        raise _Hang
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, HANG_SECONDS)
+    t0 = time.perf_counter()
+    try:
+        outcome = fn(*args)
+    except _Hang:
+        return Result(HANG, f"over {HANG_SECONDS:g} s")
+    except Bad as err:
+        return Result(CRASH, str(err)[:300])
+    except Exception as err:  # the point of fuzzing: anything else is a crash
+        return Result(CRASH, f"{type(err).__name__}: {str(err)[:300]}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    if time.perf_counter() - t0 > HANG_SECONDS:  # stuck in C code, where no alarm lands
+        return Result(HANG, f"{time.perf_counter() - t0:.1f} s")
+    return Result(outcome)
+
+
+def one_sentence(msg: str) -> str:
+    """``msg`` if it is one sentence as promised, else Bad."""
+    if "\n" in msg.rstrip("\n") or not msg.rstrip("\n").endswith(".") or \
+            len(msg) > MAX_MESSAGE or "Traceback" in msg:
+        raise Bad(f"not one sentence ({len(msg)} chars): {msg[:200]!r}")
+    return msg
+
+
+# --- the Python API ---------------------------------------------------------------------------
+def _run_accepted(scenario: sim.Scenario) -> str:
+    _ = sim.simulate(scenario).tables
+    again = sim.loads_scenario(scenario.to_toml())
+    if again != scenario:
+        raise Bad("the scenario does not survive a TOML round trip")
+    return ACCEPTED
+
+
+def scenario_api(text: str | bytes) -> str:
+    """A scenario file's contents through ``loads_scenario``, then simulated if accepted."""
+    try:
+        scenario = sim.loads_scenario(text, source="fuzz.toml")
+    except sim.ScenarioError as err:
+        one_sentence(str(err))
+        return REJECTED
+    return _run_accepted(scenario)
+
+
+def scenario_dict_api(data: Mapping[str, Any]) -> str:
+    """A scenario dict (as a program would build it) through ``parse_scenario``."""
+    try:
+        scenario = sim.parse_scenario(data, source="fuzz")
+    except sim.ScenarioError as err:
+        one_sentence(str(err))
+        return REJECTED
+    return _run_accepted(scenario)
+
+
+# --- the command line -------------------------------------------------------------------------
+def _cli(argv: list[str], out: Path | None) -> str:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(argv)
+    if code == 2:
+        one_sentence(stderr.getvalue())
+        if out is not None and out.exists():
+            raise Bad(f"exit 2 but {out.name} was written")
+        return REJECTED
+    if code in (0, 1) and (out is None or (out / "manifest.json").is_file()):
+        return ACCEPTED
+    raise Bad(f"exit {code}: {stderr.getvalue()[:200]!r}")
+
+
+def cli_file(text: str | bytes, command: str = "run") -> str:
+    """``mmn-sim run FILE`` (or ``show``) on a scenario file with these contents."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.toml"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+        out = Path(tmp) / "out"
+        argv = [command, str(path)] + (["--out", str(out), "--quiet"] if command == "run" else [])
+        return _cli(argv, out if command == "run" else None)
+
+
+def cli_set(args: list[str], preset: str = "ivig-maintenance") -> str:
+    """``mmn-sim show PRESET --set A --set B``; the API path must agree with the CLI."""
+    argv = ["show", preset]
+    for a in args:
+        argv += ["--set", a]
+    return _cli(argv, None)
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+def _fits_controls(values: Mapping[str, Any]) -> None:
+    """Every sidebar value has its control's type and lies in its range (else Streamlit
+    raises when it draws the widget)."""
+    for p in S.PARAMS:
+        v = values[p.name]
+        if p.kind == "bool":
+            ok = isinstance(v, bool)
+        elif p.kind == "choice":
+            ok = v in p.choices
+        else:
+            number = int if p.kind == "int" else float
+            ok = type(v) is number and p.lo <= v <= p.hi
+        if not ok:
+            raise Bad(f"sidebar value {p.name} = {v!r} does not fit its control")
+
+
+def url(query: Mapping[str, str]) -> str:
+    """A page address: the settings it restores must fit the sidebar and make a scenario."""
+    restored = S.from_query(query, sim.preset_names())
+    _fits_controls(restored.values)
+    for note in restored.notes:
+        one_sentence(note)
+    base = S.base_scenario(restored.preset)
+    S.build_scenario(base, restored.values)
+    return REJECTED if restored.notes else ACCEPTED
+
+
+def upload(data: bytes, name: str) -> str:
+    """An uploaded file: refused with one sentence, or a scenario the sidebar can show and
+    that runs as written while the sidebar is untouched."""
+    try:
+        scenario, _text = S.read_upload(data, name)
+    except sim.ScenarioError as err:
+        one_sentence(str(err))
+        return REJECTED
+    shown = S.defaults(scenario)
+    _fits_controls(shown)
+    if S.build_scenario(scenario, shown) != scenario:
+        raise Bad("an untouched sidebar changes the uploaded scenario")
+    _ = sim.simulate(scenario).tables
+    return ACCEPTED
+
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _app_checked(at: Any) -> str:
+    if at.exception:
+        raise Bad(f"the page shows an exception: {at.exception[0].value[:200]!r}")
+    shown = [e.value for e in (*at.error, *at.warning)]
+    return REJECTED if shown else ACCEPTED
+
+
+def app_url(query: Mapping[str, str]) -> str:
+    """A page address opened in the running dashboard (AppTest)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=HANG_SECONDS)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return _app_checked(at.run())
+
+
+def app_upload(data: bytes, name: str) -> str:
+    """A file uploaded on the export page of the running dashboard; if accepted, every page
+    drawn with it."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=HANG_SECONDS)
+    at.run()
+    at.switch_page("app_pages/export.py").run()
+    # The browser sends only files whose names end in .toml (the uploader's type filter).
+    # Nor can a browser send a file name holding a NUL character.
+    name = name.replace("\x00", "")
+    name = name if name.endswith(".toml") else f"{name}.toml"
+    at.file_uploader(key="w_upload").set_value((name, data, "text/plain")).run()
+    _app_checked(at)
+    if not at.success:
+        return REJECTED
+    for page in PAGES:
+        at.switch_page(page.path).run()
+        _app_checked(at)
+    return ACCEPTED
+
+
+# --- reproduce --------------------------------------------------------------------------------
+def reproduce(text: str) -> str:
+    """``mmn-sim reproduce`` on a tampered manifest: nothing written unless it runs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "manifest.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        out = Path(tmp) / "out"
+        return _cli(["reproduce", str(path), "--out", str(out), "--quiet"], out)
