@@ -23,7 +23,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("app_pages/timeline.py", "Timeline", "↘", "timeline"),
     Page("app_pages/body_map.py", "Body map", "⚕", "body-map"),
-    Page("app_pages/examination.py", "Examination", "✋", "examination"),
+    Page("app_pages/examination.py", "Examination", "☝", "examination"),
     Page("app_pages/nerve_conduction.py", "Nerve conduction", "⚡", "nerve-conduction"),
     Page("app_pages/emg.py", "EMG & F-waves", "♒", "emg"),
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
