@@ -16,25 +16,12 @@ from app_pages import state
 from app_pages.pages import PAGES as PAGE_LIST
 from app_pages.state import W
 from sim import electro
+from tests.apptest_support import APP, UPLOAD, clear_cache  # noqa: F401 (autouse fixture)
+from tests.apptest_support import new_app as _app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [p.path for p in PAGE_LIST]
 DISCLAIMER = sim.DISCLAIMER  # the dashboard states the model's own
-UPLOAD = "w_upload"  # the export page's file uploader
 
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at
 
 
 def _charts(at: AppTest) -> list[dict]:

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
 import tomli_w
 from streamlit.testing.v1 import AppTest
 
@@ -22,25 +21,12 @@ from app_pages.state import W
 from app_pages.text import plain
 from sim import ScenarioError, workload
 from sim.limits import MAX_SCENARIO_BYTES
+from tests.apptest_support import APP, UPLOAD, clear_cache  # noqa: F401 (autouse fixture)
+from tests.apptest_support import new_app as _app
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-UPLOAD = "w_upload"
 PRESETS = sim.preset_names()
 
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at
 
 
 def _upload(at: AppTest, data: bytes, name: str = "mine.toml") -> AppTest:
