@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
@@ -46,7 +45,6 @@ from .cli_commands import (
 )
 from .cli_progress import Progress
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
-from .manifest_check import ManifestError, read_manifest
 from .scenario import ScenarioError
 from .validation import DEFAULT_N, DEFAULT_SEED
 
@@ -219,11 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, out)
         if args.command == "validate":
             return cmd_validate(args, out)
-        read_manifest(Path(args.manifest))  # every field checked before anything is written
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except (UsageError, ScenarioError, ManifestError) as err:
+    except (UsageError, ScenarioError) as err:
         return _fail(str(err), EXIT_USAGE)
     except FileExistsError as err:
         return _fail(f"--out {err.filename or err}: exists and is not empty; nothing written",
