@@ -111,7 +111,7 @@ COURSES: Mapping[str, Course] = {
     # PMA is slower: median survival 56 months from onset (Visser et al. 2007) against 20-48
     # months in ALS (Chiò et al. 2009); upper motor neuron signs appear only in a minority
     # later (22% within 61 months, Kim et al. 2009), so none here. (approx.) 0.6x the pace.
-    "pma": Course(contralateral_months=10.0, ipsilateral_months=16.0, diagonal_months=22.0,
+    "pma": Course(contralateral_months=8.0, ipsilateral_months=12.0, diagonal_months=16.0,
                   creep_per_year=0.33, umn_from_day=None, bulbar_from_day=None),
 }
 
