@@ -6,7 +6,7 @@ EFNS/PNS guideline). Compression in the cubital tunnel (or the retro-epicondylar
 damages both the motor and the sensory fibres of the ulnar nerve at the elbow: the hand
 intrinsics and the ulnar forearm flexors weaken, the 4th and 5th fingers go numb, the ulnar
 sensory nerve action potential falls, and motor conduction slows or blocks across the elbow
-only (AANEM practice parameter for ulnar neuropathy at the elbow, Campbell et al. 1999). The
+only (AAEM practice parameter for ulnar neuropathy at the elbow, Campbell et al. 1999). The
 course is slow: stable or slowly progressive with repeated pressure (Beekman et al. 2004).
 Immunotherapy does nothing; the treatment is avoiding pressure or decompression.
 
