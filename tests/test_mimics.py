@@ -195,3 +195,17 @@ def test_the_als_variant_shows_upper_motor_neuron_and_bulbar_signs_pma_does_not(
     ex = cohort("pma", 3).examination(DAY).set_index(["side", "site", "finding"])["value"]
     assert "brisk" not in set(ex.xs("reflex", level="finding"))
     assert ex[("", "bulbar", "speech")] == "normal"
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_a_mimic_patient_is_the_same_whatever_the_cohort_and_a_longer_run_extends_it(form):
+    data = {"scenario": {"years": 2}, "disease": FORMS[form]}
+    whole = sim.simulate_cohort(sim.parse_scenario(data), 3, seed=SEED)
+    alone = sim.simulate_cohort(sim.parse_scenario(data), 1, seed=SEED, first=2)
+    for name in ("patients", "sites", "clinical", "events"):
+        a = whole.tables[name]
+        a = a[a["patient"] == 2].reset_index(drop=True)
+        assert a.equals(alone.tables[name]), name
+    longer = sim.simulate(sim.parse_scenario({**data, "scenario": {"years": 3}}), seed=SEED)
+    short = sim.simulate(sim.parse_scenario(data), seed=SEED).tables["clinical"]
+    assert longer.tables["clinical"].iloc[: len(short) - 1].equals(short.iloc[:-1])
