@@ -310,7 +310,9 @@ class MotorNeuronDisease:
         return self.cold
 
     def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        return False, 0.0
+        # Negative in drawn patients (population share 0); a scenario may pin it positive
+        # (low titres are reported in a few patients with motor neuron disease; approx.).
+        return patient.anti_gm1, patient.anti_gm1_titre
 
     def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
         return float(self.csf_median_g_per_l * np.exp(self.csf_log_sd * z))

@@ -194,7 +194,8 @@ class UlnarEntrapment:
         return self.findings.cold_sensitivity
 
     def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        return False, 0.0
+        # Negative in drawn patients (population share 0); a scenario may pin it.
+        return patient.anti_gm1, patient.anti_gm1_titre
 
     def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
         f = self.findings
