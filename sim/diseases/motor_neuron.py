@@ -97,9 +97,6 @@ class Course:
     # strength: Munsat et al. 1988). Per-year loss of the still-healthy share at a site.
     # (approx.)
     creep_per_year: float = 0.8
-    # Days from a motor neuron's death to the loss of its axon (Wallerian degeneration and
-    # fibrillations begin within weeks). (approx.)
-    loss_onset_days: float = 40.0
     # Upper motor neuron signs (ALS): from this day on. Bulbar weakness from this day on
     # (limb-onset ALS usually reaches the bulbar region within about a year; approx.).
     umn_from_day: float | None = 60.0
@@ -119,9 +116,11 @@ LESIONS = LesionParams(
     # One recruitment step: the share of a site's motor units that begins to die. (approx.)
     severity_mean=0.30,
     severity_concentration=4.0,
-    block_onset_days=40.0,  # used as the loss-onset time (no block ever forms)
+    # No block ever forms: this is the time from a motor neuron's death to the loss of its
+    # axon (Wallerian degeneration; fibrillations begin within weeks). (approx.)
+    block_onset_days=40.0,
     block_onset_spread=0.5,
-    axonal_loss_per_year=0.0,  # loss is direct, not through block
+    axonal_loss_per_year=0.0,  # loss is direct, not through block (the pace is in Course)
     smoulder_per_year=0.0,
     titre_loss_factor=0.0,
     reversibility_half_life_years=1.0,
@@ -260,7 +259,7 @@ class MotorNeuronDisease:
         cand = Candidates(day[o], np.zeros(o.shape[0]), np.concatenate(sites)[o],
                           np.concatenate(sev)[o])
         spread = p.block_onset_spread
-        return cand, c.loss_onset_days * (1 - spread + 2 * spread * onset_u)
+        return cand, p.block_onset_days * (1 - spread + 2 * spread * onset_u)
 
     def new_sites(self, onset_days: np.ndarray, patient: Patient) -> MotorUnitLoss:
         return MotorUnitLoss(onset_days, self.course.creep_per_year)
