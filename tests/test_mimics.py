@@ -209,3 +209,17 @@ def test_a_mimic_patient_is_the_same_whatever_the_cohort_and_a_longer_run_extend
     longer = sim.simulate(sim.parse_scenario({**data, "scenario": {"years": 3}}), seed=SEED)
     short = sim.simulate(sim.parse_scenario(data), seed=SEED).tables["clinical"]
     assert longer.tables["clinical"].iloc[: len(short) - 1].equals(short.iloc[:-1])
+
+
+def test_nothing_outside_the_disease_modules_names_a_mimic():
+    """Read-outs, diagnosis and pages decide from findings: no branch on a disease's name."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    words = re.compile(r"""["'](motor_neuron|ulnar_entrapment|als|pma)["']""")
+    files = [p for p in (root / "sim").rglob("*.py") if "diseases" not in p.parts]
+    files += [*(root / "app_pages").rglob("*.py"), root / "app.py"]
+    offenders = [f"{p.relative_to(root)}: {m.group(0)}" for p in files
+                 for m in words.finditer(p.read_text(encoding="utf-8"))]
+    assert offenders == []
