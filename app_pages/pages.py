@@ -28,6 +28,7 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/emg.py", "EMG & F-waves", "♒", "emg"),
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
+    Page("app_pages/mystery.py", "Which disease is it?", "⁉", "mystery"),
     Page("app_pages/export.py", "Export", "⬇", "export"),
     Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),
 )

@@ -29,7 +29,7 @@ from .units import DAYS_PER_YEAR
 
 __all__ = [
     "RANDOM", "NONE", "MAX_SEED", "PRESENT_DAY", "RESPONSE_DAYS", "TRIAL_READ_DAYS",
-    "FOLLOW_UP_DAYS", "TESTS", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES",
+    "FOLLOW_UP_DAYS", "TESTS", "LAB_OF", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES",
     "Outcome", "Score", "Debrief", "encode_case", "decode_case", "draw_case", "parse_query",
     "to_query", "scenario", "trial_kind", "treatment_choices", "treatment_title", "history",
     "findings", "reference_rates", "pointers", "outcomes", "best", "score", "checklists",
@@ -85,7 +85,7 @@ TESTS: tuple[Test, ...] = (
          "re-measured over the next 8 weeks."),
 )
 _TEST_KEYS = tuple(t.key for t in TESTS)
-_LAB_OF = {"anti_gm1": "anti_gm1_igm", "csf": "csf_protein", "mri": "plexus_mri"}
+LAB_OF = {"anti_gm1": "anti_gm1_igm", "csf": "csf_protein", "mri": "plexus_mri"}
 
 
 # --- the case and the attempt ------------------------------------------------------------------
@@ -146,7 +146,7 @@ def decode_case(code: str, kinds: Sequence[str]) -> Case | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     kind, _, seed = raw.rpartition(":")
-    if kind not in kinds or not seed.isdigit() or int(seed) > MAX_SEED:
+    if kind not in kinds or _whole(seed) is None:
         return None
     return Case(kind, int(seed), hidden=True)
 
@@ -155,6 +155,13 @@ def draw_case(rng: np.random.Generator, kinds: Sequence[str]) -> Case:
     """A random case for a class: any registered disease, any seed."""
     kind = kinds[int(rng.integers(len(kinds)))]
     return Case(kind, int(rng.integers(MAX_SEED + 1)), hidden=True)
+
+
+def _whole(text: str) -> int | None:
+    """A seed from URL text: ASCII digits only (``'²'.isdigit()`` is true), within range."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) > MAX_SEED:
+        return None
+    return int(text)
 
 
 def _shown(value: str) -> str:
@@ -186,10 +193,8 @@ def parse_query(query: Mapping[str, str], rng: np.random.Generator,
     elif name is not None:
         seed: int | None = None
         if seed_text is not None:
-            ok = seed_text.isdigit() and int(seed_text) <= MAX_SEED
-            if ok:
-                seed = int(seed_text)
-            else:
+            seed = _whole(seed_text)
+            if seed is None:
                 notes.append(f"seed: {_shown(seed_text)} is not allowed; use a whole number "
                              f"from 0 to {MAX_SEED}.")
         if name == RANDOM:
