@@ -1,4 +1,5 @@
-"""Compare: the same patient (same seed) under two to four treatment plans."""
+"""Compare: the same patient (same seed) under two to four treatment plans, and, one click
+away, the same plans on another registered disease."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.text import plain
+from sim import diseases
 from sim import figures as F
 from sim.clinical import weaker_side
 
@@ -33,6 +35,21 @@ chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), max_selections
 if len(chosen) < 2:
     st.info("Choose at least two plans to compare.")
     st.stop()
+kind = ctx.scenario.disease.kind
+others = [k for k in diseases.kinds() if k != kind]
+other = None
+if others:
+    other = st.pills(
+        f"Same plans on another disease (besides {diseases.get(kind).title})", others,
+        format_func=lambda k: diseases.get(k).title, key=state.keep("compare_disease"),
+        help="Overlay the chosen plans on a patient with another disease: same seed, same "
+             "settings, only the disease differs. Click again to remove it.")
+else:
+    st.caption("Only one disease is registered, so there is no other disease to overlay.")
+if other is not None and len(chosen) > 3:
+    st.info("On two diseases the first three chosen plans are drawn, so the lines stay "
+            "readable.")
+    chosen = chosen[:3]
 pat = ctx.tables["patients"].iloc[0]
 hand = st.radio("Hand", ("more affected", "left", "right"), key=state.keep("compare_hand"),
                 horizontal=True, help="Which hand's grip to plot.")
@@ -42,6 +59,17 @@ for name in chosen:
         runs[name] = ctx.variant(**PLANS[name])
     except state.ScenarioError as err:
         st.error(plain(f"{name}: {err}"))
+if other is not None:
+    here, there = diseases.get(kind).title, diseases.get(other).title
+    on_other = {}
+    for name in chosen:
+        try:
+            scenario = state.S.build_scenario(ctx.base, dict(ctx.values, **PLANS[name]))
+            on_other[f"{name} · {there}"] = state.simulate(
+                scenario.with_overrides({"disease.kind": other}, source="compare"), ctx.seed)
+        except state.ScenarioError as err:
+            st.error(plain(f"{name} on {there}: {err}"))
+    runs = {f"{n} · {here}": r for n, r in runs.items()} | on_other
 clin = {name: r.tables["clinical"] for name, r in runs.items()}
 if hand == "more affected":
     last = ctx.tables["clinical"].iloc[-1]

@@ -17,6 +17,7 @@ from app_pages.text import plain
 from sim import diseases, electro
 from sim import figures as F
 from sim import mystery as M
+from sim.clinical import RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS
 from sim.labs import LAB_TESTS
 
 REFERENCE_PATIENTS = 20  # simulated patients per disease behind "which findings pointed where"
@@ -218,8 +219,10 @@ def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
             f"grip at {M.FOLLOW_UP_DAYS / 7:.0f} weeks (kg)": o.grip_late,
             "clearly better": o.better, "harm": o.worse} for o in d.outcomes.values()]),
             key="mystery_outcomes", hide_index=True)
-        st.caption("Differences against the same patient untreated. Clearly better or worse: "
-                   "a change of at least 4 MRC sum points or 2 kg of weaker-hand grip.")
+        st.caption(f"Differences against the same patient untreated. Clearly better: at "
+                   f"least {RESPONSE_MRC_POINTS} MRC sum points or {RESPONSE_GRIP_KG:g} kg of "
+                   f"weaker-hand grip at 6 weeks; harm: at least {M.HARM_MRC_POINTS} points or "
+                   f"{M.HARM_GRIP_KG:g} kg weaker at 6 weeks or at the end of follow-up.")
 
 
 def _attempt(attempt: M.Attempt) -> None:

@@ -29,7 +29,9 @@ from .units import DAYS_PER_YEAR
 
 __all__ = [
     "RANDOM", "NONE", "MAX_SEED", "PRESENT_DAY", "RESPONSE_DAYS", "TRIAL_READ_DAYS",
-    "FOLLOW_UP_DAYS", "TESTS", "LAB_OF", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES",
+    "FOLLOW_UP_DAYS", "HARM_MRC_POINTS", "HARM_GRIP_KG", "POINTS", "FREE_TESTS", "TESTS",
+    "LAB_OF", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES", "trial_response",
+    "weaker_hand",
     "Outcome", "Score", "Debrief", "encode_case", "decode_case", "draw_case", "parse_query",
     "to_query", "scenario", "trial_kind", "treatment_choices", "treatment_title", "history",
     "findings", "reference_rates", "pointers", "outcomes", "best", "score", "checklists",
@@ -48,6 +50,11 @@ RESPONSE_DAYS = 42.0
 # The immunoglobulin trial is read over 8 weeks, as the checklist's response item reads it.
 TRIAL_READ_DAYS = 56.0
 FOLLOW_UP_DAYS = 182.0  # how long after the first treatment the patient is followed (approx.)
+# Harm: the first treatment left the patient measurably weaker than untreated, by at least
+# this many MRC sum points or kg of weaker-hand grip (approx., teaching value: about half the
+# change that counts as an objective improvement, since any lasting loss matters).
+HARM_MRC_POINTS = 2
+HARM_GRIP_KG = 1.0
 _YEARS = (PRESENT_DAY + FOLLOW_UP_DAYS) / DAYS_PER_YEAR
 _REF_SEED = 1_000_003  # reference patients' seeds start here, far from a lecturer's small ones
 
@@ -447,9 +454,9 @@ class Outcome:
 
     @property
     def worse(self) -> bool:
-        """Clearly worse than untreated 6 weeks in or at the end of follow-up: harm."""
-        return (objective_response(-self.grip_early, -self.mrc_early)
-                or objective_response(-self.grip_late, -self.mrc_late))
+        """Measurably worse than untreated 6 weeks in or at the end of follow-up: harm."""
+        return any(mrc <= -HARM_MRC_POINTS or grip <= -HARM_GRIP_KG for mrc, grip in
+                   ((self.mrc_early, self.grip_early), (self.mrc_late, self.grip_late)))
 
     @property
     def gain(self) -> float:
