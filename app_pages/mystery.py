@@ -41,8 +41,10 @@ def _go(query: dict[str, str]) -> None:
 
 
 def _address() -> dict[str, str]:
+    """The attempt's address: this page's link, else the one remembered for the session
+    (another page's settings, e.g. its seed, are not a case)."""
     q = {k: v for k, v in st.query_params.to_dict().items() if k in _PARAMS}
-    if q:
+    if "mystery" in q or "case" in q:
         return q
     return dict(st.session_state.get(_MEMORY) or {})
 
@@ -51,6 +53,12 @@ def _start(query: dict[str, str]) -> None:
     for k in (_DX, _TX):
         st.session_state.pop(k, None)
     _go(query)
+
+
+def _start_fixed() -> None:
+    # A callback reads the widgets' values at the click (arguments would be the last run's).
+    _start({"mystery": str(st.session_state[_START_KIND]),
+            "seed": str(int(st.session_state[_START_SEED]))})
 
 
 def _start_form() -> None:
@@ -66,10 +74,9 @@ def _start_form() -> None:
         st.caption("The address ?mystery=<disease>&seed=<number> opens the same case for "
                    "everyone; ?mystery=random draws one per student.")
         c1, c2 = st.columns(2)
-        kind = c1.selectbox("Disease", diseases.kinds(), key=_START_KIND, format_func=_title)
-        seed = c2.number_input("Seed (patient number)", 0, M.MAX_SEED, step=1, key=_START_SEED)
-        st.button("Start this case", key=state.key("mystery_fixed"), on_click=_start,
-                  args=({"mystery": str(kind), "seed": str(int(seed))},))
+        c1.selectbox("Disease", diseases.kinds(), key=_START_KIND, format_func=_title)
+        c2.number_input("Seed (patient number)", 0, M.MAX_SEED, step=1, key=_START_SEED)
+        st.button("Start this case", key=state.key("mystery_fixed"), on_click=_start_fixed)
 
 
 def _order(attempt: M.Attempt, test: str) -> None:
