@@ -26,9 +26,9 @@ _MEMORY = state.key("mystery_address")  # this page's last address, for the sess
 _DX, _TX = state.key("mystery_dx"), state.key("mystery_tx")
 _START_KIND, _START_SEED = state.key("mystery_start_kind"), state.key("mystery_start_seed")
 
-st.set_page_config(page_title="MMN simulator - Which disease is it?", layout="wide")
-st.caption(f":material/warning: {sim.DISCLAIMER}")
-st.title("Which disease is it?")
+# Its own controls, not the sidebar's: the case is not a preset, and the sidebar would show
+# the settings (and write the address) of another patient.
+state.page_header("Which disease is it?")
 
 
 def _title(kind: str) -> str:

@@ -45,6 +45,7 @@ __all__ = [
     "diagnosis_button",
     "keep",
     "key",
+    "page_header",
     "page_setup",
     "scrubbed",
     "simulate",
@@ -337,11 +338,17 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 # --- page setup --------------------------------------------------------------------------------
 
 
-def page_setup(title: str) -> Context:
-    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+def page_header(title: str) -> None:
+    """Tab title, the teaching-model disclaimer and the page title: every page starts so
+    (a page with its own controls instead of the sidebar calls only this)."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
+
+
+def page_setup(title: str) -> Context:
+    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+    page_header(title)
     app = current()
     preset, seed, values = _sidebar(app)
     for note in app.notes:
