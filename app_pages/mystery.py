@@ -195,13 +195,14 @@ def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
         f"You chose **{plain(ch.title)}**: 6 weeks in, MRC sum {ch.mrc_early:+d} and weaker-hand "
         f"grip {ch.grip_early:+.1f} kg against the same patient untreated; at "
         f"{M.FOLLOW_UP_DAYS / 7:.0f} weeks {ch.mrc_late:+d} and {ch.grip_late:+.1f} kg. "
-        + ("**It harmed this patient.** " if ch.worse else "")
-        + ("It clearly helped." if ch.better else "It did not clearly help."))
+        + ("**It harmed this patient.**" if ch.worse else "It clearly helped." if ch.better
+           else "It neither clearly helped nor harmed."))
     if right.treatment == M.NONE:
         st.markdown("No established first treatment clearly helped this patient in the model.")
     else:
-        st.markdown(f"The first treatment that helped this patient most: **{plain(right.title)}** "
-                    f"(MRC sum {right.mrc_early:+d} at 6 weeks).")
+        st.markdown(f"The first treatment that helped this patient most: "
+                    f"**{plain(right.title)}** (MRC sum {right.mrc_early:+d} and weaker-hand "
+                    f"grip {right.grip_early:+.1f} kg at 6 weeks).")
     hand = M.weaker_hand(run)
     lines = {"untreated": M.window(run, hand)}
     for label, o in ((f"your choice: {ch.title}", ch), (f"best: {right.title}", right)):
@@ -214,7 +215,7 @@ def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
                 "mystery_outcome_mrc", long[["plan", "day", "mrc_sum"]],
                 "MRC sum score under each first treatment")
     state.chart(F.outcome_figure(lines, "grip", f"{hand} grip (kg)",
-                                 f"Grip of the weaker ({hand}) hand under each first treatment",
+                                 f"Grip of the weaker ({hand}) hand",
                                  M.PRESENT_DAY),
                 "mystery_outcome_grip", long[["plan", "day", "grip"]],
                 "weaker-hand grip under each first treatment")

@@ -19,6 +19,8 @@ def outcome_figure(series: Mapping[str, pd.DataFrame], column: str, y_title: str
     """One line per plan (``day`` and ``column`` in each table), the first treatment's start
     marked by a labelled vertical line."""
     fig = compare_figure(series, column, y_title, title)
+    # Months of one patient: a few points of change must show, so the axis is not pinned to 0.
+    fig.layout.yaxis.rangemode = "normal"
     fig.add_shape(_vline(start_day / YEAR, {"color": OKABE_ITO["black"], "width": 1,
                                            "dash": "dot"}))
     fig.add_annotation(x=start_day / YEAR, y=1, yref="y domain", text="first treatment",
@@ -41,10 +43,9 @@ def pointers_figure(table: pd.DataFrame) -> go.Figure:
         "text": [[f"{v:.0f}%" for v in r] for r in z], "texttemplate": "%{text}",
         "hovertemplate": "%{y}<br>%{x}: %{z:.0f}% of simulated patients<extra></extra>",
     }]
-    layout = _layout("This patient's findings: how often each disease shows the same",
-                     120 + 34 * len(rows), hovermode="closest",
-                     xaxis={"title": {"text": "simulated patients of each disease"},
-                            "side": "top"},
+    layout = _layout("This patient's findings: % of simulated patients of each disease with "
+                     "the same", 130 + 34 * len(rows), hovermode="closest",
+                     xaxis={"side": "top"},
                      yaxis={"autorange": "reversed", "automargin": True})
-    layout["margin"] = dict(layout["margin"], t=90)
+    layout["margin"] = dict(layout["margin"], t=95)
     return _figure(data, layout)
