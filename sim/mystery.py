@@ -218,11 +218,16 @@ def parse_query(query: Mapping[str, str], rng: np.random.Generator,
     if case is None:
         return Parsed(None, tuple(notes))
     tests: list[str] = []
+    unknown: list[str] = []
     for t in filter(None, (query.get("tests") or "").split(",")):
         if t not in _TEST_KEYS:
-            notes.append(f"tests: {_shown(t)} is not a test; allowed: {', '.join(_TEST_KEYS)}.")
+            unknown.append(t)
         elif t not in tests:
             tests.append(t)
+    if unknown:  # one sentence however many: a link must not fill the page
+        shown = ", ".join(_shown(t) for t in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        notes.append(f"tests: {shown} {'is not a test' if len(unknown) == 1 else 'are not tests'}"
+                     f"; allowed: {', '.join(_TEST_KEYS)}.")
     attempt = Attempt(case, tuple(tests))
     dx, tx = query.get("dx"), query.get("tx")
     if dx is not None or tx is not None:

@@ -4,6 +4,7 @@ a toy mimic registered beside MMN so every choice has two diseases."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -128,11 +129,14 @@ def test_random_case_hides_the_disease_and_the_page_keeps_it_across_pages():
     ({"mystery": "cidpp"}, "mystery:", "random"),
     ({"mystery": "mmn", "seed": "12x"}, "seed:", "0 to"),
     ({"case": "zzz"}, "case:", "new case"),
+    ({"mystery": "![x](http://h/t.png)"}, "mystery:", "random"),
 ])
 def test_a_bad_case_value_is_a_message_and_the_start_form(query, field, allowed):
     at = _open(**query)
     errors = [e.value.replace("\\", "") for e in at.error]  # shown as typed (text.plain)
     assert len(errors) == 1 and errors[0].startswith(field) and allowed in errors[0]
+    raw = at.error[0].value
+    assert not re.search(r"(?<!\\)[\[<$]", raw)  # a link's text is shown, never made a link
     assert at.button(key=state.key("mystery_random"))  # the page offers a new case
     assert _query(at) == {}
     at.button(key=state.key("mystery_random")).click().run()

@@ -92,6 +92,13 @@ def test_bad_tests_and_answers_are_dropped_with_a_sentence_each_keeping_the_rest
     assert p.notes[0].startswith("dx and tx:") and not p.attempt.committed
 
 
+def test_a_link_with_thousands_of_bad_tests_makes_one_sentence():
+    p = M.parse_query({"mystery": "mmn", "seed": "1", "tests": "x," * 5000 + "ncs"}, _rng())
+    assert p.attempt.tests == ("ncs",)
+    assert len(p.notes) == 1 and p.notes[0].startswith("tests: 'x', 'x', 'x', ... are not")
+    assert len(p.notes[0]) < 200
+
+
 def test_tests_are_ordered_once_each_and_not_after_the_answer():
     a = M.Attempt(M.Case("mmn", 1)).order("emg").order("history").order("emg")
     assert a.tests == ("emg", "history")
