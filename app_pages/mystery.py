@@ -21,7 +21,6 @@ from sim.clinical import RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS
 from sim.labs import LAB_TESTS
 
 REFERENCE_PATIENTS = 20  # simulated patients per disease behind "which findings pointed where"
-_PARAMS = ("mystery", "seed", "case", "tests", "dx", "tx")
 _MEMORY = state.key("mystery_address")  # this page's last address, for the session
 _DX, _TX = state.key("mystery_dx"), state.key("mystery_tx")
 _START_KIND, _START_SEED = state.key("mystery_start_kind"), state.key("mystery_start_seed")
@@ -43,7 +42,7 @@ def _go(query: dict[str, str]) -> None:
 def _address() -> dict[str, str]:
     """The attempt's address: this page's link, else the one remembered for the session
     (another page's settings, e.g. its seed, are not a case)."""
-    q = {k: v for k, v in st.query_params.to_dict().items() if k in _PARAMS}
+    q = {k: v for k, v in st.query_params.to_dict().items() if k in M.URL_KEYS}
     if "mystery" in q or "case" in q:
         return q
     return dict(st.session_state.get(_MEMORY) or {})

@@ -22,6 +22,7 @@ import streamlit as st
 
 import sim
 from app_pages import settings as S
+from app_pages.pages import PAGE_PARAMS
 from app_pages.text import plain
 from sim import Scenario, ScenarioError
 
@@ -172,7 +173,8 @@ def current() -> AppState:
     """This session's state, made from the page address on the session's first run."""
     ss = st.session_state
     if STATE_KEY not in ss:
-        ss[STATE_KEY] = AppState.from_query(dict(st.query_params))
+        query = {k: v for k, v in st.query_params.to_dict().items() if k not in PAGE_PARAMS}
+        ss[STATE_KEY] = AppState.from_query(query)
     return ss[STATE_KEY]
 
 

@@ -28,7 +28,7 @@ from .scenario import Scenario, parse_scenario
 from .units import DAYS_PER_YEAR
 
 __all__ = [
-    "RANDOM", "NONE", "MAX_SEED", "PRESENT_DAY", "RESPONSE_DAYS", "TRIAL_READ_DAYS",
+    "URL_KEYS", "RANDOM", "NONE", "MAX_SEED", "PRESENT_DAY", "RESPONSE_DAYS", "TRIAL_READ_DAYS",
     "FOLLOW_UP_DAYS", "HARM_MRC_POINTS", "HARM_GRIP_KG", "POINTS", "FREE_TESTS", "TESTS",
     "LAB_OF", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES", "trial_response",
     "weaker_hand",
@@ -38,6 +38,7 @@ __all__ = [
     "debrief", "window",
 ]
 
+URL_KEYS = ("mystery", "seed", "case", "tests", "dx", "tx")  # what an attempt's address holds
 RANDOM = "random"  # the URL value that asks the page to draw the case
 NONE = "none"  # the answer "no immunotherapy"
 MAX_SEED = 2**31 - 1  # as the dashboard's seed box

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from app_pages import state
+from app_pages.pages import PAGES as PAGE_LIST
+from sim import mystery as M
 from tests.apptest_support import clear_cache, new_app  # noqa: F401 (autouse fixture)
 from tests.toy_diseases import TOY, toy_registered
 
@@ -182,3 +184,12 @@ def test_compare_overlays_the_same_plans_on_another_disease_in_one_click():
     y = {tr["name"]: tr["y"] for tr in spec["data"]}
     assert y[names[0]] != y[names[1]]
     assert y[names[2]] == y[names[3]]
+
+
+def test_a_session_that_starts_on_the_page_gives_other_pages_no_unknown_link_notes():
+    at = _open(mystery="mmn", seed="12", tests="ncs")
+    at.switch_page("app_pages/timeline.py").run()
+    assert not at.exception and not at.warning
+    # the page's own link values are declared where the page is listed
+    page = next(p for p in PAGE_LIST if p.path == PAGE)
+    assert set(page.params) == set(M.URL_KEYS) - {"seed"}  # the seed is the sidebar's too
