@@ -193,3 +193,15 @@ def test_a_session_that_starts_on_the_page_gives_other_pages_no_unknown_link_not
     # the page's own link values are declared where the page is listed
     page = next(p for p in PAGE_LIST if p.path == PAGE)
     assert set(page.params) == set(M.URL_KEYS) - {"seed"}  # the seed is the sidebar's too
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [*sim.diseases.kinds(), TOY])
+def test_every_registered_disease_plays_through_every_test_to_the_debrief(kind):
+    tests = ",".join(t.key for t in M.TESTS)
+    at = _open(mystery=kind, seed="21", tests=tests, dx=kind, tx=M.NONE)
+    assert [s.value for s in at.subheader][:len(M.TESTS)] == [
+        f"{n}. {t.title}" for n, t in enumerate(M.TESTS, start=1)]
+    text = _text(at)
+    assert "Diagnosis: correct" in text and "Harm avoided: yes" in text
+    assert "Tests ordered: 8 of 8" in text
