@@ -29,19 +29,37 @@ st.markdown(
     f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. IVIg and "
     f"prednisolone start at year {start:g} (the sidebar's IVIg start)."
 )
+PLANS_KEY = state.keep("compare_plans", default=lambda: list(PLANS)[:4])
+DISEASE_KEY = state.keep("compare_disease")
+STEROID_CONTRAST = ["Untreated", "Prednisolone course"]
+kind = ctx.scenario.disease.kind
+others = [k for k in diseases.kinds() if k != kind]
+
+
+def _steroid_contrast() -> None:
+    # A callback: it sets the widgets' values before they are drawn on the next run.
+    st.session_state[PLANS_KEY] = list(STEROID_CONTRAST)
+    if st.session_state.get(DISEASE_KEY) is None:
+        st.session_state[DISEASE_KEY] = others[0]
+
+
+if others:
+    st.button("Prednisolone on two diseases", key=state.key("compare_steroid_contrast"),
+              on_click=_steroid_contrast, icon=":material/compare_arrows:",
+              help="One click: untreated and a prednisolone course, on this disease and on "
+                   "another registered one (corticosteroids help some neuropathies and make "
+                   "MMN worse; Donaghy 1994).")
 chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), max_selections=4,
-                        key=state.keep("compare_plans", default=lambda: list(PLANS)[:4]),
+                        key=PLANS_KEY,
                         help="Choose two to four plans; each is drawn in its own colour and dash.")
 if len(chosen) < 2:
     st.info("Choose at least two plans to compare.")
     st.stop()
-kind = ctx.scenario.disease.kind
-others = [k for k in diseases.kinds() if k != kind]
 other = None
 if others:
     other = st.pills(
         f"Same plans on another disease (besides {diseases.get(kind).title})", others,
-        format_func=lambda k: diseases.get(k).title, key=state.keep("compare_disease"),
+        format_func=lambda k: diseases.get(k).title, key=DISEASE_KEY,
         help="Overlay the chosen plans on a patient with another disease: same seed, same "
              "settings, only the disease differs. Click again to remove it.")
 else:

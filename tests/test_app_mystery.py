@@ -205,3 +205,25 @@ def test_every_registered_disease_plays_through_every_test_to_the_debrief(kind):
     text = _text(at)
     assert "Diagnosis: correct" in text and "Harm avoided: yes" in text
     assert "Tests ordered: 8 of 8" in text
+
+
+def test_compare_sets_up_the_steroid_contrast_on_two_diseases_in_one_click():
+    at = new_app()
+    at.switch_page(COMPARE).run()
+    at.button(key=state.key("compare_steroid_contrast")).click().run()
+    assert not at.exception
+    names = [tr["name"] for tr in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert names == ["Untreated · Multifocal motor neuropathy",
+                     "Prednisolone course · Multifocal motor neuropathy",
+                     "Untreated · Toy sensory neuropathy",
+                     "Prednisolone course · Toy sensory neuropathy"]
+
+
+def test_compare_with_one_disease_says_so_and_offers_no_overlay():
+    sim.diseases.unregister(TOY)
+    at = new_app()
+    at.switch_page(COMPARE).run()
+    assert not at.exception
+    assert any("Only one disease is registered" in c.value for c in at.caption)
+    assert not at.pills and not [b for b in at.button
+                                 if b.key == state.key("compare_steroid_contrast")]
