@@ -189,3 +189,24 @@ def test_debrief_scores_diagnosis_harm_and_tests_from_the_simulation(toy):
 def test_the_registry_decides_nothing_here_names_a_disease():
     assert diseases.kinds() == ("mmn",)  # the toy fixtures cleaned up after themselves
     assert M.parse_query({"mystery": TOY, "seed": "1"}, _rng()).attempt is None
+
+
+def test_the_figure_builders_draw_what_the_tables_hold():
+    from sim import figures as F
+
+    run = simulate(M.scenario("mmn"), MMN_SEED)
+    hand = M.weaker_hand(run)
+    lines = {"untreated": M.window(run, hand),
+             "other": M.window(simulate(M.scenario("mmn", STEROID), MMN_SEED), hand)}
+    fig = F.outcome_figure(lines, "mrc_sum", "MRC", "t", M.PRESENT_DAY)
+    assert [tr.name for tr in fig.data] == ["untreated", "other"]
+    assert list(fig.data[1].y) == list(lines["other"]["mrc_sum"])
+    assert fig.layout.shapes[-1].x0 == pytest.approx(M.PRESENT_DAY / 365.25)
+    assert fig.layout.yaxis.rangemode == "normal"
+    rates = M.reference_rates("mmn", n=3)
+    table = M.pointers(M.findings(run, None), {"mmn": rates}, ["exam", "csf"])
+    heat = F.pointers_figure(table)
+    assert list(heat.data[0].x) == ["mmn"]
+    assert len(heat.data[0].y) == len(table) == sum(f.test in ("exam", "csf")
+                                                    for f in M.FEATURES)
+    assert [row[0] for row in heat.data[0].z] == list(table["same in mmn (%)"])
