@@ -22,6 +22,7 @@ import streamlit as st
 
 import sim
 from app_pages import settings as S
+from app_pages.pages import PAGE_PARAMS
 from app_pages.text import plain
 from sim import Scenario, ScenarioError
 
@@ -45,6 +46,7 @@ __all__ = [
     "diagnosis_button",
     "keep",
     "key",
+    "page_header",
     "page_setup",
     "scrubbed",
     "simulate",
@@ -173,7 +175,8 @@ def current() -> AppState:
     """This session's state, made from the page address on the session's first run."""
     ss = st.session_state
     if STATE_KEY not in ss:
-        ss[STATE_KEY] = AppState.from_query(dict(st.query_params))
+        query = {k: v for k, v in st.query_params.to_dict().items() if k not in PAGE_PARAMS}
+        ss[STATE_KEY] = AppState.from_query(query)
     return ss[STATE_KEY]
 
 
@@ -364,11 +367,17 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 # --- page setup --------------------------------------------------------------------------------
 
 
-def page_setup(title: str) -> Context:
-    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+def page_header(title: str) -> None:
+    """Tab title, the teaching-model disclaimer and the page title: every page starts so
+    (a page with its own controls instead of the sidebar calls only this)."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
+
+
+def page_setup(title: str) -> Context:
+    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+    page_header(title)
     app = current()
     preset, seed, values = _sidebar(app)
     for note in app.notes:

@@ -41,7 +41,10 @@ from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from .results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
-           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks"]
+           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "CRITERIA"]
+
+# The checklists :func:`evaluate` knows, by name (``criteria=``); the first is the default.
+CRITERIA: tuple[str, ...] = ("mmn",)
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
@@ -92,8 +95,12 @@ class Checklist:
         return next(i for i in self.items if i.criterion == criterion)
 
 
-def evaluate(run: Run, day: float, patient: int = 0) -> Checklist:
-    """Every checklist item at ``day`` for one patient of ``run``, and the category."""
+def evaluate(run: Run, day: float, patient: int = 0, criteria: str = "mmn") -> Checklist:
+    """Every item of the ``criteria`` checklist at ``day`` for one patient of ``run``, and
+    the category. ``criteria`` is one of :data:`CRITERIA` (ValueError names them)."""
+    if criteria not in CRITERIA:
+        raise ValueError(f"criteria: {criteria!r} is not a known checklist; choose one of "
+                         + ", ".join(repr(c) for c in CRITERIA))
     return decide(gather(run, day, patient))
 
 
