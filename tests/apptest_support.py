@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages import state
 
-__all__ = ["APP", "UPLOAD", "clear_cache", "new_app"]
+__all__ = ["APP", "UPLOAD", "clear_cache", "new_app", "values"]
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 UPLOAD = state.key("upload")  # the export page's file uploader
@@ -33,3 +36,10 @@ def new_app(**query: str) -> AppTest:
     for k, v in query.items():
         at.query_params[k] = v
     return at
+
+
+def values(data: Any) -> np.ndarray:
+    """A chart trace's x or y as numbers (plotly 7 sends arrays as base64 'bdata' dicts)."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+    return np.asarray(data, dtype=float)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,7 +14,7 @@ import sim
 from app_pages import state
 from app_pages.pages import PAGES as PAGE_LIST
 from sim import mystery as M
-from tests.apptest_support import clear_cache, new_app  # noqa: F401 (autouse fixture)
+from tests.apptest_support import clear_cache, new_app, values  # noqa: F401 (autouse fixture)
 from tests.toy_diseases import TOY, toy_registered
 
 PAGE = "app_pages/mystery.py"
@@ -212,15 +213,22 @@ def test_compare_sets_up_the_steroid_contrast_on_two_diseases_in_one_click():
     at.switch_page(COMPARE).run()
     at.button(key=state.key("compare_steroid_contrast")).click().run()
     assert not at.exception
-    names = [tr["name"] for tr in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    traces = json.loads(at.get("plotly_chart")[1].proto.spec)["data"]  # the MRC-sum chart
+    names = [tr["name"] for tr in traces]
+    other = names[2].split(" · ")[1]
     assert names == ["Untreated · Multifocal motor neuropathy",
                      "Prednisolone course · Multifocal motor neuropathy",
-                     "Untreated · Toy sensory neuropathy",
-                     "Prednisolone course · Toy sensory neuropathy"]
+                     f"Untreated · {other}", f"Prednisolone course · {other}"]
+    assert other != "Multifocal motor neuropathy"
+    mean = [float(np.mean(values(tr["y"]))) for tr in traces]
+    assert mean[1] < mean[0]  # prednisolone makes this MMN patient weaker ...
+    assert mean[3] >= mean[2]  # ... and the disease chosen for the contrast not
 
 
-def test_compare_with_one_disease_says_so_and_offers_no_overlay():
-    sim.diseases.unregister(TOY)
+def test_compare_with_one_disease_says_so_and_offers_no_overlay(monkeypatch):
+    for kind in sim.diseases.kinds():
+        if kind != "mmn":
+            monkeypatch.delitem(sim.diseases.REGISTRY, kind)
     at = new_app()
     at.switch_page(COMPARE).run()
     assert not at.exception
