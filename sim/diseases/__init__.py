@@ -8,7 +8,9 @@ and exports only ever see the protocol.
 from __future__ import annotations
 
 from .base import Disease
+from .cidp import CIDP
 from .mmn import MMN
+from .multifocal_cidp import MultifocalCIDP
 
 __all__ = ["Disease", "REGISTRY", "register", "unregister", "get", "kinds", "DEFAULT_KIND"]
 
@@ -41,3 +43,5 @@ def kinds() -> tuple[str, ...]:
 
 
 register(MMN())
+register(CIDP())
+register(MultifocalCIDP())

@@ -9,7 +9,8 @@ The engine and the read-outs only ever talk to this protocol, so a mimic is one 
 
 Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatments.exposure``):
 ``rho`` (the patient's IVIg responsiveness), ``effect`` (IVIg effect before responsiveness),
-``steroid`` (0..1 intensity), ``pe_active`` (open plasma-exchange windows) and ``complement``
+``steroid`` (0..1 intensity; ``steroid_effect`` is the same lagged by weeks, with its
+``steroid_effect_integral`` over the interval being advanced), ``pe_active`` (open plasma-exchange windows) and ``complement``
 (share of complement activity blocked).
 """
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from ..patient import Patient, PopulationParams
+from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +84,25 @@ class Disease(Protocol):
         """Loss of one modality (``pain``, ``temperature``, ``vibration``, ``position``) in one
         limb (``arm``, ``leg``) on ``day``, 0 none .. 1 complete; large-fibre loss (vibration)
         also lowers that limb's sensory nerve action potentials."""
+        ...
+
+    def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
+                        modality: str) -> float:
+        """Like :meth:`sensory_loss_in`, but read from this patient's site state (a disease
+        whose sensory fibres share the motor fibres' lesions loses sensation where they are);
+        the examination reads this one."""
+        ...
+
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        """Share of a sensory nerve's healthy action potential (SNAP) left on the snapshot's
+        day, 0..1: what a sensory conduction study of ``nerve`` (``ANATOMY.sensory``) sees."""
+        ...
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        """Extra demyelinating slowing of each site's motor conduction (share of its speed
+        lost, one value per ``ANATOMY.sites``) beyond the mild slowing every damaged site
+        shows; ``None`` when the disease adds none. Prolongs distal and F-wave latencies,
+        lowers velocities and widens the CMAP (temporal dispersion)."""
         ...
 
     def upper_motor_neuron_signs(self, day: float) -> bool:

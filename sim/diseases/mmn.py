@@ -18,6 +18,7 @@ import numpy as np
 
 from ..anatomy import ANATOMY, Anatomy
 from ..patient import Patient, PopulationParams
+from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,6 +91,8 @@ LESIONS = LesionParams(
     # 70% of the dysfunctional axons fail at rest too.
     rest_block_share=0.7,
 )
+
+SENSORY_LIMB = {sn.name: sn.limb for sn in ANATOMY.sensory}
 
 # Relative chance an attack picks a nerve within its limb: ulnar, median and radial first; in
 # the legs peroneal and tibial; median involved in 85% of patients with block (Delmont 2006).
@@ -256,6 +259,20 @@ class MMN:
         # Spared everywhere; read through sensory_loss so a variant that changes only the
         # overall figure changes every limb and modality with it.
         return self.sensory_loss(day)
+
+    def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
+                        modality: str) -> float:
+        # Sensory fibres are not attacked: nothing to read from the sites.
+        return self.sensory_loss_in(snapshot.day, side, limb, modality)
+
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        # SNAPs normal across and away from the blocks (van Schaik et al. 2010); a variant's
+        # large-fibre (vibration) loss lowers its limb's SNAPs.
+        limb = SENSORY_LIMB[nerve]
+        return 1.0 - self.sensory_loss_in(snapshot.day, side, limb, "vibration")
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        return None  # slowing stays in the non-demyelinating range (van Schaik et al. 2010)
 
     def fasciculation_propensity(self) -> float:
         return self.findings.fasciculation_propensity

@@ -34,11 +34,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import electro, treatments
-from .anatomy import ANATOMY, SIDES
-from .clinical import objective_response, weaker_side
-from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
-from .results import Run
+from .. import electro, treatments
+from ..anatomy import ANATOMY, SIDES
+from ..clinical import objective_response, weaker_side
+from ..exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
+from ..results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
            "SENSORY_FOR", "EARLY_DAYS"]
