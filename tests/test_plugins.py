@@ -163,7 +163,8 @@ def test_a_registered_toy_disease_reaches_the_exam_and_fails_the_mmn_checklist()
 
 def test_an_unknown_disease_kind_is_one_sentence():
     assert "no_such_disease" not in diseases.kinds()
-    with pytest.raises(ScenarioError, match=r"disease\.kind: .no_such_disease. is not a known disease"):
+    with pytest.raises(ScenarioError,
+                       match=r"disease\.kind: .no_such_disease. is not a known disease"):
         parse_scenario({"disease": {"kind": "no_such_disease"}}, source="x.toml")
 
 

@@ -10,8 +10,8 @@ The engine and the read-outs only ever talk to this protocol, so a mimic is one 
 Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatments.exposure``):
 ``rho`` (the patient's IVIg responsiveness), ``effect`` (IVIg effect before responsiveness),
 ``steroid`` (0..1 intensity; ``steroid_effect`` is the same lagged by weeks, with its
-``steroid_effect_integral`` over the interval being advanced), ``pe_active`` (open plasma-exchange windows) and ``complement``
-(share of complement activity blocked).
+``steroid_effect_integral`` over the interval being advanced), ``pe_active`` (open
+plasma-exchange windows) and ``complement`` (share of complement activity blocked).
 """
 
 from __future__ import annotations

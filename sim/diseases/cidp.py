@@ -224,7 +224,7 @@ class CIDP:
     def site_weights(self, patient: Patient, affinity: np.ndarray) -> np.ndarray:
         """Probability of each site for one attack (left sites only: each is mirrored)."""
         w = np.zeros(self.anatomy.n_sites)
-        for i, (side, seg) in enumerate(self.anatomy.sites[:_HALF]):
+        for i, (_side, seg) in enumerate(self.anatomy.sites[:_HALF]):
             nerve = self.anatomy.nerve_by_name[seg.nerve]
             limb = patient.upper_limb_share if nerve.limb == "arm" else (
                 1.0 - patient.upper_limb_share)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..patient import Patient, PopulationParams
-from .cidp import CIDP, LESIONS as CIDP_LESIONS, CIDPCourse, CIDPFindings, CIDPResponse
+from .cidp import CIDP, CIDPCourse, CIDPFindings, CIDPResponse
+from .cidp import LESIONS as CIDP_LESIONS
 from .lesions import LesionParams
 from .mmn import NERVE_PREDILECTION, SEGMENT_PREDILECTION
 
