@@ -143,6 +143,10 @@ class CIDPFindings:
     # 2021: areflexia in all limbs). Their loss is the limb's mean fibre loss times this.
     # (approx.)
     large_fibre_gain: float = 2.0
+    # A SNAP is brief, so demyelinating dispersion cancels its phases more than a CMAP's:
+    # its share left is (1 - fibre dysfunction) ** this (approx.; Preston & Shapiro, 4th
+    # ed.: sensory potentials are the more sensitive to temporal dispersion).
+    snap_exponent: float = 1.5
     # Extra conduction slowing (share of speed lost) per unit of a site's damage: velocities
     # fall >30% below the lower limit and distal latencies rise >50% above the upper limit
     # in the demyelinating range (Van den Bergh et al. 2021 criteria). (approx.)
@@ -345,7 +349,7 @@ class CIDP:
 
     def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
         worst = max(self.sensory_dysfunction(snapshot, side, n) for n in SNAP_PARENTS[nerve])
-        return 1.0 - worst
+        return (1.0 - worst) ** self.findings.snap_exponent
 
     def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
         living = np.clip(snapshot.damage - snapshot.axon_loss, 0.0, 1.0)

@@ -76,7 +76,8 @@ class MultifocalCIDP(CIDP):
     findings: CIDPFindings = field(default_factory=lambda: CIDPFindings(
         # Sensory fibres of the blocked nerves are involved as the motor fibres are
         # (Lewis et al. 1982). (approx.)
-        sensory_involvement=0.9,
+        sensory_involvement=1.0,
+        snap_exponent=2.0,
         large_fibre_gain=1.2,
         # Slowing mostly focal, less diffuse than in typical CIDP. (approx.)
         slowing_per_damage=0.6,
