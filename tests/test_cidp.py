@@ -26,23 +26,24 @@ N_TREATED = 40
 START = 365.0  # treatment one year from onset
 SIX_WEEKS = START + 42.0
 TREATMENTS = {
-    # A single 60 mg/day course (Dyck et al. 1982 used prednisone 120 mg alternate days).
-    "prednisolone": {"kind": "prednisolone", "start_day": START, "mg_per_day": 60,
-                     "duration_days": 84},
-    # Courses every 3 weeks, as in the ICE trial (Hughes et al. 2008).
-    "ivig": {"kind": "ivig", "start_day": START, "dose_g_per_kg": 2.0, "every_days": 21,
-             "count": 3},
+    # A 60 mg/day course (Dyck et al. 1982 used prednisone 120 mg on alternate days).
+    "prednisolone": [{"kind": "prednisolone", "start_day": START, "mg_per_day": 60,
+                      "duration_days": 84}],
+    # The ICE regimen (Hughes et al. 2008): 2 g/kg, then 1 g/kg every 3 weeks.
+    "ivig": [{"kind": "ivig", "start_day": START, "dose_g_per_kg": 2.0},
+             {"kind": "ivig", "start_day": START + 21, "dose_g_per_kg": 1.0, "every_days": 21,
+              "count": 2}],
     # Ten exchanges over four weeks (Hahn et al. 1996).
-    "plasma_exchange": {"kind": "plasma_exchange", "start_day": START, "every_days": 3,
-                        "count": 10},
+    "plasma_exchange": [{"kind": "plasma_exchange", "start_day": START, "every_days": 3,
+                         "count": 10}],
 }
 
 
-def scenario(kind: str, years: float = 2.0, treatment: dict | None = None):
+def scenario(kind: str, years: float = 2.0, treatment: list | None = None):
     data = {"scenario": {"years": years, "seed": 11, "record_every_days": 7},
             "disease": {"kind": kind}}
     if treatment:
-        data["treatment"] = [treatment]
+        data["treatment"] = treatment
     return parse_scenario(data)
 
 
