@@ -216,3 +216,43 @@ def test_multifocal_cidp_improves_on_ivig_and_steroids():
     for treatment in ("ivig", "prednisolone"):
         better, _ = six_weeks("multifocal_cidp", treatment)
         assert better >= 0.40, treatment
+
+
+# --- the CIDP checklist's motor rules on hand-built studies ---------------------------------
+
+
+def _study(slowing: float | None):
+    from sim.anatomy import ANATOMY
+    from sim.sites import SiteSnapshot
+
+    base = electro.draw_baseline(np.random.default_rng(3))
+    zero = np.zeros(ANATOMY.n_sites)
+    snap = SiteSnapshot(100.0, zero, zero, zero)
+    slow = None if slowing is None else np.full(ANATOMY.n_sites, slowing)
+    return electro.study(base, snap, slowing=slow), electro.fwaves(base, snap, slowing=slow)
+
+
+def test_a_healthy_study_shows_no_demyelinating_parameter():
+    readings = read_nerves(*_study(None))
+    assert len(readings) == 8 and all(r.params == () for r in readings)
+
+
+def test_diffuse_slowing_gives_every_latency_and_velocity_parameter():
+    readings = read_nerves(*_study(0.6))
+    for r in readings:
+        assert {"a", "b", "c"} <= set(r.params), (r.side, r.nerve, r.text)
+
+
+def test_motor_level_counts_nerves_as_the_guideline_does():
+    from sim.diagnosis.cidp import NerveReading, motor_level
+
+    def r(nerve: str, *params: str) -> NerveReading:
+        return NerveReading("left", nerve, params, "")
+
+    assert motor_level([r("median", "b"), r("ulnar", "b")])[0] == "strong"
+    assert motor_level([r("median", "b"), r("ulnar", "a")])[0] == "weak"  # one nerve each
+    assert motor_level([r("median", "d")])[0] == "none"  # absent F-waves alone
+    assert motor_level([r("median", "d"), r("ulnar", "a")])[0] == "weak"  # d needs 2 nerves
+    assert motor_level([r("median", "d"), r("ulnar", "d"), r("tibial", "a")])[0] == "strong"
+    assert motor_level([r("median", "e"), r("ulnar", "d")])[0] == "weak"  # d cannot pair e
+    assert motor_level([r("median", "e"), r("ulnar", "c")])[0] == "strong"

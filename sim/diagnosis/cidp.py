@@ -12,13 +12,14 @@ Van den Bergh PYK et al., Eur J Neurol 2021;28:3556 / J Peripher Nerv Syst 2021;
 * motor conduction criteria, per nerve (median, ulnar, peroneal, tibial): (a) distal motor
   latency >=50% above the upper limit of normal; (b) velocity >=30% below the lower limit;
   (c) F-wave latency >=20% above the upper limit (>=50% if the distal CMAP is below 80% of
-  its lower limit); (d) absent F-waves (distal CMAP >=20% of its lower limit), counted with
-  one other parameter in another nerve; (e) conduction block: proximal negative-peak CMAP
-  >=30% below the distal one (not tibial; distal CMAP >=20% of its lower limit); (f) abnormal
-  temporal dispersion, duration >30% longer proximally (>100% in the tibial nerve);
-  (g) distal CMAP duration prolonged, counted with one other parameter in another nerve.
-  **Strongly supportive**: a parameter in two nerves (or d, one-nerve e and g each with
-  another parameter in another nerve); **weakly supportive**: in one nerve only;
+  its lower limit); (d) absent F-waves (distal CMAP >=20% of its lower limit) in two
+  nerves, counted with one other parameter in another nerve; (e) conduction block: proximal
+  negative-peak CMAP >=30% below the distal one (not tibial; distal CMAP >=20% of its lower
+  limit); (f) abnormal temporal dispersion, duration >30% longer proximally (>100% in the
+  tibial nerve); (g) distal CMAP duration prolonged, counted with one other parameter in
+  another nerve. **Strongly supportive**: a parameter in two nerves (d with another
+  parameter in a third nerve; e in one nerve, or g, with another parameter in another
+  nerve); **weakly supportive**: in one nerve only;
 * sensory conduction abnormal (SNAP below its lower limit) in two nerves;
 * supportive criteria: raised CSF protein, imaging (MRI of roots or plexus, nerve
   ultrasound enlargement), objective improvement after immunotherapy;
@@ -183,7 +184,12 @@ def motor_level(readings: list[NerveReading]) -> tuple[str, str]:
             nerves = by_param[p]
             return "strong", (f"{_PARAM_TEXT[p]} in {len(nerves)} nerves: "
                               + "; ".join(f"{r.side} {r.nerve} ({r.text})" for r in nerves[:3]))
-    for p, exclude in (("d", ()), ("e", ("d",)), ("g", ())):
+    absent = by_param.get("d", [])
+    if len(absent) >= 2 and any(o not in absent and set(o.params) - {"d"} for o in readings):
+        return "strong", ("F-waves absent in " + ", ".join(f"{r.side} {r.nerve}"
+                                                          for r in absent[:3])
+                          + " with another demyelinating parameter in another nerve")
+    for p, exclude in (("e", ("d",)), ("g", ())):
         for r in by_param.get(p, []):
             if others(r, exclude):
                 return "strong", (f"{_PARAM_TEXT[p]} in the {r.side} {r.nerve} with another "
