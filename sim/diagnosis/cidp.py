@@ -331,11 +331,14 @@ def decide(f: CidpFindings) -> Checklist:
     variant = "typical" if typical else "multifocal" if multifocal else ""
     lines = tuple(f"{r.side} {r.nerve}: {r.text}" for r in readings if r.params)
     if not variant:
-        missing = [i.label for i in clinical if not i.met and (
-            i.section in ("clinical", "clinical typical"))]
+        def missing(section: str) -> str:
+            out = [i.label for i in clinical if not i.met and i.section in ("clinical", section)]
+            return "; ".join(out[:2]).lower()
+
+        typical_gap, multifocal_gap = missing("clinical typical"), missing("clinical multifocal")
         return Checklist(f.day, tuple(items), "not met",
-                         "clinical criteria not met (neither typical nor multifocal CIDP): "
-                         + "; ".join(missing[:3]), lines)
+                         f"clinical criteria not met: not typical CIDP ({typical_gap}), not "
+                         f"multifocal CIDP ({multifocal_gap})", lines)
     who = f"clinical criteria of {variant} CIDP met"
     if level == "strong" and n_sensory >= 2:
         return Checklist(f.day, tuple(items), "CIDP", f"{who}, motor conduction strongly "
