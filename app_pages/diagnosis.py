@@ -38,6 +38,16 @@ def draw(day: int) -> None:
         for item in cl.section(key):
             mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
             st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+    cidp = checklist.evaluate(ctx.run, day, criteria="cidp")
+    with st.expander(f"For contrast, the CIDP criteria (EAN/PNS 2021, in outline): "
+                     f"{cidp.category}", expanded=cidp.category != "not met"):
+        st.markdown(f"Van den Bergh et al., J Peripher Nerv Syst 2021;26:242. **{cidp.category}"
+                    f"** — {cidp.reason}.")
+        for item in cidp.items:
+            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
+            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+        if cidp.ncs_lines:
+            st.markdown("Demyelinating parameters: " + "; ".join(cidp.ncs_lines[:8]) + ".")
     labs = ctx.run.labs(day)
     with st.expander("Laboratory and imaging results on this day", expanded=True):
         for r in labs.itertuples(index=False):

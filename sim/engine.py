@@ -194,7 +194,8 @@ class _Model:
         c = self.cand
         anatomy = ANATOMY
         for j in range(c.day.shape[0]):
-            yield self.env.timeout(c.day[j] - self.env.now)
+            # max(): attacks on the same day (mirror pairs) must not step back by rounding
+            yield self.env.timeout(max(0.0, c.day[j] - self.env.now))
             self.sync()
             if c.accept[j] * self.max_mult < self.exposure.lesion_multiplier():
                 site = int(c.site[j])

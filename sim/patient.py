@@ -62,7 +62,9 @@ class Patient:
     baseline_grip_kg: float
     side_bias: float
     upper_limb_share: float
-    steroid_sensitivity: float = 1.0  # 0..1: how much corticosteroids worsen this patient
+    # 0..1: how much corticosteroids worsen this patient (MMN); a disease that steroids help
+    # reads it as the patient's place in its responder share (sim.diseases.cidp)
+    steroid_sensitivity: float = 1.0
     fasciculation_tendency: float = 1.0  # 0..1: how readily damaged axons fire on their own
 
 

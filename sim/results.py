@@ -259,7 +259,8 @@ class Run:
         from . import electro
 
         snap = self.snapshot(day, patient)
-        return electro.study_waveforms(self.ncs_baseline(patient), snap, nerve, side)
+        return electro.study_waveforms(self.ncs_baseline(patient), snap, nerve, side,
+                                       slowing=self.disease.conduction_slowing(snap))
 
     def fwaves(self, day: float, patient: int = 0) -> pd.DataFrame:
         """F-wave persistence and minimal latency at ``day`` (the ``fwaves`` table's columns)."""

@@ -93,17 +93,18 @@ def _stamp(df: pd.DataFrame, run: Run, i: int, day: float) -> pd.DataFrame:
     return df
 
 
-def sensory_scale(run: Run, snapshot: SiteSnapshot) -> dict[tuple[str, str], float]:
-    """Share of each SNAP the disease leaves: the large-fibre loss of that sensory nerve."""
+def sensory_scale(run: Run, snap: SiteSnapshot) -> dict[tuple[str, str], float]:
+    """Share of each SNAP the disease leaves on the snapshot's day."""
     d = run.disease
-    return {(side, sn.name): 1.0 - d.sensory_nerve_loss(snapshot, side, sn.name)
+    return {(side, sn.name): d.snap_share(snap, side, sn.name)
             for side in SIDES for sn in ANATOMY.sensory}
 
 
 def ncs_rows(run: Run, i: int, day: float, nerves=None, sides=None) -> pd.DataFrame:
     snap = run.snapshot(day, i)
     df = electro.study(run.ncs_baseline(i), snap, nerves=nerves, sides=sides,
-                       sensory_scale=sensory_scale(run, snap))
+                       sensory_scale=sensory_scale(run, snap),
+                       slowing=run.disease.conduction_slowing(snap))
     df = df.round({"latency_ms": 3, "amplitude": 3, "area": 3, "duration_ms": 3,
                    "cv_m_per_s": 2, "block_pct": 2})
     return _stamp(df, run, i, snap.day)
@@ -111,7 +112,8 @@ def ncs_rows(run: Run, i: int, day: float, nerves=None, sides=None) -> pd.DataFr
 
 def fwave_rows(run: Run, i: int, day: float) -> pd.DataFrame:
     snap = run.snapshot(day, i)
-    return _stamp(electro.fwaves(run.ncs_baseline(i), snap), run, i, snap.day)
+    return _stamp(electro.fwaves(run.ncs_baseline(i), snap,
+                                 slowing=run.disease.conduction_slowing(snap)), run, i, snap.day)
 
 
 def exam_rows(run: Run, i: int, day: float, cold: bool = False) -> pd.DataFrame:

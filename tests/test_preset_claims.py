@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pytest
 
 import sim
-from tests.claims import course, ivig_courses, ivig_long_term, mimics, other_treatments
+from tests.claims import cidp, course, ivig_courses, ivig_long_term, mimics, other_treatments
 from tests.claims.support import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -114,6 +114,15 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("prednisolone", 0, "within about a month", other_treatments.pred_some_worse_none_better),
     Claim("prednisolone", 1, "new lesions", other_treatments.pred_blocks_deepen_new_lesions),
     Claim("prednisolone", 2, "undone", other_treatments.pred_not_undone),
+    Claim("cidp-prednisolone", 0, "stronger than the same patient left untreated",
+          cidp.cidp_pred_better_than_untreated),
+    Claim("cidp-prednisolone", 1, "CIDP is symmetric", cidp.cidp_symmetric),
+    Claim("cidp-prednisolone", 2, "MMN checklist is not met",
+          cidp.cidp_snaps_low_mmn_checklist_not_met),
+    Claim("multifocal-cidp", 0, "asymmetric and the study shows motor conduction block",
+          cidp.mcidp_asymmetric_with_block),
+    Claim("multifocal-cidp", 1, "sensory responses of the blocked nerves are reduced",
+          cidp.mcidp_blocked_snaps_reduced_checklist_not_met),
     Claim("scig-vs-ivig", 0, "flat plateau", ivig_long_term.scig_flat_plateau),
     Claim("scig-vs-ivig", 1, "End-of-dose weakness fades",
           ivig_long_term.scig_dips_fade_similar_strength),

@@ -8,8 +8,10 @@ and exports only ever see the protocol.
 from __future__ import annotations
 
 from .base import Disease
+from .cidp import CIDP
 from .mmn import MMN
 from .motor_neuron import MotorNeuronDisease
+from .multifocal_cidp import MultifocalCIDP
 from .ulnar_entrapment import UlnarEntrapment
 
 __all__ = ["Disease", "REGISTRY", "register", "unregister", "get", "kinds", "DEFAULT_KIND"]
@@ -43,5 +45,7 @@ def kinds() -> tuple[str, ...]:
 
 
 register(MMN())
+register(CIDP())
+register(MultifocalCIDP())
 register(MotorNeuronDisease())
 register(UlnarEntrapment())

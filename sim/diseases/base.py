@@ -9,8 +9,9 @@ The engine and the read-outs only ever talk to this protocol, so a mimic is one 
 
 Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatments.exposure``):
 ``rho`` (the patient's IVIg responsiveness), ``effect`` (IVIg effect before responsiveness),
-``steroid`` (0..1 intensity), ``pe_active`` (open plasma-exchange windows) and ``complement``
-(share of complement activity blocked).
+``steroid`` (0..1 intensity; ``steroid_effect`` is the same lagged by weeks, with its
+``steroid_effect_integral`` over the interval being advanced), ``pe_active`` (open
+plasma-exchange windows) and ``complement`` (share of complement activity blocked).
 """
 
 from __future__ import annotations
@@ -87,15 +88,21 @@ class Disease(Protocol):
 
     def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
                         modality: str) -> float:
-        """:meth:`sensory_loss_in` on the snapshot's day, given the patient's own site state:
-        a disease whose sensory loss follows its own lesions (one entrapped nerve) reads it
-        from there; the others return :meth:`sensory_loss_in`."""
+        """Like :meth:`sensory_loss_in`, but read from this patient's site state (a disease
+        whose sensory fibres share the motor fibres' lesions loses sensation where they are);
+        the examination reads this one."""
         ...
 
-    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
-        """Share of the large fibres of one sensory nerve (``ANATOMY.sensory``) lost on the
-        snapshot's day, 0 none .. 1 all: its sensory nerve action potential falls by this
-        share. Limb-wide diseases return that limb's vibration loss."""
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        """Share of a sensory nerve's healthy action potential (SNAP) left on the snapshot's
+        day, 0..1: what a sensory conduction study of ``nerve`` (``ANATOMY.sensory``) sees."""
+        ...
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        """Extra demyelinating slowing of each site's motor conduction (share of its speed
+        lost, one value per ``ANATOMY.sites``) beyond the mild slowing every damaged site
+        shows; ``None`` when the disease adds none. Prolongs distal and F-wave latencies,
+        lowers velocities and widens the CMAP (temporal dispersion)."""
         ...
 
     def upper_motor_neuron_signs(self, day: float) -> bool:

@@ -92,6 +92,8 @@ LESIONS = LesionParams(
     rest_block_share=0.7,
 )
 
+SENSORY_LIMB = {sn.name: sn.limb for sn in ANATOMY.sensory}
+
 # Relative chance an attack picks a nerve within its limb: ulnar, median and radial first; in
 # the legs peroneal and tibial; median involved in 85% of patients with block (Delmont 2006).
 # (approx.) weights.
@@ -260,13 +262,17 @@ class MMN:
 
     def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
                         modality: str) -> float:
-        # Not tied to the lesions: the same in every limb whatever the motor sites show.
+        # Sensory fibres are not attacked: nothing to read from the sites.
         return self.sensory_loss_in(snapshot.day, side, limb, modality)
 
-    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
-        # Large-fibre (vibration) loss of the nerve's limb lowers its SNAP.
-        limb = ANATOMY.sensory_by_name[nerve].limb
-        return self.sensory_loss_in(snapshot.day, side, limb, "vibration")
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        # SNAPs normal across and away from the blocks (van Schaik et al. 2010); a variant's
+        # large-fibre (vibration) loss lowers its limb's SNAPs.
+        limb = SENSORY_LIMB[nerve]
+        return 1.0 - self.sensory_loss_in(snapshot.day, side, limb, "vibration")
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        return None  # slowing stays in the non-demyelinating range (van Schaik et al. 2010)
 
     def fasciculation_propensity(self) -> float:
         return self.findings.fasciculation_propensity

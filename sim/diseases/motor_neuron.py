@@ -291,8 +291,11 @@ class MotorNeuronDisease:
                         modality: str) -> float:
         return 0.0
 
-    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
-        return 0.0
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        return 1.0  # sensory neurons are spared (Shefner et al. 2020)
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        return None  # axon loss, not demyelination
 
     def upper_motor_neuron_signs(self, day: float) -> bool:
         d = self.course.umn_from_day

@@ -176,10 +176,14 @@ class UlnarEntrapment:
                else f.large_fibre_loss_per_damage)
         return float(min(1.0, per * self._damage(snapshot, side)))
 
-    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+    def snap_share(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
         if nerve != SENSORY_NERVE:
-            return 0.0  # median, radial and sural sensory fibres do not cross the elbow lesion
-        return float(min(1.0, self.findings.snap_loss_per_damage * self._damage(snapshot, side)))
+            return 1.0  # median, radial and sural sensory fibres do not cross the elbow lesion
+        return 1.0 - float(min(1.0, self.findings.snap_loss_per_damage
+                               * self._damage(snapshot, side)))
+
+    def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
+        return None  # the focal slowing of every damaged site is enough across the elbow
 
     def upper_motor_neuron_signs(self, day: float) -> bool:
         return False

@@ -24,6 +24,9 @@ Physiology, as modelled (all fractions are of the axons that originally crossed 
 * A point whose conducting share ``c_k`` falls below ``inexcitable_fraction`` (5%) gives no
   response: amplitude and area 0, latency, duration and CV NaN. If that happens at the most
   distal point the whole nerve is *inexcitable* and every segment grades "none".
+* A demyelinating disease (``Disease.conduction_slowing``) slows each segment further, by
+  its share of speed lost: velocities fall, distal latencies grow as ``1 / (1 - share)`` and
+  the CMAP disperses (``dispersion_per_slowing``). MMN adds none.
 * Sensory fibres are spared in MMN (van Schaik et al. 2010 (EFNS/PNS)): SNAPs are the
   patient's healthy baseline whatever the motor lesions, scaled only by ``sensory_scale``
   (the share of large sensory fibres a disease leaves, from its sensory loss).
@@ -114,10 +117,13 @@ def check_snapshot(snapshot: SiteSnapshot) -> None:
 
 
 def motor_nerve(
-    mb: MotorBaseline, nerve: Nerve, snapshot: SiteSnapshot, params: NcsParams
+    mb: MotorBaseline, nerve: Nerve, snapshot: SiteSnapshot, params: NcsParams,
+    slowing: np.ndarray | None = None,
 ) -> MotorResult:
-    """All stimulation points of one motor nerve on one side (see module docstring)."""
+    """All stimulation points of one motor nerve on one side (see module docstring);
+    ``slowing`` is a disease's extra demyelinating slowing per site (None: none)."""
     sl = _SITE_SLICE[(mb.side, nerve.name)]
+    demyel = None if slowing is None else np.clip(slowing[sl][: len(nerve.points)], 0.0, 0.9)
     n_pts = len(nerve.points)
     loss = np.clip(snapshot.axon_loss[sl], 0.0, 1.0)
     block = np.clip(snapshot.ncs_block[sl], 0.0, 1.0)
@@ -131,6 +137,8 @@ def motor_nerve(
 
     d = dmg[:n_pts]
     disp = params.dispersion_linear * d + params.dispersion_heavy * d**4
+    if demyel is not None:
+        disp = disp + params.dispersion_per_slowing * demyel
     ratio = (
         1.0
         + params.physiological_dispersion_per_m * _CUM_LENGTH[nerve.name] / 1000.0
@@ -141,7 +149,7 @@ def motor_nerve(
     g = params.cancellation_exponent
     amplitude = mb.amplitude_mv * drop * cond * ratio ** -(1.0 + g)
     area = _SHAPE_AREA * amplitude * duration
-    cv, latency = _speed(mb, nerve, d, survive, params)
+    cv, latency = _speed(mb, nerve, d, survive, params, demyel)
 
     absent = cond < params.inexcitable_fraction
     if absent.any():
@@ -155,15 +163,20 @@ def motor_nerve(
 
 
 def _speed(
-    mb: MotorBaseline, nerve: Nerve, d: np.ndarray, survive: float, params: NcsParams
+    mb: MotorBaseline, nerve: Nerve, d: np.ndarray, survive: float, params: NcsParams,
+    demyel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Segment CVs (NaN for segment 0) and onset latencies at each point, given damage ``d``."""
+    """Segment CVs (NaN for segment 0) and onset latencies at each point, given damage ``d``
+    and any demyelinating slowing (share of speed lost; latency grows as 1 / (1 - share))."""
     n_pts = len(nerve.points)
     slow = params.slowing_linear * d + params.slowing_heavy * d**4
     loss_factor = 1.0 - params.loss_slowing * (1.0 - survive)
     cv = np.asarray(mb.cv_m_per_s[:n_pts]) * (1.0 - slow) * loss_factor
-    cv[0] = np.nan
     dl = mb.distal_latency_ms * (1.0 + slow[0]) / loss_factor
+    if demyel is not None:
+        cv = cv * (1.0 - demyel)
+        dl = dl / (1.0 - float(demyel[0]))
+    cv[0] = np.nan
     latency = dl + np.concatenate([[0.0], np.cumsum(_SEG_LENGTH[nerve.name][1:n_pts] / cv[1:])])
     return cv, latency
 
@@ -259,6 +272,7 @@ def study(
     sides: Iterable[str] | None = None,
     params: NcsParams = DEFAULT_PARAMS,
     sensory_scale: Mapping[tuple[str, str], float] | None = None,
+    slowing: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The NCS table at the snapshot's day (columns ``STUDY_COLUMNS``).
 
@@ -266,12 +280,13 @@ def study(
     A motor row at point k>=1 carries segment k's CV, block % (area reduction vs point k-1)
     and EFNS/PNS grade; the distal row has NaN, NaN, "". Sensory rows: amplitude in µV, area
     in µV·ms, block NaN, grade "". ``nerves`` filters motor and sensory names alike.
-    ``sensory_scale`` maps (side, sensory nerve) to the share of its SNAP left (default 1).
+    ``sensory_scale`` maps (side, sensory nerve) to the share of its SNAP left (default 1);
+    ``slowing`` is a disease's extra demyelinating slowing per site (default none).
     """
     check_snapshot(snapshot)
     chosen, side_t = _selected(nerves, sides)
     rows = _Rows()
-    _add_motor_rows(rows, baseline, snapshot, chosen, side_t, params)
+    _add_motor_rows(rows, baseline, snapshot, chosen, side_t, params, slowing)
     _add_sensory_rows(rows, baseline, chosen, side_t, sensory_scale or {})
     return rows.frame()
 
@@ -279,12 +294,14 @@ def study(
 def _add_motor_rows(
     rows: _Rows, baseline: NcsBaseline, snapshot: SiteSnapshot,
     chosen: frozenset[str] | None, side_t: tuple[str, ...], params: NcsParams,
+    slowing: np.ndarray | None = None,
 ) -> None:
     for side in side_t:
         for nerve in ANATOMY.nerves:
             if chosen is not None and nerve.name not in chosen:
                 continue
-            res = motor_nerve(baseline.motor_for(side, nerve.name), nerve, snapshot, params)
+            res = motor_nerve(baseline.motor_for(side, nerve.name), nerve, snapshot, params,
+                              slowing)
             n_pts = len(nerve.points)
             rows.side += [side] * n_pts
             rows.nerve += [nerve.name] * n_pts

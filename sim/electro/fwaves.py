@@ -60,7 +60,8 @@ FWAVE_PARAMS = FwaveParams()
 
 
 def _one(baseline: NcsBaseline, snap: SiteSnapshot, side: str, name: str,
-         ncs: NcsParams, p: FwaveParams) -> tuple[float, float]:
+         ncs: NcsParams, p: FwaveParams,
+         slowing: np.ndarray | None = None) -> tuple[float, float]:
     nerve = ANATOMY.nerve_by_name[name]
     first = ANATOMY.site_index[(side, name, nerve.segments[0].name)]
     sl = slice(first, first + len(nerve.segments))
@@ -79,18 +80,26 @@ def _one(baseline: NcsBaseline, snap: SiteSnapshot, side: str, name: str,
     loss_factor = 1.0 - ncs.loss_slowing * (1.0 - survive)
     lengths = np.array([s.length_mm for s in nerve.segments])
     cv = np.array(mb.cv_m_per_s[1:]) * p.proximal_speedup * (1.0 - slow[1:]) * loss_factor
-    up = float(np.sum(lengths[1:] / cv)) + p.root_mm[nerve.limb] / p.root_cv_m_per_s
+    root_cv = p.root_cv_m_per_s
     distal = mb.distal_latency_ms * (1.0 + slow[0]) / loss_factor
+    if slowing is not None:
+        # Demyelinating slowing; the roots slow as much as the nerve's most proximal segment.
+        demyel = np.clip(slowing[sl], 0.0, 0.9)
+        cv = cv * (1.0 - demyel[1:])
+        root_cv = root_cv * (1.0 - float(demyel[-1]))
+        distal = distal / (1.0 - float(demyel[0]))
+    up = float(np.sum(lengths[1:] / cv)) + p.root_mm[nerve.limb] / root_cv
     return float(persistence), distal + 2.0 * up + p.turnaround_ms
 
 
 def fwaves(baseline: NcsBaseline, snapshot: SiteSnapshot, *, params: FwaveParams = FWAVE_PARAMS,
-           ncs: NcsParams = DEFAULT_PARAMS) -> pd.DataFrame:
-    """F-wave persistence (%) and minimal latency (ms) of every F-wave nerve on both sides."""
+           ncs: NcsParams = DEFAULT_PARAMS, slowing: np.ndarray | None = None) -> pd.DataFrame:
+    """F-wave persistence (%) and minimal latency (ms) of every F-wave nerve on both sides;
+    ``slowing`` is a disease's extra demyelinating slowing per site (default none)."""
     check_snapshot(snapshot)
     rows = []
     for side in SIDES:
         for name in FWAVE_NERVES:
-            pers, lat = _one(baseline, snapshot, side, name, ncs, params)
+            pers, lat = _one(baseline, snapshot, side, name, ncs, params, slowing)
             rows.append((side, name, pers, round(lat, 2)))
     return pd.DataFrame(rows, columns=list(FWAVE_COLUMNS))

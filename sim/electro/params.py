@@ -28,6 +28,11 @@ class NcsParams:
     # demyelinating-range slowing only with near-total damage. (approx.)
     slowing_linear: float = 0.20
     slowing_heavy: float = 0.15
+    # Demyelinating slowing (a disease's ``conduction_slowing``) desynchronises the axons too:
+    # duration +this per unit of slowing share, so a segment slowed by a third widens its CMAP
+    # by about a third (abnormal temporal dispersion is >30%, Van den Bergh et al. 2021).
+    # (approx.)
+    dispersion_per_slowing: float = 1.0
     # Loss of the fastest axons slows conduction a little: CV stays >~75% of LLN in axonal
     # loss (Preston & Shapiro, 4th ed.). Slowing = loss_slowing * (1 - S). (approx.)
     loss_slowing: float = 0.15

@@ -99,11 +99,13 @@ def study_waveforms(
     side: str,
     *,
     params: NcsParams = DEFAULT_PARAMS,
+    slowing: np.ndarray | None = None,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """CMAP traces of one motor nerve, keyed by stimulation point (distal first).
 
     All traces share one time grid (0-30 ms or longer for leg nerves and proximal points) so
-    they can be stacked. Values equal those of :func:`~sim.electro.study`.
+    they can be stacked. Values equal those of :func:`~sim.electro.study` (``slowing`` as
+    there).
     """
     check_snapshot(snapshot)
     if nerve not in MOTOR_NAMES:
@@ -111,7 +113,7 @@ def study_waveforms(
     if side not in SIDES:
         raise ValueError(f"unknown side {side!r}; use {SIDES}")
     nv = ANATOMY.nerve_by_name[nerve]
-    res = motor_nerve(baseline.motor_for(side, nerve), nv, snapshot, params)
+    res = motor_nerve(baseline.motor_for(side, nerve), nv, snapshot, params, slowing)
     mb = baseline.motor_for(side, nerve)
     lat = np.where(np.isfinite(res.latency), res.latency, mb.distal_latency_ms)
     dur = np.where(np.isfinite(res.duration), res.duration, mb.duration_ms)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from ..diseases.base import Disease
 
-__all__ = ["IgGParams", "IGG", "Modifiers", "Exposure"]
+__all__ = ["IgGParams", "IGG", "STEROID_ONSET_DAYS", "Modifiers", "Exposure"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ class IgGParams:
 
 
 IGG = IgGParams()
+# A corticosteroid's anti-inflammatory benefit builds over weeks, not on the first day: in
+# CIDP improvement on prednisone begins within weeks and grows over months (Dyck et al. 1982).
+# The lagged intensity follows the dose with this time constant (approx.). A disease that
+# is *helped* by steroids reads the lagged intensity; MMN's worsening reads the dose itself.
+STEROID_ONSET_DAYS = 21.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class Exposure:
         # lag stages between the level and the effect (the effect is the last one)
         self._lag = [0.0] * (params.effect_lag_stages - 1)
         self.steroid = 0.0  # 0..1 dose-scaled intensity while a course runs
+        self.steroid_effect = 0.0  # the intensity lagged by STEROID_ONSET_DAYS (benefit)
+        self.steroid_effect_integral = 0.0  # its integral over the interval being advanced
         self.pe_active = 0  # plasma-exchange windows open right now
         self.complement = 0.0  # share of complement activity blocked while an inhibitor runs
         self.fcrn = 0.0  # share of FcRn receptors blocked (faster IgG clearance)
@@ -127,7 +134,12 @@ class Exposure:
             effect_integral = 0.0
         else:
             effect_integral = self._integrate_effect(dt_total)
+        s0, s1 = self.steroid_effect, self.steroid  # constant dose over the interval
+        decay = math.exp(-dt_total / STEROID_ONSET_DAYS)
+        self.steroid_effect_integral = (s1 * dt_total
+                                        + (s0 - s1) * STEROID_ONSET_DAYS * (1.0 - decay))
         growth, lift, prog = self.disease.modifier_increments(self, dt_total, effect_integral)
+        self.steroid_effect = s1 + (s0 - s1) * decay
         self._acc_growth += growth
         self._acc_lift += lift
         self._acc_prog += prog

@@ -34,17 +34,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import electro, treatments
-from .anatomy import ANATOMY, SIDES
-from .clinical import objective_response, weaker_side
-from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
-from .results import Run
+from .. import electro, treatments
+from ..anatomy import ANATOMY, SIDES
+from ..clinical import objective_response, weaker_side
+from ..exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
+from ..results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
-           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "CRITERIA"]
-
-# The checklists :func:`evaluate` knows, by name (``criteria=``); the first is the default.
-CRITERIA: tuple[str, ...] = ("mmn",)
+           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks"]
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
@@ -95,12 +92,9 @@ class Checklist:
         return next(i for i in self.items if i.criterion == criterion)
 
 
-def evaluate(run: Run, day: float, patient: int = 0, criteria: str = "mmn") -> Checklist:
-    """Every item of the ``criteria`` checklist at ``day`` for one patient of ``run``, and
-    the category. ``criteria`` is one of :data:`CRITERIA` (ValueError names them)."""
-    if criteria not in CRITERIA:
-        raise ValueError(f"criteria: {criteria!r} is not a known checklist; choose one of "
-                         + ", ".join(repr(c) for c in CRITERIA))
+def evaluate(run: Run, day: float, patient: int = 0) -> Checklist:
+    """Every item of the MMN checklist at ``day`` for one patient of ``run``, and the
+    category."""
     return decide(gather(run, day, patient))
 
 
