@@ -144,6 +144,12 @@ class Run:
         parts = [fn(i) for i in range(len(self.patient_runs))]
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
+    def patients_table(self) -> pd.DataFrame:
+        """The ``patients`` table alone (cheap: no weekly table is built)."""
+        if "tables" in self.__dict__:
+            return self.tables["patients"]
+        return self._patients_table()
+
     def _patients_table(self) -> pd.DataFrame:
         rows = []
         for pr in self.patient_runs:
