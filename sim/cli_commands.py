@@ -19,7 +19,9 @@ from typing import Any, TextIO
 from . import atomic, load_scenario
 from ._meta import DISCLAIMER
 from .cli_progress import Progress
-from .cohort import export_cohort
+from .cohort import check_engine, export_cohort
+from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
+from .resolve import TRAIT_KNOBS
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -155,7 +157,46 @@ def cmd_run(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
-    return _simulate_and_export(args, out, argv, n=args.n, first=args.first)
+    """Patients first..first+n-1 in chunks (here or on Dask), summary or full tables."""
+    scenario, overrides = _resolve(args)
+    _check_out(Path(args.out), args.force)
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+    seed = scenario.scenario.seed
+    prov = {"source": _source(args.scenario), "overrides": overrides,
+            "command": _command_line(argv)}
+    plan = {"detail": args.detail, "format": args.format, "chunk": args.chunk,
+            "population": args.population, "pinned": _pinned(overrides), "engine": args.engine}
+    tables = _export_dataset(args, scenario, args.n, seed, args.first, plan, prov, "cohort")
+    if not args.quiet:
+        where = (f" on {args.workers} Dask workers" if args.workers else
+                 f" on the Dask cluster at {args.scheduler}" if args.scheduler else "")
+        who = "population" if args.population else "scenario's patient"
+        out.write(f"wrote {len(tables)} {args.detail} tables ({args.format}) and manifest.json "
+                  f"to {args.out}: {scenario.name}, patients {args.first} to "
+                  f"{args.first + args.n - 1} ({who}), seed {seed}{where}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def _pinned(overrides: dict[str, Any]) -> list[str]:
+    """The traits a population cohort keeps as set: those given with --set."""
+    return sorted(k for k in overrides
+                  if k.startswith("patient.") or k.removeprefix("disease.") in TRAIT_KNOBS)
+
+
+def _export_dataset(
+    args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
+    plan: dict[str, Any], provenance: dict[str, Any], label: str,
+) -> dict[str, dict[str, Any]]:
+    bar = Progress(n, label, enabled=not args.quiet)
+    tables = export_dataset(
+        scenario, n, args.out, seed=seed, first=first, detail=plan["detail"],
+        format=plan["format"], chunk=plan["chunk"], population=plan["population"],
+        pinned=plan["pinned"], engine=plan["engine"], workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None), overwrite=args.force,
+        provenance=provenance, on_patients=bar.advance)
+    bar.close()
+    return tables
 
 
 def _simulate_and_export(
@@ -238,13 +279,18 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
     _check_out(Path(args.out), args.force)
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
-    tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
-    old = {name: sha for name, (_file, sha) in entries.items()}
+    plan = _dataset_plan(path, man, fmt)
+    if plan is None:  # an export of 'run', or a cohort written before chunked exports
+        tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
+    else:
+        tables = _export_dataset(args, scenario, n, seed, first, plan, prov, "reproducing")
+    old = {name: t["sha256"] for name, t in man["tables"].items()}
     differ = sorted(name for name in set(old) | set(tables)
                     if old.get(name) != tables.get(name, {}).get("sha256"))
     faults = []
     if differ:
-        files = ", ".join(tables[n]["file"] if n in tables else entries[n][0] for n in differ)
+        files = ", ".join(_shown(tables[n] if n in tables else man["tables"][n])
+                          for n in differ)
         new = json.loads((Path(args.out) / "manifest.json").read_text(encoding="utf-8"))
         faults.append(
             f"{len(differ)} of {len(set(old) | set(tables))} tables differ from {path} "
@@ -263,6 +309,35 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
         out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256 matches "
                   f"{path}{alone}. {DISCLAIMER}\n")
     return EXIT_OK
+
+
+def _shown(entry: dict[str, Any]) -> str:
+    return entry["file"] if "file" in entry else f"{entry.get('folder', '?')}/"
+
+
+def _dataset_plan(path: Path, man: dict[str, Any], fmt: str) -> dict[str, Any] | None:
+    """How a chunked cohort export was made (None for other exports), checked."""
+    if "detail" not in man:
+        return None
+    detail, chunk, engine = man["detail"], man.get("chunk_patients"), man.get("engine", "simpy")
+    pinned, population = man.get("pinned", []), man.get("population", False)
+    if detail not in DETAILS:
+        raise UsageError(f"{path}: detail = {detail!r} is not allowed; choose one of "
+                         f"{', '.join(DETAILS)}.")
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= MAX_CHUNK:
+        raise UsageError(f"{path}: chunk_patients = {chunk!r} is not allowed; allowed: whole "
+                         f"numbers 1 to {MAX_CHUNK}.")
+    if not isinstance(population, bool):
+        raise UsageError(f"{path}: population = {population!r} must be true or false.")
+    if not isinstance(pinned, list) or not all(isinstance(k, str) and len(k) <= 200
+                                               for k in pinned):
+        raise UsageError(f"{path}: 'pinned' must be a list of field paths.")
+    try:
+        check_engine(engine if isinstance(engine, str) else repr(engine))
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    return {"detail": detail, "format": fmt, "chunk": chunk, "population": population,
+            "pinned": pinned, "engine": engine}
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:

@@ -160,8 +160,8 @@ def _dask_results(job: CohortJob, plan: list[tuple[int, range]], workers: int | 
         if cluster is not None:
             cluster.close()
         where = scheduler or f"a local cluster of {workers} workers"
-        raise DaskError(f"could not reach the Dask scheduler at {where} ({err}); is it "
-                        "running and reachable?") from None
+        raise DaskError(f"could not reach the Dask scheduler at {where} ({err}); check "
+                        "that it is running and reachable.") from None
     try:
         shared = client.scatter(job, broadcast=True)
         pending: deque = deque()
