@@ -18,6 +18,7 @@ detail and its chunk's patients, never on the worker count. Each table's ``conte
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import export
+from . import export, table_writer
 from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
 from .results import Run
 from .scenario import Scenario, ScenarioError
@@ -102,8 +103,6 @@ def simulate_chunk(job: CohortJob, index: int, patients: Sequence[int]) -> Chunk
 
 
 def _parquet_bytes(df: Any, meta: dict[str, str] | None) -> bytes:
-    import io
-
     import pyarrow.parquet as pq
 
     buf = io.BytesIO()
@@ -206,14 +205,14 @@ class _Tables:
                 self.content[name] = hashlib.sha256(res.csv_header[name])
                 self.parts[name] = []
                 if self.format == "csv":
-                    self.csv[name] = open(self.folder / f"{name}.csv", "xb")  # noqa: SIM115
-                    self.csv[name].write(res.csv_header[name])
+                    self.csv[name] = io.FileIO(self.folder / f"{name}.csv", "xb")
+                    table_writer._write(self.csv[name], res.csv_header[name])
                 else:
                     (self.folder / name).mkdir()
             self.rows[name] += res.rows[name]
             self.content[name].update(res.csv_body[name])
             if self.format == "csv":
-                self.csv[name].write(res.csv_body[name])
+                table_writer._write(self.csv[name], res.csv_body[name])
             else:
                 self._part(name, res)
 
@@ -222,9 +221,8 @@ class _Tables:
         rel = f"{name}/part-{res.index:05d}.parquet"
         data = res.parquet[name]
         tmp = self.folder / f"{rel}.partial"
-        with open(tmp, "xb") as f:
-            f.write(data)
-            f.flush()
+        with io.FileIO(tmp, "xb") as f:
+            table_writer._write(f, data)  # where a full disk shows up, as for every table
             os.fsync(f.fileno())
         os.replace(tmp, self.folder / rel)
         self.parts[name].append({"file": rel, "rows": res.rows[name],
@@ -236,7 +234,6 @@ class _Tables:
             content = self.content[name].hexdigest()
             if self.format == "csv":
                 f = self.csv.pop(name)
-                f.flush()
                 os.fsync(f.fileno())
                 f.close()
                 info[name] = {"file": f"{name}.csv", "rows": rows, "sha256": content,

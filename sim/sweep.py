@@ -1,0 +1,142 @@
+"""Parameter sweeps: every combination of a grid of scenario fields, run on the same patients.
+
+Why: "what if attacks were twice as frequent, or the IVIg interval twice as long?" is answered
+by comparing the same virtual patients under each setting. Patient *i* is child *i* of the
+root seed whatever the setting (:mod:`sim.engine`), so each combination reuses the same traits
+and the same random numbers of every stream (common random numbers): differences between rows
+of one patient come from the settings, not from chance. The result is one tidy table: the
+summary table (:mod:`sim.summary`) of every patient and year, with one column per swept field.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
+from .limits import quote
+from .results import Run
+from .scenario import Scenario, ScenarioError, parse_override
+from .summary import summary_table
+
+__all__ = ["MAX_COMBINATIONS", "MAX_VALUES", "parse_grid", "combinations", "run_sweep",
+           "iter_sweep"]
+
+MAX_VALUES = 100  # values of one swept field
+MAX_COMBINATIONS = 10_000  # combinations of a whole grid
+_CHUNK = 16  # patients simulated at once
+
+
+def _split(raw: str) -> list[str]:
+    """Split ``raw`` at commas outside brackets and quotes (a value may be a TOML array)."""
+    out, depth, quote_char, cur = [], 0, "", []
+    for c in raw:
+        if quote_char:
+            quote_char = "" if c == quote_char else quote_char
+        elif c in "\"'":
+            quote_char = c
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            continue
+        cur.append(c)
+    out.append("".join(cur))
+    return [s.strip() for s in out]
+
+
+def parse_grid(texts: Sequence[str]) -> dict[str, list[Any]]:
+    """``["disease.lesion_rate_per_year=0.8,1.6", ...]`` as ``{path: [values]}``; values are
+    read like ``--set`` values (TOML, bare words as text). Raises ScenarioError (one sentence
+    naming the path)."""
+    grid: dict[str, list[Any]] = {}
+    for text in texts:
+        if "=" not in text:
+            raise ScenarioError(f"--grid {quote(text)} must look like PATH=V1,V2,..., e.g. "
+                                "disease.lesion_rate_per_year=0.8,1.6,3.2.")
+        key, raw = (s.strip() for s in text.split("=", 1))
+        if key in grid:
+            raise ScenarioError(f"--grid {quote(key)} is given twice; give each field once "
+                                "with all its values.")
+        parts = _split(raw)
+        if not 1 <= len(parts) <= MAX_VALUES or any(not p for p in parts):
+            raise ScenarioError(f"--grid {quote(key)}: {quote(raw)} must be 1 to {MAX_VALUES} "
+                                "comma-separated values, none empty.")
+        values = []
+        for part in parts:
+            _key, value = parse_override(f"{key}={part}")
+            values.append(value)
+        if len({repr(v) for v in values}) != len(values):
+            raise ScenarioError(f"--grid {quote(key)} lists a value twice; list each once.")
+        grid[key] = values
+    return grid
+
+
+def combinations(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
+                 ) -> list[tuple[dict[str, Any], Scenario]]:
+    """Every combination of ``grid`` (the first field varying slowest) with its validated
+    scenario; a bad value raises ScenarioError naming its path before anything runs."""
+    if not grid:
+        raise ScenarioError("a sweep needs at least one --grid PATH=V1,V2,... field.")
+    total = 1
+    for values in grid.values():
+        total *= len(values)
+    if total > MAX_COMBINATIONS:
+        raise ScenarioError(f"the grid has {total:,} combinations; allowed: at most "
+                            f"{MAX_COMBINATIONS:,}.")
+    for key, values in grid.items():  # one field at a time: the error names that field
+        for value in values:
+            scenario.with_overrides({key: value}, source=f"--grid {key}")
+    out = []
+    for combo in itertools.product(*grid.values()):
+        params = dict(zip(grid, combo, strict=True))
+        out.append((params, scenario.with_overrides(params, source="--grid " + ", ".join(
+            f"{k}={v!r}" for k, v in params.items()))))
+    return out
+
+
+def iter_sweep(
+    scenario: Scenario, grid: Mapping[str, Sequence[Any]], n: int, seed: int | None = None, *,
+    population: bool = False, pinned: Collection[str] = (), engine: str = DEFAULT_ENGINE,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The sweep's table in pieces (one combination and chunk of patients at a time)."""
+    if not 1 <= n <= 1_000_000:
+        raise ScenarioError(f"n = {n} patients is out of range; allowed: 1 to 1000000.")
+    check_engine(engine)
+    seed = scenario.scenario.seed if seed is None else seed
+    combos = combinations(scenario, grid)
+    pins = tuple(sorted({*pinned, *grid}))
+    for k, (params, sc) in enumerate(combos):
+        inputs = cohort_inputs(sc, population, pins)
+        for start in range(0, n, _CHUNK):
+            idx = range(start, min(n, start + _CHUNK))
+            run = Run(sc, seed, run_chunk(inputs, seed, idx, engine), inputs=inputs)
+            table = summary_table(run)
+            front = {"combination": k, **params}
+            for pos, (col, value) in enumerate(front.items()):
+                table.insert(pos, col, [value] * len(table))
+            if progress is not None:
+                progress(len(idx))
+            yield table
+
+
+def run_sweep(
+    scenario: Scenario, grid: Mapping[str, Sequence[Any]], n: int, seed: int | None = None, *,
+    population: bool = False, pinned: Collection[str] = (), engine: str = DEFAULT_ENGINE,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Run every combination of ``grid`` (``{dotted path: [values]}``) on patients ``0..n-1``
+    of ``seed``; one tidy table: ``combination``, one column per path, then the summary
+    table's columns (docs/data-dictionary.md). ``population=True`` draws the patients from the
+    population (a swept trait stays as the grid sets it). ``progress(k)`` is called as each
+    ``k`` patients finish."""
+    parts = list(iter_sweep(scenario, grid, n, seed, population=population, pinned=pinned,
+                            engine=engine, progress=progress))
+    return pd.concat(parts, ignore_index=True)
