@@ -44,6 +44,7 @@ from .cli_commands import (
     cmd_run,
     cmd_scenarios,
     cmd_show,
+    cmd_sweep,
     cmd_validate,
     cmd_verify,
 )
@@ -53,6 +54,7 @@ from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
 from .manifest_check import ManifestError, read_manifest
 from .scenario import ScenarioError
+from .sweep import MAX_SWEEP_PATIENTS
 from .validation import DEFAULT_N, DEFAULT_SEED
 
 __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
@@ -88,6 +90,7 @@ _first_patient = _whole_number(0, MAX_FIRST)
 _validation_size = _whole_number(20, 5000)
 _jobs = _whole_number(1, 64)
 _chunk_size = _whole_number(1, MAX_CHUNK)
+_sweep_size = _whole_number(1, MAX_SWEEP_PATIENTS)
 
 
 def _years(text: str) -> float:
@@ -135,8 +138,30 @@ def _build_parser() -> _Parser:
                      help="index of the first patient (default 0): split a large cohort over "
                      "machines, e.g. --first 0 --n 1000 here and --first 1000 --n 1000 there")
     coh.add_argument("--seed", type=_seed, help="root seed (default: the scenario's seed)")
-    _add_run_options(coh, default_format="parquet")
+    _add_run_options(coh, default_format="parquet",
+                     what="the tables; a cohort's parquet is a partitioned dataset, one file "
+                     "per chunk")
     _add_cohort_options(coh)
+
+    swp = sub.add_parser("sweep", help="run every combination of a grid of fields on the "
+                         "same patients; one tidy table",
+                         description="Run every combination of the --grid values on patients "
+                         "0..N-1 of the seed (the same patients, with the same random numbers, "
+                         "in every combination) and write one table: the yearly summary of "
+                         "every patient with one column per swept field.")
+    swp.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml file")
+    swp.add_argument("--grid", action="append", required=True, metavar="PATH=V1,V2,...",
+                     help="a field and its values, e.g. disease.lesion_rate_per_year=0.8,1.6,3.2 "
+                     "(repeatable; paths and values as for --set)")
+    swp.add_argument("--n", type=_sweep_size, required=True, metavar="N",
+                     help=f"patients per combination (1 to {MAX_SWEEP_PATIENTS})")
+    swp.add_argument("--seed", type=_seed, help="root seed (default: the scenario's seed)")
+    swp.add_argument("--population", action="store_true",
+                     help="draw the patients from the disease's population (a swept or --set "
+                     "trait stays as given)")
+    swp.add_argument("--engine", choices=RUNNERS, default=DEFAULT_ENGINE,
+                     help=f"simulation engine (default {DEFAULT_ENGINE})")
+    _add_run_options(swp, default_format="parquet", what="the sweep table")
 
     rep = sub.add_parser("reproduce", help="re-run from a manifest.json and check the SHA-256s",
                          description="Re-run the scenario, seed and patients recorded in a "
@@ -208,15 +233,14 @@ def _add_overrides(p: argparse.ArgumentParser) -> None:
                    "treatment.1.every_days=42 (repeatable; validated like the file)")
 
 
-def _add_run_options(p: argparse.ArgumentParser, default_format: str = "csv") -> None:
+def _add_run_options(p: argparse.ArgumentParser, default_format: str = "csv",
+                     what: str = "") -> None:
     p.add_argument("--years", type=_years, help="years of disease to simulate (above 0 to 40)")
     _add_overrides(p)
     p.add_argument("--out", required=True, metavar="DIR",
                    help="folder to write (must not exist or be empty, unless --force)")
     p.add_argument("--format", choices=("csv", "parquet"), default=default_format,
-                   help=f"table format (default: {default_format}); a cohort's parquet is a "
-                   "partitioned dataset, one file per chunk" if default_format == "parquet"
-                   else f"table format (default: {default_format})")
+                   help=f"format of {what or 'the tables'} (default: {default_format})")
     p.add_argument("--force", action="store_true",
                    help="replace --out if it holds a previous mmn-sim export")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
@@ -247,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args, out, argv)
         if args.command == "cohort":
             return cmd_cohort(args, out, argv)
+        if args.command == "sweep":
+            return cmd_sweep(args, out, argv)
         if args.command == "verify":
             return cmd_verify(args, out)
         if args.command == "validate":

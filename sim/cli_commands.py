@@ -43,6 +43,7 @@ __all__ = [
     "cmd_show",
     "cmd_run",
     "cmd_cohort",
+    "cmd_sweep",
     "cmd_reproduce",
     "cmd_verify",
     "cmd_validate",
@@ -178,6 +179,38 @@ def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> in
     return EXIT_OK
 
 
+def cmd_sweep(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    """Every combination of the grid on the same patients: one tidy table and a manifest."""
+    from .sweep import combinations, iter_sweep, parse_grid, write_sweep
+
+    scenario, overrides = _resolve(args)
+    grid = parse_grid(args.grid)
+    combos = combinations(scenario, grid)  # every value checked before anything runs
+    _check_out(Path(args.out), args.force)
+    seed = scenario.scenario.seed
+    bar = Progress(len(combos) * args.n, "sweep", enabled=not args.quiet)
+    pinned = _pinned(overrides)
+    parts = list(iter_sweep(scenario, grid, args.n, seed, population=args.population,
+                            pinned=pinned, engine=args.engine, progress=bar.advance))
+    bar.close()
+    import pandas as pd
+
+    table = pd.concat(parts, ignore_index=True)
+    del parts
+    prov = {"source": _source(args.scenario), "overrides": overrides,
+            "command": _command_line(argv), "format": args.format,
+            "population": args.population, "pinned": sorted({*pinned, *grid}),
+            "engine": args.engine}
+    entry = write_sweep(args.out, table, args.format,
+                        {"scenario": scenario, "grid": grid, "n": args.n, "seed": seed,
+                         "provenance": prov}, overwrite=args.force)
+    if not args.quiet:
+        out.write(f"wrote {entry['file']} ({entry['rows']} rows: {len(combos)} combinations x "
+                  f"{args.n} patients x years) and manifest.json to {args.out}: "
+                  f"{scenario.name}, seed {seed}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
 def _pinned(overrides: dict[str, Any]) -> list[str]:
     """The traits a population cohort keeps as set: those given with --set."""
     return sorted(k for k in overrides
@@ -276,13 +309,18 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
     entries = _tables(path, man)
     scenario, seed, n, first, fmt = _manifest_plan(path, man)
     original = _originals(path, entries)  # before --out is written: it may be the same folder
-    _check_out(Path(args.out), args.force)
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
     plan = _dataset_plan(path, man, fmt)
-    if plan is None:  # an export of 'run', or a cohort written before chunked exports
+    if man.get("kind") == "sweep":
+        sweep = _sweep_plan(path, man, scenario)
+        _check_out(Path(args.out), args.force)
+        tables = _reproduce_sweep(args, scenario, seed, n, fmt, sweep, prov)
+    elif plan is None:  # an export of 'run', or a cohort written before chunked exports
+        _check_out(Path(args.out), args.force)
         tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
     else:
+        _check_out(Path(args.out), args.force)
         tables = _export_dataset(args, scenario, n, seed, first, plan, prov, "reproducing")
     old = {name: t["sha256"] for name, t in man["tables"].items()}
     differ = sorted(name for name in set(old) | set(tables)
@@ -309,6 +347,61 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
         out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256 matches "
                   f"{path}{alone}. {DISCLAIMER}\n")
     return EXIT_OK
+
+
+def _sweep_plan(path: Path, man: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """A sweep manifest's grid and options, checked like the command line's."""
+    from .sweep import combinations, parse_grid
+
+    grid = man.get("grid")
+    if not isinstance(grid, dict) or not grid or not all(
+            isinstance(v, list) and v for v in grid.values()):
+        raise UsageError(f"{path}: 'grid' must map each swept field to its list of values.")
+    try:
+        grid = parse_grid([f"{k}=" + ",".join(_toml_value(x) for x in v)
+                           for k, v in grid.items()])
+        combinations(scenario, grid)
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    pinned = man.get("pinned", [])
+    if not isinstance(pinned, list) or not all(isinstance(k, str) for k in pinned):
+        raise UsageError(f"{path}: 'pinned' must be a list of field paths.")
+    engine = man.get("engine", "simpy")
+    try:
+        check_engine(engine if isinstance(engine, str) else repr(engine))
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    return {"grid": grid, "population": man.get("population") is True, "pinned": pinned,
+            "engine": engine}
+
+
+def _toml_value(x: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": x}).split("=", 1)[1].strip()
+
+
+def _reproduce_sweep(args: argparse.Namespace, scenario: Scenario, seed: int, n: int, fmt: str,
+                     plan: dict[str, Any], prov: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    import pandas as pd
+
+    from .sweep import iter_sweep, write_sweep
+
+    total = n
+    for values in plan["grid"].values():
+        total *= len(values)
+    bar = Progress(total, "reproducing", enabled=not args.quiet)
+    table = pd.concat(list(iter_sweep(scenario, plan["grid"], n, seed,
+                                      population=plan["population"], pinned=plan["pinned"],
+                                      engine=plan["engine"], progress=bar.advance)),
+                      ignore_index=True)
+    bar.close()
+    prov = {**prov, "format": fmt, "population": plan["population"],
+            "pinned": plan["pinned"], "engine": plan["engine"]}
+    entry = write_sweep(args.out, table, fmt, {"scenario": scenario, "grid": plan["grid"],
+                                               "n": n, "seed": seed, "provenance": prov},
+                        overwrite=args.force)
+    return {"sweep": entry}
 
 
 def _shown(entry: dict[str, Any]) -> str:

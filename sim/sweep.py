@@ -22,11 +22,13 @@ from .results import Run
 from .scenario import Scenario, ScenarioError, parse_override
 from .summary import summary_table
 
-__all__ = ["MAX_COMBINATIONS", "MAX_VALUES", "parse_grid", "combinations", "run_sweep",
+__all__ = ["MAX_COMBINATIONS", "MAX_VALUES", "MAX_SWEEP_PATIENTS", "sweep_manifest",
+           "write_sweep", "parse_grid", "combinations", "run_sweep",
            "iter_sweep"]
 
 MAX_VALUES = 100  # values of one swept field
 MAX_COMBINATIONS = 10_000  # combinations of a whole grid
+MAX_SWEEP_PATIENTS = 100_000  # patients per combination (the table is held in memory)
 _CHUNK = 16  # patients simulated at once
 
 
@@ -107,8 +109,9 @@ def iter_sweep(
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The sweep's table in pieces (one combination and chunk of patients at a time)."""
-    if not 1 <= n <= 1_000_000:
-        raise ScenarioError(f"n = {n} patients is out of range; allowed: 1 to 1000000.")
+    if not 1 <= n <= MAX_SWEEP_PATIENTS:
+        raise ScenarioError(f"n = {n} patients is out of range; allowed: 1 to "
+                            f"{MAX_SWEEP_PATIENTS}.")
     check_engine(engine)
     seed = scenario.scenario.seed if seed is None else seed
     combos = combinations(scenario, grid)
@@ -140,3 +143,43 @@ def run_sweep(
     parts = list(iter_sweep(scenario, grid, n, seed, population=population, pinned=pinned,
                             engine=engine, progress=progress))
     return pd.concat(parts, ignore_index=True)
+
+
+def sweep_manifest(scenario: Scenario, grid: Mapping[str, Sequence[Any]], n: int, seed: int,
+                   table: dict[str, Any], provenance: Mapping[str, Any]) -> dict[str, Any]:
+    """The sweep's manifest: an export manifest (versions, scenario, patients, the table's
+    SHA-256) plus the grid, so ``mmn-sim verify`` checks it and a reader knows what varied."""
+    from . import export
+
+    man = export._manifest(scenario, seed, {"sweep": table},
+                           {"kind": "sweep", "grid": {k: list(v) for k, v in grid.items()},
+                            "n": n, **provenance})
+    man["patients"] = [export._patient_entry(i) for i in range(n)]
+    return man
+
+
+def write_sweep(out_dir: Any, table: pd.DataFrame, format: str, man_args: dict[str, Any],
+                overwrite: bool = False) -> dict[str, Any]:
+    """Write ``sweep.FORMAT``, ``manifest.json`` and ``README.txt`` into ``out_dir`` whole or
+    not at all (:func:`sim.export.write_files`); returns the table's manifest entry."""
+    import hashlib
+    import json
+
+    from . import export
+    from ._meta import DISCLAIMER
+
+    data = export.table_bytes(table, format, {"mmn_sim_sweep": json.dumps(
+        {"grid": {k: list(v) for k, v in man_args["grid"].items()}, "n": man_args["n"],
+         "seed": man_args["seed"]}, sort_keys=True)} if format == "parquet" else None)
+    entry = {"file": f"sweep.{format}", "rows": int(len(table)),
+             "sha256": hashlib.sha256(data).hexdigest()}
+    man = sweep_manifest(man_args["scenario"], man_args["grid"], man_args["n"],
+                         man_args["seed"], entry, man_args["provenance"])
+    readme = (f"{DISCLAIMER}\nMMN simulator parameter sweep: {len(table)} rows in "
+              f"sweep.{format} (one per combination, patient and year; columns in "
+              "docs/data-dictionary.md, 'summary' and 'sweep'); manifest.json holds the "
+              "scenario, grid, seed and SHA-256.\n")
+    export.write_files(out_dir, {entry["file"]: data,
+                                 "manifest.json": (json.dumps(man, indent=2) + "\n").encode(),
+                                 "README.txt": readme.encode()}, overwrite)
+    return entry
