@@ -383,3 +383,18 @@ def test_an_unreachable_scheduler_is_one_sentence_and_exit_1(tmp_path, capsys):
                  "--out", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "scheduler" in err and not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
+def test_cohort_command_on_an_existing_cluster_via_scheduler(tmp_path):
+    from dask.distributed import LocalCluster
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    common = ["cohort", "untreated", "--years", "1", "--n", "5", "--chunk", "2", "--quiet",
+              "--population"]
+    assert main([*common, "--out", str(a)]) == 0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        assert main([*common, "--scheduler", cluster.scheduler_address, "--out", str(b)]) == 0
+    assert _files(a) == _files(b)
+    assert _manifest(b)["tables"] == _manifest(a)["tables"]
