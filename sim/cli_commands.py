@@ -363,6 +363,9 @@ def _sweep_plan(path: Path, man: dict[str, Any], scenario: Scenario) -> dict[str
         combinations(scenario, grid)
     except ScenarioError as err:
         raise UsageError(f"{path}: {err}") from None
+    except (TypeError, ValueError):  # e.g. null, which no scenario field takes
+        raise UsageError(f"{path}: 'grid' holds a value that is not a scenario value (a "
+                         "number, text, true/false or a list of them).") from None
     pinned = man.get("pinned", [])
     if not isinstance(pinned, list) or not all(isinstance(k, str) for k in pinned):
         raise UsageError(f"{path}: 'pinned' must be a list of field paths.")

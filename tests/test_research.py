@@ -398,3 +398,18 @@ def test_cohort_command_on_an_existing_cluster_via_scheduler(tmp_path):
         assert main([*common, "--scheduler", cluster.scheduler_address, "--out", str(b)]) == 0
     assert _files(a) == _files(b)
     assert _manifest(b)["tables"] == _manifest(a)["tables"]
+
+
+@pytest.mark.parametrize("grid", [{"treatment.1.every_days": [None]}, {"disease.nope": [1]},
+                                  {"treatment.1.every_days": []}, ["x"]])
+def test_a_tampered_sweep_manifest_is_one_sentence_and_exit_2(tmp_path, capsys, grid):
+    out = tmp_path / "s"
+    assert main(["sweep", "untreated", "--grid", "disease.lesion_rate_per_year=1.0", "--n", "1",
+                 "--years", "1", "--quiet", "--out", str(out)]) == 0
+    man = _manifest(out)
+    man["grid"] = grid
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["reproduce", str(out / "manifest.json"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and not (tmp_path / "r").exists()
