@@ -149,7 +149,7 @@ def _dask_results(job: CohortJob, plan: list[tuple[int, range]], workers: int | 
     try:
         if scheduler is not None:
             client = Client(check_scheduler(scheduler), timeout="10s")
-            width = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+            width = max(1, sum(client.nthreads().values()))  # threads the cluster has now
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
