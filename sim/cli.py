@@ -161,6 +161,11 @@ def _build_parser() -> _Parser:
                      "trait stays as given)")
     swp.add_argument("--engine", choices=RUNNERS, default=DEFAULT_ENGINE,
                      help=f"simulation engine (default {DEFAULT_ENGINE})")
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_jobs, metavar="N",
+                       help="run on a local Dask cluster of N worker processes (1 to 64)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://host:8786")
     _add_run_options(swp, default_format="parquet", what="the sweep table")
 
     rep = sub.add_parser("reproduce", help="re-run from a manifest.json and check the SHA-256s",

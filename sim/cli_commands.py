@@ -186,12 +186,15 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int
     scenario, overrides = _resolve(args)
     grid = parse_grid(args.grid)
     combos = combinations(scenario, grid)  # every value checked before anything runs
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
     _check_out(Path(args.out), args.force)
     seed = scenario.scenario.seed
     bar = Progress(len(combos) * args.n, "sweep", enabled=not args.quiet)
     pinned = _pinned(overrides)
     parts = list(iter_sweep(scenario, grid, args.n, seed, population=args.population,
-                            pinned=pinned, engine=args.engine, progress=bar.advance))
+                            pinned=pinned, engine=args.engine, progress=bar.advance,
+                            workers=args.workers, scheduler=args.scheduler))
     bar.close()
     import pandas as pd
 

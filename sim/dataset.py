@@ -35,7 +35,8 @@ from .scenario import Scenario, ScenarioError
 from .table_writer import arrow_table
 
 __all__ = ["DETAILS", "DEFAULT_CHUNK", "MAX_CHUNK", "CohortJob", "ChunkResult", "DaskError",
-           "simulate_chunk", "chunk_results", "export_dataset", "check_scheduler"]
+           "simulate_chunk", "chunk_results", "ordered_map", "export_dataset",
+           "check_scheduler"]
 
 DETAILS = ("summary", "full")
 DEFAULT_CHUNK = 64  # patients per chunk (~1 MB of arrays each for 10 years)
@@ -130,16 +131,23 @@ def chunk_results(
 ) -> Iterator[ChunkResult]:
     """The chunks' results in chunk order: in this process (no ``workers``/``scheduler``), on
     a new local Dask cluster of ``workers`` processes, or on the cluster at ``scheduler``."""
-    plan = _chunks(first, n, chunk)
+    items = [(k, list(idx)) for k, idx in _chunks(first, n, chunk)]
+    return ordered_map(simulate_chunk, job, items, workers=workers, scheduler=scheduler)
+
+
+def ordered_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple], *,
+                workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """``fn(shared, *item)`` for each item, in order: here, or on Dask with a bounded number of
+    items in flight (``shared`` is sent to each worker once)."""
     if workers is None and scheduler is None:
-        for k, idx in plan:
-            yield simulate_chunk(job, k, idx)
+        for item in items:
+            yield fn(shared, *item)
         return
-    yield from _dask_results(job, plan, workers, scheduler)
+    yield from _dask_map(fn, shared, items, workers, scheduler)
 
 
-def _dask_results(job: CohortJob, plan: list[tuple[int, range]], workers: int | None,
-                  scheduler: str | None) -> Iterator[ChunkResult]:
+def _dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
+              workers: int | None, scheduler: str | None) -> Iterator[Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as err:  # pragma: no cover - a dependency
@@ -162,12 +170,12 @@ def _dask_results(job: CohortJob, plan: list[tuple[int, range]], workers: int | 
         raise DaskError(f"could not reach the Dask scheduler at {where} ({err}); check "
                         "that it is running and reachable.") from None
     try:
-        shared = client.scatter(job, broadcast=True)
+        remote = client.scatter(shared, broadcast=True)
         pending: deque = deque()
-        todo = iter(plan)
-        window = 2 * width  # chunks in flight: memory stays bounded by the chunk size
-        for k, idx in todo:
-            pending.append(client.submit(simulate_chunk, shared, k, list(idx), pure=False))
+        todo = iter(items)
+        window = 2 * width  # items in flight: memory stays bounded by the chunk size
+        for item in todo:
+            pending.append(client.submit(fn, remote, *item, pure=False))
             if len(pending) >= window:
                 break
         while pending:
@@ -176,8 +184,7 @@ def _dask_results(job: CohortJob, plan: list[tuple[int, range]], workers: int | 
             fut.release()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(client.submit(simulate_chunk, shared, nxt[0], list(nxt[1]),
-                                             pure=False))
+                pending.append(client.submit(fn, remote, *nxt, pure=False))
             yield result
     finally:
         client.close()

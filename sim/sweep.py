@@ -23,7 +23,7 @@ from .scenario import Scenario, ScenarioError, parse_override
 from .summary import summary_table
 
 __all__ = ["MAX_COMBINATIONS", "MAX_VALUES", "MAX_SWEEP_PATIENTS", "sweep_manifest",
-           "write_sweep", "parse_grid", "combinations", "run_sweep",
+           "write_sweep", "sweep_chunk", "parse_grid", "combinations", "run_sweep",
            "iter_sweep"]
 
 MAX_VALUES = 100  # values of one swept field
@@ -103,12 +103,28 @@ def combinations(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
     return out
 
 
+def sweep_chunk(shared: tuple[int, bool, tuple[str, ...], str], k: int,
+                params: dict[str, Any], scenario: Scenario, indices: list[int]) -> pd.DataFrame:
+    """One combination's chunk of patients as sweep rows (runs here or on a Dask worker)."""
+    seed, population, pins, engine = shared
+    inputs = cohort_inputs(scenario, population, pins)
+    run = Run(scenario, seed, run_chunk(inputs, seed, indices, engine), inputs=inputs)
+    table = summary_table(run)
+    for pos, (col, value) in enumerate({"combination": k, **params}.items()):
+        table.insert(pos, col, [value] * len(table))
+    return table
+
+
 def iter_sweep(
     scenario: Scenario, grid: Mapping[str, Sequence[Any]], n: int, seed: int | None = None, *,
     population: bool = False, pinned: Collection[str] = (), engine: str = DEFAULT_ENGINE,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """The sweep's table in pieces (one combination and chunk of patients at a time)."""
+    """The sweep's table in pieces (one combination and chunk of patients at a time), in
+    this process or on Dask (``workers``/``scheduler``, as for cohorts)."""
+    from .dataset import ordered_map
+
     if not 1 <= n <= MAX_SWEEP_PATIENTS:
         raise ScenarioError(f"n = {n} patients is out of range; allowed: 1 to "
                             f"{MAX_SWEEP_PATIENTS}.")
@@ -116,32 +132,30 @@ def iter_sweep(
     seed = scenario.scenario.seed if seed is None else seed
     combos = combinations(scenario, grid)
     pins = tuple(sorted({*pinned, *grid}))
-    for k, (params, sc) in enumerate(combos):
-        inputs = cohort_inputs(sc, population, pins)
-        for start in range(0, n, _CHUNK):
-            idx = range(start, min(n, start + _CHUNK))
-            run = Run(sc, seed, run_chunk(inputs, seed, idx, engine), inputs=inputs)
-            table = summary_table(run)
-            front = {"combination": k, **params}
-            for pos, (col, value) in enumerate(front.items()):
-                table.insert(pos, col, [value] * len(table))
-            if progress is not None:
-                progress(len(idx))
-            yield table
+    items = [(k, params, sc, list(range(start, min(n, start + _CHUNK))))
+             for k, (params, sc) in enumerate(combos) for start in range(0, n, _CHUNK)]
+    for table in ordered_map(sweep_chunk, (seed, population, pins, engine), items,
+                             workers=workers, scheduler=scheduler):
+        if progress is not None:
+            progress(int(table["patient"].nunique()))
+        yield table
 
 
 def run_sweep(
     scenario: Scenario, grid: Mapping[str, Sequence[Any]], n: int, seed: int | None = None, *,
     population: bool = False, pinned: Collection[str] = (), engine: str = DEFAULT_ENGINE,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, workers: int | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run every combination of ``grid`` (``{dotted path: [values]}``) on patients ``0..n-1``
     of ``seed``; one tidy table: ``combination``, one column per path, then the summary
     table's columns (docs/data-dictionary.md). ``population=True`` draws the patients from the
     population (a swept trait stays as the grid sets it). ``progress(k)`` is called as each
-    ``k`` patients finish."""
+    ``k`` patients finish; ``workers``/``scheduler`` run the chunks on Dask (the table is the
+    same)."""
     parts = list(iter_sweep(scenario, grid, n, seed, population=population, pinned=pinned,
-                            engine=engine, progress=progress))
+                            engine=engine, progress=progress, workers=workers,
+                            scheduler=scheduler))
     return pd.concat(parts, ignore_index=True)
 
 

@@ -413,3 +413,12 @@ def test_a_tampered_sweep_manifest_is_one_sentence_and_exit_2(tmp_path, capsys, 
     assert main(["reproduce", str(out / "manifest.json"), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow
+def test_a_sweep_on_dask_workers_gives_the_same_table():
+    sc = _sc("ivig-maintenance", **{"scenario.years": 1})
+    grid = {"treatment.1.every_days": [14, 56], "disease.lesion_rate_per_year": [1.0, 2.0]}
+    here = sweep.run_sweep(sc, grid, 5, seed=3, population=True)
+    there = sweep.run_sweep(sc, grid, 5, seed=3, population=True, workers=2)
+    pd.testing.assert_frame_equal(here, there)
