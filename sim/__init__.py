@@ -56,22 +56,22 @@ def simulate_cohort(
     progress: Callable[[], None] | None = None,
     population: bool = False,
     pinned: Collection[str] = (),
-    engine: str = "simpy",
+    engine: str | None = None,
 ) -> Run:
     """Run patients ``first .. first+n-1``; patient *i* is the same whatever ``n`` or ``first``.
 
     ``population=True`` draws each patient's traits from the disease's population instead of
     cloning the scenario's ``[patient]`` (treatments and disease knobs stay); ``pinned`` lists
     dotted fields kept even then (see :func:`sim.cohort.cohort_inputs`). ``engine`` names a
-    runner of :data:`sim.cohort.RUNNERS`. ``progress`` (e.g. a progress bar's step) is called
-    after each patient.
+    runner of :data:`sim.cohort.RUNNERS` (default :data:`sim.cohort.DEFAULT_ENGINE`).
+    ``progress`` (e.g. a progress bar's step) is called after each patient.
     """
-    from .cohort import check_engine, cohort_inputs, run_chunk
+    from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
 
     if n < 1:
         raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
-    check_engine(engine)
+    engine = check_engine(DEFAULT_ENGINE if engine is None else engine)
     inputs = cohort_inputs(scenario, population, pinned)
     patients = []
     for i in range(first, first + n):

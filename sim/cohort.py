@@ -52,7 +52,11 @@ def check_engine(engine: str) -> str:
 
 def run_chunk(inputs: Inputs, seed: int, indices: Sequence[int],
               engine: str = DEFAULT_ENGINE) -> list[PatientRun]:
-    """Patients ``indices`` of ``seed`` on resolved ``inputs``, in that order."""
+    """Patients ``indices`` of ``seed`` on resolved ``inputs``, in that order.
+
+    The contract of every runner: the same list of :class:`~sim.engine.PatientRun` that
+    ``[run_patient(inputs, seed, i) for i in indices]`` gives (patient *i* draws only from
+    its own streams, so a runner may simulate the chunk's patients together)."""
     return RUNNERS[check_engine(engine)](inputs, seed, list(indices))
 
 
