@@ -10,7 +10,8 @@ chunks are in flight, so memory is bounded by the chunk size, not by ``n``.
 
 Layouts (docs/research.md): ``csv`` writes one file per table (the bytes do not depend on the
 chunk size); ``parquet`` writes a partitioned dataset, one folder per table and one file per
-chunk (``summary/part-00000.parquet``, ...). Every file depends only on the scenario, seed,
+chunk with rows (``summary/part-00000.parquet``, ...; a table no patient has rows in gets one
+empty file). Every file depends only on the scenario, seed,
 detail and its chunk's patients, never on the worker count. Each table's ``content_sha256``
 (the SHA-256 of the table written as one CSV file) is the same whatever the chunk size.
 """
@@ -202,6 +203,7 @@ class _Tables:
         self.rows: dict[str, int] = {}
         self.csv: dict[str, Any] = {}
         self.parts: dict[str, list[dict[str, Any]]] = {}
+        self.empty: dict[str, tuple[int, bytes]] = {}  # the last chunk without rows, per table
 
     def add(self, res: ChunkResult) -> None:
         if self.rows and list(res.rows) != list(self.rows):
@@ -220,23 +222,27 @@ class _Tables:
             self.content[name].update(res.csv_body[name])
             if self.format == "csv":
                 table_writer._write(self.csv[name], res.csv_body[name])
-            else:
-                self._part(name, res)
+            elif res.rows[name]:
+                self._part(name, res.index, res.parquet[name], res.rows[name])
+            else:  # no file for a chunk without rows: its columns have no types to read
+                self.empty[name] = (res.index, res.parquet[name])
 
-    def _part(self, name: str, res: ChunkResult) -> None:
+    def _part(self, name: str, index: int, data: bytes, rows: int) -> None:
         """One chunk's file, written under a temporary name and renamed when complete."""
-        rel = f"{name}/part-{res.index:05d}.parquet"
-        data = res.parquet[name]
+        rel = f"{name}/part-{index:05d}.parquet"
         tmp = self.folder / f"{rel}.partial"
         with io.FileIO(tmp, "xb") as f:
             table_writer._write(f, data)  # where a full disk shows up, as for every table
             os.fsync(f.fileno())
         os.replace(tmp, self.folder / rel)
-        self.parts[name].append({"file": rel, "rows": res.rows[name],
+        self.parts[name].append({"file": rel, "rows": rows,
                                  "sha256": hashlib.sha256(data).hexdigest()})
 
     def close(self) -> dict[str, dict[str, Any]]:
         info: dict[str, dict[str, Any]] = {}
+        for name in self.rows:  # a table without rows at all: its last (empty) chunk's file
+            if self.format == "parquet" and not self.parts[name]:
+                self._part(name, *self.empty[name], 0)
         for name, rows in self.rows.items():
             content = self.content[name].hexdigest()
             if self.format == "csv":
