@@ -1,4 +1,5 @@
-"""Compare: the same patient (same seed) under two to four treatment plans."""
+"""Compare: the same patient (same seed) under two to four treatment plans, and, one click
+away, the same plans on another registered disease."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.text import plain
+from sim import diseases
 from sim import figures as F
 from sim.clinical import weaker_side
 
@@ -27,12 +29,45 @@ st.markdown(
     f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. IVIg and "
     f"prednisolone start at year {start:g} (the sidebar's IVIg start)."
 )
+PLANS_KEY = state.keep("compare_plans", default=lambda: list(PLANS)[:4])
+DISEASE_KEY = state.keep("compare_disease")
+STEROID_CONTRAST = ["Untreated", "Prednisolone course"]
+kind = ctx.scenario.disease.kind
+others = [k for k in diseases.kinds() if k != kind]
+
+
+def _steroid_contrast() -> None:
+    # A callback: it sets the widgets' values before they are drawn on the next run.
+    st.session_state[PLANS_KEY] = list(STEROID_CONTRAST)
+    if st.session_state.get(DISEASE_KEY) is None:
+        st.session_state[DISEASE_KEY] = others[0]
+
+
+if others:
+    st.button("Prednisolone on two diseases", key=state.key("compare_steroid_contrast"),
+              on_click=_steroid_contrast, icon=":material/compare_arrows:",
+              help="One click: untreated and a prednisolone course, on this disease and on "
+                   "another registered one (corticosteroids help some neuropathies and make "
+                   "MMN worse; Donaghy 1994).")
 chosen = st.multiselect("Plans to compare (2 to 4)", list(PLANS), max_selections=4,
-                        key=state.keep("compare_plans", default=lambda: list(PLANS)[:4]),
+                        key=PLANS_KEY,
                         help="Choose two to four plans; each is drawn in its own colour and dash.")
 if len(chosen) < 2:
     st.info("Choose at least two plans to compare.")
     st.stop()
+other = None
+if others:
+    other = st.pills(
+        f"Same plans on another disease (besides {diseases.get(kind).title})", others,
+        format_func=lambda k: diseases.get(k).title, key=DISEASE_KEY,
+        help="Overlay the chosen plans on a patient with another disease: same seed, same "
+             "settings, only the disease differs. Click again to remove it.")
+else:
+    st.caption("Only one disease is registered, so there is no other disease to overlay.")
+if other is not None and len(chosen) > 3:
+    st.info("On two diseases the first three chosen plans are drawn, so the lines stay "
+            "readable.")
+    chosen = chosen[:3]
 pat = ctx.tables["patients"].iloc[0]
 hand = st.radio("Hand", ("more affected", "left", "right"), key=state.keep("compare_hand"),
                 horizontal=True, help="Which hand's grip to plot.")
@@ -42,6 +77,17 @@ for name in chosen:
         runs[name] = ctx.variant(**PLANS[name])
     except state.ScenarioError as err:
         st.error(plain(f"{name}: {err}"))
+if other is not None:
+    here, there = diseases.get(kind).title, diseases.get(other).title
+    on_other = {}
+    for name in chosen:
+        try:
+            scenario = state.S.build_scenario(ctx.base, dict(ctx.values, **PLANS[name]))
+            on_other[f"{name} · {there}"] = state.simulate(
+                scenario.with_overrides({"disease.kind": other}, source="compare"), ctx.seed)
+        except state.ScenarioError as err:
+            st.error(plain(f"{name} on {there}: {err}"))
+    runs = {f"{n} · {here}": r for n, r in runs.items()} | on_other
 clin = {name: r.tables["clinical"] for name, r in runs.items()}
 if hand == "more affected":
     last = ctx.tables["clinical"].iloc[-1]

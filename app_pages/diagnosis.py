@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import state
 from sim import diagnosis as checklist
+from sim import mnd_pattern
 from sim.labs import LAB_TESTS
 
 ctx = state.page_setup("Diagnosis checklist (EFNS/PNS 2010)")
@@ -47,6 +48,27 @@ def draw(day: int) -> None:
         st.markdown("\n".join(f"- {line}" for line in cl.ncs_lines))
     with st.expander("Data table: checklist"):
         st.dataframe(checklist.table(cl), key="diagnosis_table", hide_index=True)
+    draw_mnd(day)
+
+
+def draw_mnd(day: int) -> None:
+    """Beside the MMN checklist: is it motor neuron disease? (from EMG and the absence of
+    block, the Gold Coast criteria of Shefner et al. 2020 in outline)."""
+    st.header("Or motor neuron disease? Gold Coast criteria (2020), in outline")
+    st.caption(
+        "Progressive muscular atrophy and ALS can look like MMN at the bedside. They show no "
+        "conduction block, normal sensory conduction, and on needle EMG active denervation "
+        "beside chronic reinnervation in several body regions (Shefner et al., Clin "
+        "Neurophysiol 2020;131:1975). Read from the same findings, never from a label."
+    )
+    p = mnd_pattern.assess(ctx.run, day)
+    box = st.warning if p.category != "not met" else st.info
+    box(f"On day {day}: **{p.category}** — {p.reason}.")
+    for item in p.items:
+        mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
+        st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+    with st.expander("Data table: motor neuron disease pattern"):
+        st.dataframe(mnd_pattern.table(p), key="mnd_table", hide_index=True)
 
 
 state.scrubbed(ctx, draw)

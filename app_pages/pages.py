@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PAGES", "Page"]
+__all__ = ["PAGES", "PAGE_PARAMS", "Page"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,9 @@ class Page:
     # text fonts also draw, so a computer without a colour emoji font shows them too.
     icon: str
     url: str  # URL path of the page
+    # Link values only this page reads (its own state, not the sidebar's): the sidebar ignores
+    # them instead of calling them unknown when a session starts on this page.
+    params: tuple[str, ...] = ()
 
 
 PAGES: tuple[Page, ...] = (
@@ -28,6 +31,9 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/emg.py", "EMG & F-waves", "♒", "emg"),
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
+    Page("app_pages/mystery.py", "Which disease is it?", "⁉", "mystery",
+         ("mystery", "case", "tests", "dx", "tx")),
     Page("app_pages/export.py", "Export", "⬇", "export"),
     Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),
 )
+PAGE_PARAMS = frozenset(k for p in PAGES for k in p.params)

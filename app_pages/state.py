@@ -22,6 +22,7 @@ import streamlit as st
 
 import sim
 from app_pages import settings as S
+from app_pages.pages import PAGE_PARAMS
 from app_pages.text import plain
 from sim import Scenario, ScenarioError
 
@@ -45,6 +46,7 @@ __all__ = [
     "diagnosis_button",
     "keep",
     "key",
+    "page_header",
     "page_setup",
     "scrubbed",
     "simulate",
@@ -155,6 +157,8 @@ class AppState:
     upload: Upload | None = None
     upload_outcome: tuple[str, str] | None = None  # ("ok", file name) or ("error", message)
     kept: set[str] = field(default_factory=lambda: set(_KEPT_FROM_START))
+    # this session's recent runs, oldest first; see simulate()
+    recent_runs: dict[tuple[Scenario, int], sim.Run] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> AppState:
@@ -171,7 +175,8 @@ def current() -> AppState:
     """This session's state, made from the page address on the session's first run."""
     ss = st.session_state
     if STATE_KEY not in ss:
-        ss[STATE_KEY] = AppState.from_query(dict(st.query_params))
+        query = {k: v for k, v in st.query_params.to_dict().items() if k not in PAGE_PARAMS}
+        ss[STATE_KEY] = AppState.from_query(query)
     return ss[STATE_KEY]
 
 
@@ -243,11 +248,36 @@ def _scenario_hash(scenario: Scenario) -> int:
     return hash(scenario)
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Scenario: _scenario_hash})
-def simulate(scenario: Scenario, seed: int) -> sim.Run:
-    """One virtual patient, cached on (scenario, seed)."""
+# Memory, not only speed, bounds a class: one run pickles to about 1.4 MB, and this cache is
+# shared by every session and outlives them. 16 runs (~22 MB) serve the presets and links a
+# class shares; each session keeps its own recent runs in its AppState (freed when it closes).
+SHARED_RUNS = 16
+SHARED_TTL_S = 30 * 60
+SESSION_RUNS = 6  # the Compare page draws up to five plans of one patient
+
+
+@st.cache_data(max_entries=SHARED_RUNS, ttl=SHARED_TTL_S, show_spinner=False,
+               hash_funcs={Scenario: _scenario_hash})
+def _simulate_shared(scenario: Scenario, seed: int) -> sim.Run:
     run = sim.simulate(scenario, seed=seed)
     _ = run.tables  # computed once here, so cached copies carry them
+    return run
+
+
+def simulate(scenario: Scenario, seed: int) -> sim.Run:
+    """One virtual patient, from this session's recent runs or the shared cache.
+
+    A rerun for a day scrub or a page switch then costs no copy at all; a new setting costs
+    one simulation, or one unpickling when another session ran it already.
+    """
+    recent = current().recent_runs
+    key = (scenario, seed)
+    run = recent.pop(key, None)
+    if run is None:
+        run = _simulate_shared(scenario, seed)
+    recent[key] = run  # most recent last
+    while len(recent) > SESSION_RUNS:
+        recent.pop(next(iter(recent)))
     return run
 
 
@@ -337,11 +367,17 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 # --- page setup --------------------------------------------------------------------------------
 
 
-def page_setup(title: str) -> Context:
-    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+def page_header(title: str) -> None:
+    """Tab title, the teaching-model disclaimer and the page title: every page starts so
+    (a page with its own controls instead of the sidebar calls only this)."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
+
+
+def page_setup(title: str) -> Context:
+    """Disclaimer, title, sidebar, URL sync and the (cached) run for the current settings."""
+    page_header(title)
     app = current()
     preset, seed, values = _sidebar(app)
     for note in app.notes:

@@ -48,6 +48,7 @@ IDLE_JS = """() => { const w = document.querySelector('[data-testid="stStatusWid
 DAY_JS = "() => { const m = document.body.innerText.match(/Day (\\d+) = year/); " \
          "return m ? m[1] : null; }"
 TIMEOUT_MS = 90_000
+SESSION_TTL_S = 120  # streamlit's server.disconnectedSessionTTL (its default; not set here)
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -217,9 +218,15 @@ async def load(browser, server: Server, n: int, moves: int, think: float) -> Non
             q = statistics.quantiles(values, n=20) if len(values) > 1 else values * 19
             print(f"  {kind:<11} p50 {statistics.median(values):6.2f} s   p95 {q[18]:6.2f} s"
                   f"   ({len(values)})")
+    soon = server.rss_mb()
+    # The server keeps a closed session's state for server.disconnectedSessionTTL (120 s by
+    # default) so a student whose connection dropped gets it back; memory is measured again after.
+    await asyncio.sleep(SESSION_TTL_S + 10)
+    later = server.rss_mb()
     print(f"  server CPU {cpu:.1f} s over {wall:.0f} s = {cpu / max(actions, 1) * 1000:.0f} ms "
           f"per action; resident memory {rss0:.0f} MB before, {max(peak):.0f} MB peak, "
-          f"{server.rss_mb():.0f} MB 5 s after the sessions closed")
+          f"{soon:.0f} MB 5 s and {later:.0f} MB {SESSION_TTL_S + 15} s after the sessions "
+          f"closed ({100 * (later / rss0 - 1):+.0f}% of before)")
 
 
 # --- main ------------------------------------------------------------------------------------

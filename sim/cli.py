@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
@@ -52,7 +51,6 @@ from .cli_progress import Progress
 from .cohort import DEFAULT_ENGINE, RUNNERS
 from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
-from .manifest_check import ManifestError, read_manifest
 from .scenario import ScenarioError
 from .sweep import MAX_SWEEP_PATIENTS
 from .validation import DEFAULT_N, DEFAULT_SEED
@@ -282,11 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, out)
         if args.command == "validate":
             return cmd_validate(args, out)
-        read_manifest(Path(args.manifest))  # every field checked before anything is written
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    except (UsageError, ScenarioError, ManifestError) as err:
+    except (UsageError, ScenarioError) as err:
         return _fail(str(err), EXIT_USAGE)
     except FileExistsError as err:
         return _fail(f"--out {err.filename or err}: exists and is not empty; nothing written",

@@ -21,6 +21,7 @@ from ._meta import DISCLAIMER
 from .cli_progress import Progress
 from .cohort import check_engine, export_cohort
 from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
+from .manifest_check import ManifestError, read_manifest
 from .resolve import TRAIT_KNOBS
 from .scenario import (
     Scenario,
@@ -255,18 +256,11 @@ def _simulate_and_export(
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such manifest file.")
+    """The manifest, read by the one checked reader ``verify`` and ``reproduce`` share."""
     try:
-        man = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UsageError(f"{path}: not a JSON manifest ({err}).") from None
-    if not isinstance(man, dict):
-        raise UsageError(f"{path}: not an mmn-sim manifest (expected a JSON object).")
-    for key in ("scenario", "seed", "patients", "tables"):
-        if key not in man:
-            raise UsageError(f"{path}: not an mmn-sim manifest; the field '{key}' is missing.")
-    return man
+        return read_manifest(path)
+    except ManifestError as err:
+        raise UsageError(str(err)) from None
 
 
 def _manifest_plan(path: Path, man: dict[str, Any]) -> tuple[Scenario, int, int, int, str]:

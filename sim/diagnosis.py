@@ -41,7 +41,10 @@ from .exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from .results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
-           "SENSORY_FOR", "EARLY_DAYS"]
+           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "CRITERIA"]
+
+# The checklists :func:`evaluate` knows, by name (``criteria=``); the first is the default.
+CRITERIA: tuple[str, ...] = ("mmn",)
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
@@ -92,8 +95,12 @@ class Checklist:
         return next(i for i in self.items if i.criterion == criterion)
 
 
-def evaluate(run: Run, day: float, patient: int = 0) -> Checklist:
-    """Every checklist item at ``day`` for one patient of ``run``, and the category."""
+def evaluate(run: Run, day: float, patient: int = 0, criteria: str = "mmn") -> Checklist:
+    """Every item of the ``criteria`` checklist at ``day`` for one patient of ``run``, and
+    the category. ``criteria`` is one of :data:`CRITERIA` (ValueError names them)."""
+    if criteria not in CRITERIA:
+        raise ValueError(f"criteria: {criteria!r} is not a known checklist; choose one of "
+                         + ", ".join(repr(c) for c in CRITERIA))
     return decide(gather(run, day, patient))
 
 
@@ -137,7 +144,7 @@ def decide(f: Findings) -> Checklist:
     summ = electro.summarize(f.ncs)
     block = _blocks_with_normal_sensory(f.ncs, summ)
     items = [*_core(f, ex), *_exclusions(f, ex), *_supportive_clinical(f, ex),
-             *_supportive_lab(f), *_electro(summ, block)]
+             *_supportive_lab(f), *_electro(summ, block, entrapment_blocks(f.ncs))]
     n_lab = sum(i.met for i in items if i.section == "supportive laboratory")
     summ = electro.summarize(f.ncs, supportive_findings=n_lab)
     category, reason = _category(items, ex, block, summ, n_lab)
@@ -298,15 +305,38 @@ def _blocks_with_normal_sensory(ncs: pd.DataFrame,
     return {"definite": definite, "block": any_block}
 
 
-def _electro(summ: electro.StudySummary, block: dict[str, list[tuple[str, str]]]) -> list[Item]:
+# Segments by (nerve, proximal stimulation point), to name a reduction at an entrapment site.
+_SEGMENT_AT = {(n.name, s.proximal_point): s for n in ANATOMY.nerves for s in n.segments
+               if s.index >= 1 and s.proximal_point is not None}
+
+
+def entrapment_blocks(ncs: pd.DataFrame) -> list[str]:
+    """Area reductions of >=30% across an entrapment site: the guideline does not count them
+    as conduction block (van Schaik et al. 2010), so they are named, never counted."""
+    out = []
+    motor = ncs[ncs["kind"] == "motor"]
+    for r in motor.itertuples(index=False):
+        seg = _SEGMENT_AT.get((r.nerve, r.stim_site))
+        if seg is not None and seg.entrapment and r.block_pct >= 30.0:
+            out.append(f"{r.side} {r.nerve} {seg.name} ({seg.entrapment}) "
+                       f"{r.block_pct:.0f}% area reduction")
+    return out
+
+
+def _electro(summ: electro.StudySummary, block: dict[str, list[tuple[str, str]]],
+             entrapped: list[str] | None = None) -> list[Item]:
     d, b = block["definite"], block["block"]
+    not_counted = ("; not counted, at an entrapment site: " + ", ".join(entrapped[:3])
+                   if entrapped else "")
     return [
         Item("electrodiagnostic", "CB 1", "Definite motor conduction block (with normal "
              "sensory conduction in that nerve)", bool(d),
-             f"{len(d)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in d[:4]) if d else "none"),
+             (f"{len(d)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in d[:4]) if d else "none")
+             + not_counted),
         Item("electrodiagnostic", "CB 2", "Probable (or definite) motor conduction block with "
              "normal sensory conduction", bool(b),
-             f"{len(b)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in b[:4]) if b else "none"),
+             (f"{len(b)} nerve(s): " + ", ".join(f"{s} {n}" for s, n in b[:4]) if b else "none")
+             + not_counted),
         Item("electrodiagnostic", "CB 3", "Normal sensory nerve conduction",
              summ.sensory_normal, f"{summ.sensory_tested} sensory nerves tested, "
              f"{len(summ.sensory_abnormal)} below normal"),

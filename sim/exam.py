@@ -110,7 +110,7 @@ def examine(snapshot: SiteSnapshot, disease: Disease, day: float, *, cold: bool 
     lost = 1.0 - _units(1.0 - np.clip(snapshot.axon_loss, 0.0, 1.0))  # units lost per muscle
     blocked = np.clip(1.0 - _units(conducting) - lost, 0.0, 1.0)
     score = disease.fasciculation_propensity() * fasciculation_tendency * (lost + 0.5 * blocked)
-    sensory = {(side, limb, mod): disease.sensory_loss_in(day, side, limb, mod)
+    sensory = {(side, limb, mod): disease.sensory_loss_at(snapshot, side, limb, mod)
                for side in SIDES for limb in LIMBS for mod in MODALITIES}
     umn = disease.upper_motor_neuron_signs(day)
     rows: list[tuple[str, str, str, str]] = []

@@ -44,7 +44,9 @@ class Inputs:
 def resolve(scenario: Scenario) -> Inputs:
     """Turn a validated scenario into the model's inputs."""
     d = scenario.disease
-    knobs = {k: getattr(d, k) for k in LESION_KNOBS if getattr(d, k) is not None}
+    knobs: dict[str, Any] = {k: getattr(d, k) for k in LESION_KNOBS if getattr(d, k) is not None}
+    if d.variant is not None:  # validated against the disease's own ``variants``
+        knobs["variant"] = d.variant
     return Inputs(
         disease=diseases.get(d.kind).configure(knobs),
         fixed_traits=scenario.patient.model_dump(exclude_none=True),

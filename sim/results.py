@@ -40,8 +40,8 @@ __all__ = ["ClinicalArrays", "Run", "TABLE_COLUMNS"]
 
 TABLE_COLUMNS: dict[str, list[str]] = {
     "patients": [
-        "patient", "seed", "sex", "age_at_onset", "weight_kg", "dominant_side", "anti_gm1",
-        "anti_gm1_titre", "lesion_rate_per_year", "ivig_responsiveness",
+        "patient", "seed", "disease", "sex", "age_at_onset", "weight_kg", "dominant_side",
+        "anti_gm1", "anti_gm1_titre", "lesion_rate_per_year", "ivig_responsiveness",
     ],
     "sites": ["patient", "day", "side", "nerve", "segment", "block", "axon_loss"],
     "muscles": ["patient", "day", "side", "muscle", "nerve", "strength_pct", "mrc"],
@@ -155,7 +155,8 @@ class Run:
         for pr in self.patient_runs:
             p = pr.patient
             rows.append({
-                "patient": pr.patient_index, "seed": pr.seed, "sex": p.sex,
+                "patient": pr.patient_index, "seed": pr.seed, "disease": self.disease.kind,
+                "sex": p.sex,
                 "age_at_onset": p.age_at_onset, "weight_kg": p.weight_kg,
                 "dominant_side": p.dominant_side, "anti_gm1": p.anti_gm1,
                 "anti_gm1_titre": p.anti_gm1_titre,
@@ -166,7 +167,8 @@ class Run:
 
     def _sites_table(self, i: int) -> pd.DataFrame:
         pr = self.patient_runs[i]
-        rec, site = np.nonzero(pr.damaged > 1e-9)
+        # Sites ever attacked, or (a disease that loses axons without block) losing axons.
+        rec, site = np.nonzero((pr.damaged > 1e-9) | (pr.lost > 1e-9))
         return pd.DataFrame({
             "patient": np.full(rec.shape[0], pr.patient_index, dtype=np.int64),
             "day": np.round(pr.days[rec], 3),

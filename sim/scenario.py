@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import tomli_w
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from . import diseases, treatments
 from .limits import (
@@ -107,6 +114,10 @@ class DiseaseSpec(Strict):
     reversibility_half_life_years: float | None = Field(
         None, ge=0.1, le=20, description="years for the IVIg-reversible share to halve"
     )
+    variant: str | None = Field(
+        None, max_length=40,
+        description="form of the disease, for kinds that have forms (motor_neuron: als, pma)",
+    )
 
     @field_validator("kind")
     @classmethod
@@ -115,6 +126,21 @@ class DiseaseSpec(Strict):
             known = ", ".join(repr(k) for k in diseases.kinds())
             raise ValueError(f"{quote(kind)} is not a known disease; choose one of {known}")
         return kind
+
+    @field_validator("variant")
+    @classmethod
+    def _known_variant(cls, variant: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if variant is None or kind is None:
+            return variant
+        forms = tuple(getattr(diseases.get(kind), "variants", ()))
+        if variant not in forms:
+            if not forms:
+                raise ValueError(f"kind {quote(kind)} has no variants; leave variant out")
+            known = ", ".join(repr(v) for v in forms)
+            raise ValueError(f"{quote(variant)} is not a variant of {quote(kind)}; "
+                             f"choose one of {known}")
+        return variant
 
 
 class StudySpec(Strict):

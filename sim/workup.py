@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import electro, exam, journey, labs
 from .anatomy import ANATOMY, SIDES
+from .sites import SiteSnapshot
 from .studies import JOURNEY_EVENTS, STUDY_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,17 +93,17 @@ def _stamp(df: pd.DataFrame, run: Run, i: int, day: float) -> pd.DataFrame:
     return df
 
 
-def sensory_scale(run: Run, day: float) -> dict[tuple[str, str], float]:
-    """Share of each SNAP the disease leaves: large-fibre (vibration) loss of its limb."""
+def sensory_scale(run: Run, snapshot: SiteSnapshot) -> dict[tuple[str, str], float]:
+    """Share of each SNAP the disease leaves: the large-fibre loss of that sensory nerve."""
     d = run.disease
-    return {(side, sn.name): 1.0 - d.sensory_loss_in(day, side, sn.limb, "vibration")
+    return {(side, sn.name): 1.0 - d.sensory_nerve_loss(snapshot, side, sn.name)
             for side in SIDES for sn in ANATOMY.sensory}
 
 
 def ncs_rows(run: Run, i: int, day: float, nerves=None, sides=None) -> pd.DataFrame:
     snap = run.snapshot(day, i)
     df = electro.study(run.ncs_baseline(i), snap, nerves=nerves, sides=sides,
-                       sensory_scale=sensory_scale(run, snap.day))
+                       sensory_scale=sensory_scale(run, snap))
     df = df.round({"latency_ms": 3, "amplitude": 3, "area": 3, "duration_ms": 3,
                    "cv_m_per_s": 2, "block_pct": 2})
     return _stamp(df, run, i, snap.day)

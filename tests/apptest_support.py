@@ -18,10 +18,13 @@ UPLOAD = state.key("upload")  # the export page's file uploader
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """st.cache_data is process-wide: every app test starts and ends with it empty."""
+    """st.cache_data is process-wide, and so is the session state of a test calling the state
+    module directly (no AppTest): every app test starts and ends with both empty."""
     st.cache_data.clear()
+    st.session_state.pop(state.STATE_KEY, None)
     yield
     st.cache_data.clear()
+    st.session_state.pop(state.STATE_KEY, None)
 
 
 def new_app(**query: str) -> AppTest:

@@ -200,7 +200,9 @@ def test_the_page_list_names_every_page_module():
     """A page module missing from app_pages/pages.py would never be shown."""
     root = Path(APP).parent
     modules = {f"app_pages/{f.name}" for f in (root / "app_pages").glob("*.py")
-               if "page_setup(" in f.read_text(encoding="utf-8") and f.name != "state.py"}
+               if ("page_setup(" in f.read_text(encoding="utf-8")
+                   or "page_header(" in f.read_text(encoding="utf-8"))
+               and f.name != "state.py"}
     assert modules == set(PAGES)
     assert len({p.url for p in PAGE_LIST}) == len({p.title for p in PAGE_LIST}) == len(PAGES)
 
@@ -325,6 +327,21 @@ def test_equal_scenarios_share_one_cached_run(monkeypatch):
     state.simulate(base, 4)
     state.simulate(base.with_overrides({"disease.lesion_rate_per_year": 2.0}), 3)
     assert calls == [3, 4, 3]
+
+
+def test_a_session_reuses_its_recent_runs_and_the_shared_cache_stays_small(monkeypatch):
+    calls = []
+    real = sim.simulate
+    monkeypatch.setattr(sim, "simulate", lambda sc, seed=None: calls.append(seed) or real(sc, seed))
+    base = sim.load_scenario("untreated")
+    first = state.simulate(base, 1)
+    assert state.simulate(base, 1) is first  # a rerun of this session: no copy at all
+    for seed in range(2, state.SESSION_RUNS + 2):  # push seed 1 out of the session's runs
+        state.simulate(base, seed)
+    again = state.simulate(base, 1)
+    assert again is not first and calls.count(1) == 1  # the shared cache still had it
+    assert again.tables["clinical"].equals(first.tables["clinical"])
+    assert len(state.current().recent_runs) == state.SESSION_RUNS
 
 
 class _Clock:

@@ -185,9 +185,9 @@ def test_verify_passes_an_untouched_export_and_names_each_changed_table(export_d
 
 @pytest.mark.parametrize(
     ("tables", "expect"),
-    [(["x"], "'tables' must map"), ({"sites": "x"}, "tables.'sites' must be an object"),
-     ({"sites": {"file": "../../etc/passwd", "sha256": "0" * 64}}, "not a table file name"),
-     ({"sites": {"file": "sites.csv", "sha256": "abc"}}, "not a SHA-256")],
+    [(["x"], "'tables' must be an object"), ({"sites": "x"}, "tables.sites must be an object"),
+     ({"sites": {"file": "../../etc/passwd", "sha256": "0" * 64}}, "is not a"),
+     ({"sites": {"file": "sites.csv", "sha256": "abc"}}, "sha256")],
 )
 def test_verify_and_reproduce_refuse_a_malformed_tables_list_before_writing(
         export_dir, tmp_path, capsys, tables, expect):
@@ -199,8 +199,17 @@ def test_verify_and_reproduce_refuse_a_malformed_tables_list_before_writing(
     err = capsys.readouterr().err
     assert expect in err and err.count("\n") == 1
     assert main(["reproduce", str(bad / "manifest.json"), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err  # the manifest checker's own sentence, naming the field
-    assert "tables" in err and err.count("\n") == 1 and not (tmp_path / "o").exists()
+    # one checked reader for both commands: the same sentence, naming the field
+    assert capsys.readouterr().err == err and not (tmp_path / "o").exists()
+
+
+def test_verify_refuses_a_deeply_nested_manifest_in_one_sentence(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "manifest.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["verify", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "manifest" in err and "Traceback" not in err
 
 
 def test_verify_refuses_a_folder_that_is_no_export(tmp_path, capsys):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pytest
 
 import sim
-from tests.claims import course, ivig_courses, ivig_long_term, other_treatments
+from tests.claims import course, ivig_courses, ivig_long_term, mimics, other_treatments
 from tests.claims.support import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -118,6 +118,17 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("scig-vs-ivig", 1, "End-of-dose weakness fades",
           ivig_long_term.scig_dips_fade_similar_strength),
     Claim("scig-vs-ivig", 2, "needs more drug", ivig_long_term.scig_needs_more_drug),
+    Claim("pma-vs-mmn", 0, "No conduction block in any nerve", mimics.pma_no_block),
+    Claim("pma-vs-mmn", 1, "Sensory conduction stays normal", mimics.pma_sensory_normal),
+    Claim("pma-vs-mmn", 2, "two regions", mimics.pma_lmn_two_regions),
+    Claim("pma-vs-mmn", 3, "changes nothing", mimics.pma_ivig_changes_nothing),
+    Claim("pma-vs-mmn", 4, "the failing criterion is the block",
+          mimics.pma_checklist_fails_on_block),
+    Claim("ulnar-entrapment", 0, "does not count", mimics.une_entrapment_block_not_counted),
+    Claim("ulnar-entrapment", 1, "ulnar sensory response is low", mimics.une_ulnar_snap_low),
+    Claim("ulnar-entrapment", 2, "Only muscles supplied by the ulnar nerve",
+          mimics.une_only_ulnar_weak),
+    Claim("ulnar-entrapment", 3, "checklist is not met", mimics.une_checklist_not_met),
 )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .base import Disease
 from .mmn import MMN
+from .motor_neuron import MotorNeuronDisease
+from .ulnar_entrapment import UlnarEntrapment
 
 __all__ = ["Disease", "REGISTRY", "register", "unregister", "get", "kinds", "DEFAULT_KIND"]
 
@@ -41,3 +43,5 @@ def kinds() -> tuple[str, ...]:
 
 
 register(MMN())
+register(MotorNeuronDisease())
+register(UlnarEntrapment())

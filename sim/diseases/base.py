@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from ..patient import Patient, PopulationParams
+from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +83,19 @@ class Disease(Protocol):
         """Loss of one modality (``pain``, ``temperature``, ``vibration``, ``position``) in one
         limb (``arm``, ``leg``) on ``day``, 0 none .. 1 complete; large-fibre loss (vibration)
         also lowers that limb's sensory nerve action potentials."""
+        ...
+
+    def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
+                        modality: str) -> float:
+        """:meth:`sensory_loss_in` on the snapshot's day, given the patient's own site state:
+        a disease whose sensory loss follows its own lesions (one entrapped nerve) reads it
+        from there; the others return :meth:`sensory_loss_in`."""
+        ...
+
+    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        """Share of the large fibres of one sensory nerve (``ANATOMY.sensory``) lost on the
+        snapshot's day, 0 none .. 1 all: its sensory nerve action potential falls by this
+        share. Limb-wide diseases return that limb's vibration loss."""
         ...
 
     def upper_motor_neuron_signs(self, day: float) -> bool:

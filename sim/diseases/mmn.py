@@ -18,6 +18,7 @@ import numpy as np
 
 from ..anatomy import ANATOMY, Anatomy
 from ..patient import Patient, PopulationParams
+from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -256,6 +257,16 @@ class MMN:
         # Spared everywhere; read through sensory_loss so a variant that changes only the
         # overall figure changes every limb and modality with it.
         return self.sensory_loss(day)
+
+    def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
+                        modality: str) -> float:
+        # Not tied to the lesions: the same in every limb whatever the motor sites show.
+        return self.sensory_loss_in(snapshot.day, side, limb, modality)
+
+    def sensory_nerve_loss(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
+        # Large-fibre (vibration) loss of the nerve's limb lowers its SNAP.
+        limb = ANATOMY.sensory_by_name[nerve].limb
+        return self.sensory_loss_in(snapshot.day, side, limb, "vibration")
 
     def fasciculation_propensity(self) -> float:
         return self.findings.fasciculation_propensity

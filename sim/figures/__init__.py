@@ -6,8 +6,8 @@ it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggr
 chart draws, which the dashboard also shows as the chart's text alternative.
 
 The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
-``ncs``, ``compare``, ``exam``, ``emg``, ``validation``), the palette and layout helpers in
-``_style``; every
+``ncs``, ``compare``, ``exam``, ``emg``, ``mystery``, ``validation``), the palette and layout
+helpers in ``_style``; every
 public name is re-exported here, so ``from sim import figures`` is all a caller needs.
 
 Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
@@ -22,6 +22,7 @@ from .compare import compare_figure
 from .emg import emg_grid_figure, emg_trace_figure
 from .events import course_starts, event_rows, events_figure, events_table
 from .exam import exam_body_figure
+from .mystery import outcome_figure, pointers_figure
 from .ncs import ncs_traces_figure
 from .timeline import REGION_GROUPS as REGION_GROUPS
 from .timeline import REGION_ORDER as REGION_ORDER
@@ -62,6 +63,8 @@ __all__ = [
     "body_map_figure",
     "ncs_traces_figure",
     "compare_figure",
+    "outcome_figure",
+    "pointers_figure",
     "exam_body_figure",
     "emg_trace_figure",
     "emg_grid_figure",

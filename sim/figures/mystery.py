@@ -1,0 +1,51 @@
+"""The mystery page's charts: the same patient under the chosen and the best first treatment,
+and what share of simulated patients of each disease share each finding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ._style import OKABE_ITO, YEAR, _figure, _layout, _vline
+from .compare import compare_figure
+
+__all__ = ["outcome_figure", "pointers_figure"]
+
+
+def outcome_figure(series: Mapping[str, pd.DataFrame], column: str, y_title: str, title: str,
+                   start_day: float) -> go.Figure:
+    """One line per plan (``day`` and ``column`` in each table), the first treatment's start
+    marked by a labelled vertical line."""
+    fig = compare_figure(series, column, y_title, title)
+    # Months of one patient: a few points of change must show, so the axis is not pinned to 0.
+    fig.layout.yaxis.rangemode = "normal"
+    fig.add_shape(_vline(start_day / YEAR, {"color": OKABE_ITO["black"], "width": 1,
+                                           "dash": "dot"}))
+    fig.add_annotation(x=start_day / YEAR, y=1, yref="y domain", text="first treatment",
+                       showarrow=False, xanchor="left", yanchor="top", font={"size": 11})
+    return fig
+
+
+def pointers_figure(table: pd.DataFrame) -> go.Figure:
+    """Heat map: for each finding (row) the share (%) of simulated patients of each disease
+    (column) whose finding matches this patient's; ``table`` is :func:`sim.mystery.pointers`."""
+    cols = [c for c in table.columns if c.startswith("same in ")]
+    names = [c.removeprefix("same in ").removesuffix(" (%)") for c in cols]
+    rows = [f"{f} ({v})" for f, v in zip(table["finding"], table["this patient"], strict=True)]
+    z = table[cols].to_numpy(dtype=float)
+    data = [{
+        "type": "heatmap", "z": z.tolist(), "x": names, "y": rows, "zmin": 0, "zmax": 100,
+        "colorscale": [[0.0, "#F7F7F7"], [0.5, OKABE_ITO["sky_blue"]],
+                       [1.0, OKABE_ITO["blue"]]],
+        "colorbar": {"title": {"text": "% same"}},
+        "text": [[f"{v:.0f}%" for v in r] for r in z], "texttemplate": "%{text}",
+        "hovertemplate": "%{y}<br>%{x}: %{z:.0f}% of simulated patients<extra></extra>",
+    }]
+    layout = _layout("This patient's findings: % of simulated patients of each disease with "
+                     "the same", 130 + 34 * len(rows), hovermode="closest",
+                     xaxis={"side": "top"},
+                     yaxis={"autorange": "reversed", "automargin": True})
+    layout["margin"] = dict(layout["margin"], t=95)
+    return _figure(data, layout)
