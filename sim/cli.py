@@ -176,6 +176,12 @@ def _build_parser() -> _Parser:
     rep.add_argument("--force", action="store_true",
                      help="replace --out if it holds a previous mmn-sim export")
     rep.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
+    where = rep.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_jobs, metavar="N",
+                       help="re-run a cohort or sweep on a local Dask cluster of N worker "
+                       "processes (1 to 64); the files do not depend on it")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="re-run a cohort or sweep on an existing Dask cluster")
 
     ver = sub.add_parser("verify", help="check an export's tables against its manifest.json",
                          description="Check that every table file of an export folder has the "

@@ -309,6 +309,8 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
     plan = _dataset_plan(path, man, fmt)
+    if getattr(args, "scheduler", None) is not None:
+        check_scheduler(args.scheduler)
     if man.get("kind") == "sweep":
         sweep = _sweep_plan(path, man, scenario)
         _check_out(Path(args.out), args.force)
@@ -393,7 +395,9 @@ def _reproduce_sweep(args: argparse.Namespace, scenario: Scenario, seed: int, n:
     bar = Progress(total, "reproducing", enabled=not args.quiet)
     table = pd.concat(list(iter_sweep(scenario, plan["grid"], n, seed,
                                       population=plan["population"], pinned=plan["pinned"],
-                                      engine=plan["engine"], progress=bar.advance)),
+                                      engine=plan["engine"], progress=bar.advance,
+                                      workers=getattr(args, "workers", None),
+                                      scheduler=getattr(args, "scheduler", None))),
                       ignore_index=True)
     bar.close()
     prov = {**prov, "format": fmt, "population": plan["population"],

@@ -393,6 +393,9 @@ def test_cohort_command_on_local_dask_workers(tmp_path):
     assert main([*common, "--out", str(a)]) == 0
     assert main([*common, "--workers", "2", "--out", str(b)]) == 0
     assert _files(a) == _files(b)
+    assert main(["reproduce", str(a / "manifest.json"), "--workers", "2", "--quiet",
+                 "--out", str(tmp_path / "again")]) == 0
+    assert _files(tmp_path / "again") == _files(a)
 
 
 @pytest.mark.slow
