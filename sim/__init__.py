@@ -6,12 +6,12 @@ plotly; figure builders live in ``sim.figures``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from . import diseases, treatments
 from ._meta import DISCLAIMER, PACKAGE_VERSION
-from .engine import run_patient, simulate_patient
-from .resolve import resolve
+from .engine import run_patient, simulate_patient  # noqa: F401 - public since 0.1
+from .resolve import resolve  # noqa: F401 - public since 0.1
 from .results import Run
 from .scenario import (
     Scenario,
@@ -54,21 +54,31 @@ def simulate_cohort(
     first: int = 0,
     *,
     progress: Callable[[], None] | None = None,
+    population: bool = False,
+    pinned: Collection[str] = (),
+    engine: str | None = None,
 ) -> Run:
     """Run patients ``first .. first+n-1``; patient *i* is the same whatever ``n`` or ``first``.
 
+    ``population=True`` draws each patient's traits from the disease's population instead of
+    cloning the scenario's ``[patient]`` (treatments and disease knobs stay); ``pinned`` lists
+    dotted fields kept even then (see :func:`sim.cohort.cohort_inputs`). ``engine`` names a
+    runner of :data:`sim.cohort.RUNNERS` (default :data:`sim.cohort.DEFAULT_ENGINE`).
     ``progress`` (e.g. a progress bar's step) is called after each patient.
     """
+    from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
+
     if n < 1:
         raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
-    inputs = resolve(scenario)
+    engine = check_engine(DEFAULT_ENGINE if engine is None else engine)
+    inputs = cohort_inputs(scenario, population, pinned)
     patients = []
     for i in range(first, first + n):
-        patients.append(run_patient(inputs, s, i))
+        patients.extend(run_chunk(inputs, s, [i], engine))
         if progress is not None:
             progress()
-    return Run(scenario, s, patients)
+    return Run(scenario, s, patients, inputs=inputs if population else None)
 
 
 def _check_seed(seed: int) -> int:

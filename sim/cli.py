@@ -6,6 +6,9 @@ Sub-commands::
     mmn-sim show SCENARIO [--set K=V ...]  the resolved scenario as TOML, teaching text included
     mmn-sim run SCENARIO [--seed N] [--years Y] [--set K=V ...] --out DIR [--format csv|parquet]
     mmn-sim cohort SCENARIO --n N [--seed S] [--years Y] [--set K=V ...] --out DIR [--format ...]
+                   [--population] [--detail summary|full] [--chunk K] [--engine E]
+                   [--workers N | --scheduler tcp://host:8786]
+    mmn-sim sweep SCENARIO --grid PATH=V1,V2,... [--grid ...] --n N --out DIR [--population]
     mmn-sim reproduce DIR/manifest.json --out DIR2
     mmn-sim verify DIR                     check DIR's tables against its manifest.json
     mmn-sim validate [--n N] [--seed S] [--jobs J] [--out DIR]   the validation report
@@ -40,12 +43,16 @@ from .cli_commands import (
     cmd_run,
     cmd_scenarios,
     cmd_show,
+    cmd_sweep,
     cmd_validate,
     cmd_verify,
 )
 from .cli_progress import Progress
+from .cohort import DEFAULT_ENGINE, RUNNERS
+from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
 from .scenario import ScenarioError
+from .sweep import MAX_SWEEP_PATIENTS
 from .validation import DEFAULT_N, DEFAULT_SEED
 
 __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
@@ -80,6 +87,8 @@ _cohort_size = _whole_number(1, MAX_COHORT)
 _first_patient = _whole_number(0, MAX_FIRST)
 _validation_size = _whole_number(20, 5000)
 _jobs = _whole_number(1, 64)
+_chunk_size = _whole_number(1, MAX_CHUNK)
+_sweep_size = _whole_number(1, MAX_SWEEP_PATIENTS)
 
 
 def _years(text: str) -> float:
@@ -127,7 +136,35 @@ def _build_parser() -> _Parser:
                      help="index of the first patient (default 0): split a large cohort over "
                      "machines, e.g. --first 0 --n 1000 here and --first 1000 --n 1000 there")
     coh.add_argument("--seed", type=_seed, help="root seed (default: the scenario's seed)")
-    _add_run_options(coh)
+    _add_run_options(coh, default_format="parquet",
+                     what="the tables; a cohort's parquet is a partitioned dataset, one file "
+                     "per chunk")
+    _add_cohort_options(coh)
+
+    swp = sub.add_parser("sweep", help="run every combination of a grid of fields on the "
+                         "same patients; one tidy table",
+                         description="Run every combination of the --grid values on patients "
+                         "0..N-1 of the seed (the same patients, with the same random numbers, "
+                         "in every combination) and write one table: the yearly summary of "
+                         "every patient with one column per swept field.")
+    swp.add_argument("scenario", metavar="SCENARIO", help="preset name or path to a .toml file")
+    swp.add_argument("--grid", action="append", required=True, metavar="PATH=V1,V2,...",
+                     help="a field and its values, e.g. disease.lesion_rate_per_year=0.8,1.6,3.2 "
+                     "(repeatable; paths and values as for --set)")
+    swp.add_argument("--n", type=_sweep_size, required=True, metavar="N",
+                     help=f"patients per combination (1 to {MAX_SWEEP_PATIENTS})")
+    swp.add_argument("--seed", type=_seed, help="root seed (default: the scenario's seed)")
+    swp.add_argument("--population", action="store_true",
+                     help="draw the patients from the disease's population (a swept or --set "
+                     "trait stays as given)")
+    swp.add_argument("--engine", choices=RUNNERS, default=DEFAULT_ENGINE,
+                     help=f"simulation engine (default {DEFAULT_ENGINE})")
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_jobs, metavar="N",
+                       help="run on a local Dask cluster of N worker processes (1 to 64)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://host:8786")
+    _add_run_options(swp, default_format="parquet", what="the sweep table")
 
     rep = sub.add_parser("reproduce", help="re-run from a manifest.json and check the SHA-256s",
                          description="Re-run the scenario, seed and patients recorded in a "
@@ -139,6 +176,12 @@ def _build_parser() -> _Parser:
     rep.add_argument("--force", action="store_true",
                      help="replace --out if it holds a previous mmn-sim export")
     rep.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
+    where = rep.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_jobs, metavar="N",
+                       help="re-run a cohort or sweep on a local Dask cluster of N worker "
+                       "processes (1 to 64); the files do not depend on it")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="re-run a cohort or sweep on an existing Dask cluster")
 
     ver = sub.add_parser("verify", help="check an export's tables against its manifest.json",
                          description="Check that every table file of an export folder has the "
@@ -170,19 +213,43 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     val.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
 
 
+def _add_cohort_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--population", action="store_true",
+                   help="draw each patient's traits from the disease's population (sex, age, "
+                   "antibodies, attack rate, ...) instead of cloning the scenario's [patient]; "
+                   "treatments stay; a trait given with --set stays fixed")
+    p.add_argument("--detail", choices=DETAILS, default="summary",
+                   help="summary: one row per patient per year (default); full: the weekly "
+                   "tables of 'run'")
+    p.add_argument("--chunk", type=_chunk_size, default=DEFAULT_CHUNK, metavar="K",
+                   help=f"patients per chunk, i.e. per Parquet file and in memory at once "
+                   f"(1 to {MAX_CHUNK}; default {DEFAULT_CHUNK})")
+    p.add_argument("--engine", choices=RUNNERS, default=DEFAULT_ENGINE,
+                   help=f"simulation engine (default {DEFAULT_ENGINE}; one of "
+                   f"{', '.join(RUNNERS)})")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_jobs, metavar="N",
+                       help="run the chunks on a local Dask cluster of N worker processes "
+                       "(1 to 64); the files do not depend on N")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the chunks on an existing Dask cluster, e.g. tcp://host:8786 "
+                       "(its workers need this package installed)")
+
+
 def _add_overrides(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
                    help="override a scenario field, e.g. disease.lesion_rate_per_year=3.5 or "
                    "treatment.1.every_days=42 (repeatable; validated like the file)")
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
+def _add_run_options(p: argparse.ArgumentParser, default_format: str = "csv",
+                     what: str = "") -> None:
     p.add_argument("--years", type=_years, help="years of disease to simulate (above 0 to 40)")
     _add_overrides(p)
     p.add_argument("--out", required=True, metavar="DIR",
                    help="folder to write (must not exist or be empty, unless --force)")
-    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                   help="table format (default: csv)")
+    p.add_argument("--format", choices=("csv", "parquet"), default=default_format,
+                   help=f"format of {what or 'the tables'} (default: {default_format})")
     p.add_argument("--force", action="store_true",
                    help="replace --out if it holds a previous mmn-sim export")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
@@ -213,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args, out, argv)
         if args.command == "cohort":
             return cmd_cohort(args, out, argv)
+        if args.command == "sweep":
+            return cmd_sweep(args, out, argv)
         if args.command == "verify":
             return cmd_verify(args, out)
         if args.command == "validate":
@@ -225,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileExistsError as err:
         return _fail(f"--out {err.filename or err}: exists and is not empty; nothing written",
                      EXIT_USAGE)
+    except DaskError as err:
+        return _fail(str(err), EXIT_FAILED)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
     except OSError as err:

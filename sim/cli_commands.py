@@ -19,8 +19,10 @@ from typing import Any, TextIO
 from . import atomic, load_scenario
 from ._meta import DISCLAIMER
 from .cli_progress import Progress
-from .cohort import export_cohort
+from .cohort import check_engine, export_cohort
+from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
 from .manifest_check import ManifestError, read_manifest
+from .resolve import TRAIT_KNOBS
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -42,6 +44,7 @@ __all__ = [
     "cmd_show",
     "cmd_run",
     "cmd_cohort",
+    "cmd_sweep",
     "cmd_reproduce",
     "cmd_verify",
     "cmd_validate",
@@ -156,7 +159,81 @@ def cmd_run(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
 
 
 def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
-    return _simulate_and_export(args, out, argv, n=args.n, first=args.first)
+    """Patients first..first+n-1 in chunks (here or on Dask), summary or full tables."""
+    scenario, overrides = _resolve(args)
+    _check_out(Path(args.out), args.force)
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+    seed = scenario.scenario.seed
+    prov = {"source": _source(args.scenario), "overrides": overrides,
+            "command": _command_line(argv)}
+    plan = {"detail": args.detail, "format": args.format, "chunk": args.chunk,
+            "population": args.population, "pinned": _pinned(overrides), "engine": args.engine}
+    tables = _export_dataset(args, scenario, args.n, seed, args.first, plan, prov, "cohort")
+    if not args.quiet:
+        where = (f" on {args.workers} Dask workers" if args.workers else
+                 f" on the Dask cluster at {args.scheduler}" if args.scheduler else "")
+        who = "population" if args.population else "scenario's patient"
+        out.write(f"wrote {len(tables)} {args.detail} tables ({args.format}) and manifest.json "
+                  f"to {args.out}: {scenario.name}, patients {args.first} to "
+                  f"{args.first + args.n - 1} ({who}), seed {seed}{where}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def cmd_sweep(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
+    """Every combination of the grid on the same patients: one tidy table and a manifest."""
+    from .sweep import combinations, iter_sweep, parse_grid, write_sweep
+
+    scenario, overrides = _resolve(args)
+    grid = parse_grid(args.grid)
+    combos = combinations(scenario, grid)  # every value checked before anything runs
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+    _check_out(Path(args.out), args.force)
+    seed = scenario.scenario.seed
+    bar = Progress(len(combos) * args.n, "sweep", enabled=not args.quiet)
+    pinned = _pinned(overrides)
+    parts = list(iter_sweep(scenario, grid, args.n, seed, population=args.population,
+                            pinned=pinned, engine=args.engine, progress=bar.advance,
+                            workers=args.workers, scheduler=args.scheduler))
+    bar.close()
+    import pandas as pd
+
+    table = pd.concat(parts, ignore_index=True)
+    del parts
+    prov = {"source": _source(args.scenario), "overrides": overrides,
+            "command": _command_line(argv), "format": args.format,
+            "population": args.population, "pinned": sorted({*pinned, *grid}),
+            "engine": args.engine}
+    entry = write_sweep(args.out, table, args.format,
+                        {"scenario": scenario, "grid": grid, "n": args.n, "seed": seed,
+                         "provenance": prov}, overwrite=args.force)
+    if not args.quiet:
+        out.write(f"wrote {entry['file']} ({entry['rows']} rows: {len(combos)} combinations x "
+                  f"{args.n} patients x years) and manifest.json to {args.out}: "
+                  f"{scenario.name}, seed {seed}. {DISCLAIMER}\n")
+    return EXIT_OK
+
+
+def _pinned(overrides: dict[str, Any]) -> list[str]:
+    """The traits a population cohort keeps as set: those given with --set."""
+    return sorted(k for k in overrides
+                  if k.startswith("patient.") or k.removeprefix("disease.") in TRAIT_KNOBS)
+
+
+def _export_dataset(
+    args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
+    plan: dict[str, Any], provenance: dict[str, Any], label: str,
+) -> dict[str, dict[str, Any]]:
+    bar = Progress(n, label, enabled=not args.quiet)
+    tables = export_dataset(
+        scenario, n, args.out, seed=seed, first=first, detail=plan["detail"],
+        format=plan["format"], chunk=plan["chunk"], population=plan["population"],
+        pinned=plan["pinned"], engine=plan["engine"], workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None), overwrite=args.force,
+        provenance=provenance, on_patients=bar.advance)
+    bar.close()
+    return tables
 
 
 def _simulate_and_export(
@@ -229,16 +306,28 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
     entries = _tables(path, man)
     scenario, seed, n, first, fmt = _manifest_plan(path, man)
     original = _originals(path, entries)  # before --out is written: it may be the same folder
-    _check_out(Path(args.out), args.force)
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
-    tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
-    old = {name: sha for name, (_file, sha) in entries.items()}
+    plan = _dataset_plan(path, man, fmt)
+    if getattr(args, "scheduler", None) is not None:
+        check_scheduler(args.scheduler)
+    if man.get("kind") == "sweep":
+        sweep = _sweep_plan(path, man, scenario)
+        _check_out(Path(args.out), args.force)
+        tables = _reproduce_sweep(args, scenario, seed, n, fmt, sweep, prov)
+    elif plan is None:  # an export of 'run', or a cohort written before chunked exports
+        _check_out(Path(args.out), args.force)
+        tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
+    else:
+        _check_out(Path(args.out), args.force)
+        tables = _export_dataset(args, scenario, n, seed, first, plan, prov, "reproducing")
+    old = {name: t["sha256"] for name, t in man["tables"].items()}
     differ = sorted(name for name in set(old) | set(tables)
                     if old.get(name) != tables.get(name, {}).get("sha256"))
     faults = []
     if differ:
-        files = ", ".join(tables[n]["file"] if n in tables else entries[n][0] for n in differ)
+        files = ", ".join(_shown(tables[n] if n in tables else man["tables"][n])
+                          for n in differ)
         new = json.loads((Path(args.out) / "manifest.json").read_text(encoding="utf-8"))
         faults.append(
             f"{len(differ)} of {len(set(old) | set(tables))} tables differ from {path} "
@@ -257,6 +346,95 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
         out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256 matches "
                   f"{path}{alone}. {DISCLAIMER}\n")
     return EXIT_OK
+
+
+def _sweep_plan(path: Path, man: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """A sweep manifest's grid and options, checked like the command line's."""
+    from .sweep import combinations, parse_grid
+
+    grid = man.get("grid")
+    if not isinstance(grid, dict) or not grid or not all(
+            isinstance(v, list) and v for v in grid.values()):
+        raise UsageError(f"{path}: 'grid' must map each swept field to its list of values.")
+    try:
+        grid = parse_grid([f"{k}=" + ",".join(_toml_value(x) for x in v)
+                           for k, v in grid.items()])
+        combinations(scenario, grid)
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    except (TypeError, ValueError):  # e.g. null, which no scenario field takes
+        raise UsageError(f"{path}: 'grid' holds a value that is not a scenario value (a "
+                         "number, text, true/false or a list of them).") from None
+    pinned = man.get("pinned", [])
+    if not isinstance(pinned, list) or not all(isinstance(k, str) for k in pinned):
+        raise UsageError(f"{path}: 'pinned' must be a list of field paths.")
+    engine = man.get("engine", "simpy")
+    try:
+        check_engine(engine if isinstance(engine, str) else repr(engine))
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    return {"grid": grid, "population": man.get("population") is True, "pinned": pinned,
+            "engine": engine}
+
+
+def _toml_value(x: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": x}).split("=", 1)[1].strip()
+
+
+def _reproduce_sweep(args: argparse.Namespace, scenario: Scenario, seed: int, n: int, fmt: str,
+                     plan: dict[str, Any], prov: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    import pandas as pd
+
+    from .sweep import iter_sweep, write_sweep
+
+    total = n
+    for values in plan["grid"].values():
+        total *= len(values)
+    bar = Progress(total, "reproducing", enabled=not args.quiet)
+    table = pd.concat(list(iter_sweep(scenario, plan["grid"], n, seed,
+                                      population=plan["population"], pinned=plan["pinned"],
+                                      engine=plan["engine"], progress=bar.advance,
+                                      workers=getattr(args, "workers", None),
+                                      scheduler=getattr(args, "scheduler", None))),
+                      ignore_index=True)
+    bar.close()
+    prov = {**prov, "format": fmt, "population": plan["population"],
+            "pinned": plan["pinned"], "engine": plan["engine"]}
+    entry = write_sweep(args.out, table, fmt, {"scenario": scenario, "grid": plan["grid"],
+                                               "n": n, "seed": seed, "provenance": prov},
+                        overwrite=args.force)
+    return {"sweep": entry}
+
+
+def _shown(entry: dict[str, Any]) -> str:
+    return entry["file"] if "file" in entry else f"{entry.get('folder', '?')}/"
+
+
+def _dataset_plan(path: Path, man: dict[str, Any], fmt: str) -> dict[str, Any] | None:
+    """How a chunked cohort export was made (None for other exports), checked."""
+    if "detail" not in man:
+        return None
+    detail, chunk, engine = man["detail"], man.get("chunk_patients"), man.get("engine", "simpy")
+    pinned, population = man.get("pinned", []), man.get("population", False)
+    if detail not in DETAILS:
+        raise UsageError(f"{path}: detail = {detail!r} is not allowed; choose one of "
+                         f"{', '.join(DETAILS)}.")
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= MAX_CHUNK:
+        raise UsageError(f"{path}: chunk_patients = {chunk!r} is not allowed; allowed: whole "
+                         f"numbers 1 to {MAX_CHUNK}.")
+    if not isinstance(population, bool):
+        raise UsageError(f"{path}: population = {population!r} must be true or false.")
+    if not isinstance(pinned, list) or not all(isinstance(k, str) and len(k) <= 200
+                                               for k in pinned):
+        raise UsageError(f"{path}: 'pinned' must be a list of field paths.")
+    try:
+        check_engine(engine if isinstance(engine, str) else repr(engine))
+    except ScenarioError as err:
+        raise UsageError(f"{path}: {err}") from None
+    return {"detail": detail, "format": fmt, "chunk": chunk, "population": population,
+            "pinned": pinned, "engine": engine}
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:

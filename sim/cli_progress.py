@@ -82,4 +82,17 @@ class Progress:
     def _line(self, elapsed: float) -> str:
         filled = self.width * self.done // self.total
         bar = "#" * filled + "-" * (self.width - filled)
-        return f"{self.label} [{bar}] {self.done}/{self.total} {elapsed:.1f}s"
+        line = f"{self.label} [{bar}] {self.done}/{self.total} {elapsed:.1f}s"
+        if 0 < self.done < self.total:  # time left at the pace so far
+            line += f" ETA {_duration(elapsed * (self.total - self.done) / self.done)}"
+        return line
+
+
+def _duration(seconds: float) -> str:
+    """``42s``, ``3m05s`` or ``2h07m``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"

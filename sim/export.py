@@ -322,7 +322,11 @@ def _readme(man: Mapping[str, Any], n_patients: int) -> str:
         lines.append("Overrides: " + ", ".join(f"{k}={v!r}" for k, v in man["overrides"].items()))
     lines += ["", "Files (one row per record, long format; units in docs/data-dictionary.md):"]
     for t in man.get("tables", {}).values():
-        lines.append(f"  {t['file']:<16} {t['rows']:>9} rows  sha256 {t['sha256']}")
+        if "files" in t:  # a partitioned table: a folder of one Parquet file per chunk
+            lines.append(f"  {t['folder'] + '/':<16} {t['rows']:>9} rows in {len(t['files'])} "
+                         f"files  content sha256 {t['content_sha256']}")
+        else:
+            lines.append(f"  {t['file']:<16} {t['rows']:>9} rows  sha256 {t['sha256']}")
     lines += [
         "  manifest.json    scenario as run, seed, versions and the checksums above",
         "",

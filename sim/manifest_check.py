@@ -33,6 +33,9 @@ MAX_MANIFEST_BYTES = 128 * 1024**2
 MAX_TABLES = 20
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}", re.ASCII)
 _REQUIRED = ("scenario", "seed", "patients", "tables")
+# A partitioned table: a folder of one Parquet file per chunk (a chunk has 1 patient or more).
+_PART_NAME = re.compile(r"[A-Za-z0-9_]{1,64}/part-[0-9]{5,7}\.parquet", re.ASCII)
+MAX_PARTS = MAX_COHORT
 
 
 class ManifestError(ValueError):
@@ -135,7 +138,22 @@ def _check_tables(tables: Any, path: Path) -> None:
         if not isinstance(info, dict) or not isinstance(info.get("sha256"), str):
             raise ManifestError(f"{path}: tables.{_key(name)} must be an object with a text "
                                 "'sha256' and a 'file' name.")
+        if "files" in info:  # a partitioned table: one file per chunk in its folder
+            _check_parts(name, info["files"], path)
+            continue
         file = info.get("file")
         if not isinstance(file, str) or _FILE_NAME.fullmatch(file) is None:
             raise ManifestError(f"{path}: tables.{_key(name)}.file = {_json(file)} is not a "
                                 "plain file name (letters, digits, _ . - and no folder).")
+
+
+def _check_parts(name: str, files: Any, path: Path) -> None:
+    if not isinstance(files, list) or not 1 <= len(files) <= MAX_PARTS:
+        raise ManifestError(f"{path}: tables.{_key(name)}.files must list 1 to {MAX_PARTS:,} "
+                            "part files.")
+    for i, part in enumerate(files):
+        file = part.get("file") if isinstance(part, dict) else None
+        if not isinstance(file, str) or _PART_NAME.fullmatch(file) is None \
+                or not isinstance(part.get("sha256"), str):
+            raise ManifestError(f"{path}: tables.{_key(name)}.files.{i} = {_json(file)} is not "
+                                "a part file (TABLE/part-NNNNN.parquet with a text 'sha256').")

@@ -32,7 +32,7 @@ from .engine import PatientRun
 from .exam import EXAM_COLUMNS
 from .journey import Journey
 from .labs import LABS_COLUMNS
-from .resolve import resolve
+from .resolve import Inputs, resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
 
@@ -106,14 +106,16 @@ class ClinicalArrays:
 class Run:
     """One or more virtual patients run through one scenario."""
 
-    def __init__(self, scenario: Scenario, seed: int, patients: Sequence[PatientRun]) -> None:
+    def __init__(self, scenario: Scenario, seed: int, patients: Sequence[PatientRun],
+                 inputs: Inputs | None = None) -> None:
         self.scenario = scenario
         self.seed = seed
         self.patient_runs = list(patients)
         self._derived = [ClinicalArrays(p) for p in self.patient_runs]
         # The model's inputs: the disease (its bedside, sensory and laboratory findings), the
         # treatment plan and the journey parameters the work-up reads.
-        self.inputs = resolve(scenario)
+        # A population cohort passes its own (fewer traits fixed); the rest is the scenario's.
+        self.inputs = resolve(scenario) if inputs is None else inputs
         self.disease: Disease = self.inputs.disease
 
     def arrays(self, patient: int = 0) -> ClinicalArrays:
@@ -141,6 +143,12 @@ class Run:
     def _concat(self, fn) -> pd.DataFrame:
         parts = [fn(i) for i in range(len(self.patient_runs))]
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def patients_table(self) -> pd.DataFrame:
+        """The ``patients`` table alone (cheap: no weekly table is built)."""
+        if "tables" in self.__dict__:
+            return self.tables["patients"]
+        return self._patients_table()
 
     def _patients_table(self) -> pd.DataFrame:
         rows = []

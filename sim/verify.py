@@ -19,6 +19,7 @@ __all__ = ["ManifestTablesError", "Problem", "check_tables", "table_entries"]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _FILE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(csv|parquet)$")
+_PART = re.compile(r"^[A-Za-z0-9_]{1,64}/part-[0-9]{5,7}\.parquet$")
 _BLOCK = 1 << 20
 
 
@@ -44,6 +45,9 @@ def table_entries(tables: Any) -> dict[str, tuple[str, str]]:
         shown = _short(name)
         if not isinstance(entry, Mapping):
             raise ManifestTablesError(f"tables.{shown} must be an object with 'file' and 'sha256'")
+        if "files" in entry:  # a partitioned table: check every part file
+            out.update(_part_entries(shown, entry["files"]))
+            continue
         file, sha = entry.get("file"), entry.get("sha256")
         if not isinstance(file, str) or not _FILE.match(file):
             raise ManifestTablesError(
@@ -53,6 +57,25 @@ def table_entries(tables: Any) -> dict[str, tuple[str, str]]:
             raise ManifestTablesError(
                 f"tables.{shown}.sha256 = {_short(sha)} is not a SHA-256 (64 hex digits)")
         out[str(name)] = (file, sha)
+    return out
+
+
+def _part_entries(shown: str, files: Any) -> dict[str, tuple[str, str]]:
+    """``{file: (file, sha256)}`` of a partitioned table's parts."""
+    if not isinstance(files, list) or not files:
+        raise ManifestTablesError(f"tables.{shown}.files must list the table's part files")
+    out = {}
+    for i, part in enumerate(files):
+        file = part.get("file") if isinstance(part, Mapping) else None
+        sha = part.get("sha256") if isinstance(part, Mapping) else None
+        if not isinstance(file, str) or not _PART.match(file):
+            raise ManifestTablesError(f"tables.{shown}.files.{i}.file = {_short(file)} is not a "
+                                      "part file name (TABLE/part-NNNNN.parquet)")
+        if not isinstance(sha, str) or not _SHA256.match(sha):
+            raise ManifestTablesError(
+                f"tables.{shown}.files.{i}.sha256 = {_short(sha)} is not a SHA-256 (64 hex "
+                "digits)")
+        out[file] = (file, sha)
     return out
 
 

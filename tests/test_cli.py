@@ -176,7 +176,7 @@ def test_force_replaces_a_previous_export(tmp_path):
 # --- cohort -------------------------------------------------------------------------------------
 def test_cohort_patient_i_is_the_same_whatever_n(tmp_path):
     two, three = tmp_path / "two", tmp_path / "three"
-    common = ["--seed", "5", "--years", "2", "--quiet"]
+    common = ["--seed", "5", "--years", "2", "--quiet", "--detail", "full", "--format", "csv"]
     assert main(["cohort", "untreated", "--n", "2", "--out", str(two), *common]) == 0
     assert main(["cohort", "untreated", "--n", "3", "--out", str(three), *common]) == 0
     for name in ("patients", "clinical", "events"):
@@ -192,7 +192,8 @@ def test_cohort_patient_i_is_the_same_whatever_n(tmp_path):
 
 def test_cohort_matches_the_python_api_and_reproduces(tmp_path):
     out, again = tmp_path / "c", tmp_path / "again"
-    assert main(["cohort", "prednisolone", "--n", "3", "--out", str(out), "--quiet"]) == 0
+    assert main(["cohort", "prednisolone", "--n", "3", "--out", str(out), "--quiet",
+                 "--detail", "full", "--format", "csv"]) == 0
     api = sim.simulate_cohort(sim.load_scenario("prednisolone"), 3)
     pd.testing.assert_frame_equal(pd.read_csv(out / "patients.csv"),
                                   pd.read_csv(io.StringIO(api.tables["patients"].to_csv(
@@ -415,7 +416,8 @@ def test_python_dash_m_sim_runs_and_reports_bad_input(tmp_path):
 
 def test_cohort_can_be_split_across_machines_with_first(tmp_path, capsys):
     whole, part, again = tmp_path / "whole", tmp_path / "part", tmp_path / "again"
-    common = ["untreated", "--seed", "3", "--years", "2", "--quiet"]
+    common = ["untreated", "--seed", "3", "--years", "2", "--quiet", "--detail", "full",
+              "--format", "csv"]
     assert main(["cohort", *common, "--n", "4", "--out", str(whole)]) == 0
     assert main(["cohort", *common, "--first", "2", "--n", "2", "--out", str(part)]) == 0
     for name in ("clinical", "sites", "events"):

@@ -54,7 +54,7 @@ def _rows(path: Path) -> tuple[str, list[str]]:
 
 def test_a_cohort_run_whole_or_in_parts_gives_the_same_rows(tmp_path):
     common = ["untreated", "--seed", "9", "--years", "2", "--set", "study.0.day=300",
-              "--quiet"]
+              "--quiet", "--detail", "full", "--format", "csv"]
     whole = tmp_path / "whole"
     _mmn_sim(["cohort", *common, "--n", "5", "--out", str(whole)], "0")
     parts = [tmp_path / "p0", tmp_path / "p1"]

@@ -355,7 +355,9 @@ def _put(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
+    """Every file of an export (a partitioned table's parts too), by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.slow
@@ -372,7 +374,9 @@ def test_a_force_replacement_killed_at_each_step_keeps_one_whole_export(tmp_path
                                                                         kill, then):
     out = tmp_path / "out"
     _put(out, old_export)
-    res = _cli("cohort", *QUICK, "--n", "10", "--out", str(out), "--force", kill=kill)
+    # --chunk 1: ten part files per table, so the kill lands among them
+    res = _cli("cohort", *QUICK, "--n", "10", "--chunk", "1", "--out", str(out), "--force",
+               kill=kill)
     assert res.returncode == -signal.SIGKILL, res.stderr
     assert _hidden(tmp_path), "the kill left its work folder"
     if then == "old" and not out.exists():  # between the two renames: verify puts it back
