@@ -12,20 +12,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import treatments
 from .clinical import MILESTONES
 from .results import Run
 from .units import DAYS_PER_YEAR
 
-__all__ = ["SUMMARY_COLUMNS", "summary_table", "summary_tables"]
+__all__ = ["summary_columns", "summary_table", "summary_tables"]
 
-SUMMARY_COLUMNS: list[str] = [
-    "patient", "year", "day",
-    "grip_weaker_kg", "grip_stronger_kg", "grip_weaker_pct_baseline",
-    "mrc_sum", "disability", "blocked_share", "lost_share", "active_lesions",
-    "igg_g_per_l", "ivig_effect",
-    "new_lesions", "ivig_g", "scig_g", "plasma_exchanges",
-    "milestones_lost", *[f"lost_{m.key}" for m in MILESTONES],
-]
+
+def _treatment_columns() -> dict[str, tuple[str, bool]]:
+    """Per registered treatment kind, in registry order: ``{column: (event, grams)}``.
+
+    A kind given in doses (its ``course_event`` carries g/kg) adds ``<kind>_g``, the grams given
+    in the year; a kind given in sessions (its ``point_event``) adds ``<kind>_sessions``. Read
+    from the registry, so a new treatment module gets its column without a change here.
+    """
+    cols: dict[str, tuple[str, bool]] = {}
+    for kind in treatments.kinds():
+        t = treatments.get(kind)
+        if t.course_event:
+            cols[f"{kind}_g"] = (t.course_event, True)
+        if t.point_event:
+            cols[f"{kind}_sessions"] = (t.point_event, False)
+    return cols
+
+
+def summary_columns() -> list[str]:
+    """The summary table's columns (docs/data-dictionary.md, "summary")."""
+    return [
+        "patient", "year", "day",
+        "grip_weaker_kg", "grip_stronger_kg", "grip_weaker_pct_baseline",
+        "mrc_sum", "disability", "blocked_share", "lost_share", "active_lesions",
+        "igg_g_per_l", "ivig_effect", "new_lesions", *_treatment_columns(),
+        "milestones_lost", *[f"lost_{m.key}" for m in MILESTONES],
+    ]
 
 
 def _patient_rows(run: Run, i: int) -> dict[str, np.ndarray]:
@@ -39,7 +59,9 @@ def _patient_rows(run: Run, i: int) -> dict[str, np.ndarray]:
     weaker, stronger = grip.min(axis=1), grip.max(axis=1)
     # Events of year y fall in [y-1, y) years; year 0 is the baseline visit (no interval).
     bounds = year * DAYS_PER_YEAR
-    counts = {k: np.zeros(years + 1) for k in ("new_lesions", "ivig_g", "scig_g", "pe")}
+    given = _treatment_columns()
+    by_event = {event: (col, grams) for col, (event, grams) in given.items()}
+    counts = {k: np.zeros(years + 1) for k in ("new_lesions", *given)}
     w = pr.patient.weight_kg
     for day, event, *_rest, value, _detail in pr.events:
         y = int(np.searchsorted(bounds, day, side="right"))
@@ -47,12 +69,12 @@ def _patient_rows(run: Run, i: int) -> dict[str, np.ndarray]:
             continue
         if event == "lesion_onset":
             counts["new_lesions"][y] += 1
-        elif event == "ivig_dose" and np.isfinite(value):
-            counts["ivig_g"][y] += value * w
-        elif event == "scig_dose" and np.isfinite(value):
-            counts["scig_g"][y] += value * w
-        elif event == "plasma_exchange":
-            counts["pe"][y] += 1
+        elif event in by_event:
+            col, grams = by_event[event]
+            if not grams:
+                counts[col][y] += 1
+            elif np.isfinite(value):
+                counts[col][y] += value * w
     lost = {f"lost_{m.key}": (~d.status[m.key][rec]).sum(axis=1).astype(np.int64)
             for m in MILESTONES}
     return {
@@ -70,9 +92,8 @@ def _patient_rows(run: Run, i: int) -> dict[str, np.ndarray]:
         "igg_g_per_l": np.round(pr.igg[rec], 2),
         "ivig_effect": np.round(pr.ivig_effect[rec], 4),
         "new_lesions": counts["new_lesions"].astype(np.int64),
-        "ivig_g": np.round(counts["ivig_g"], 1),
-        "scig_g": np.round(counts["scig_g"], 1),
-        "plasma_exchanges": counts["pe"].astype(np.int64),
+        **{col: np.round(counts[col], 1) if grams else counts[col].astype(np.int64)
+           for col, (_event, grams) in given.items()},
         "milestones_lost": sum(lost.values()).astype(np.int64),
         **lost,
     }
@@ -81,8 +102,9 @@ def _patient_rows(run: Run, i: int) -> dict[str, np.ndarray]:
 def summary_table(run: Run) -> pd.DataFrame:
     """The ``summary`` table of every patient of ``run``, in patient order."""
     parts = [_patient_rows(run, i) for i in range(len(run.patient_runs))]
-    cols = {c: np.concatenate([p[c] for p in parts]) for c in SUMMARY_COLUMNS}
-    return pd.DataFrame(cols, columns=SUMMARY_COLUMNS)
+    names = summary_columns()
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in names}
+    return pd.DataFrame(cols, columns=names)
 
 
 def summary_tables(run: Run) -> dict[str, pd.DataFrame]:

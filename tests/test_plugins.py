@@ -79,6 +79,13 @@ def test_a_registered_toy_treatment_reaches_the_events_chart(toy):
     assert any(tr.name == "toy infusion" for tr in fig.data)
 
 
+def test_a_registered_toy_treatment_gets_its_cohort_summary_column(toy):
+    from sim.summary import summary_table
+    table = summary_table(simulate(parse_scenario(TOY_SCENARIO)))
+    assert list(table["toy_infusion_sessions"]) == [0, 1]  # baseline visit, then year 1
+    assert "ivig_g" in table and table["ivig_g"].eq(0).all()
+
+
 def test_a_registered_toy_treatment_runs_from_the_cli(toy, tmp_path, capsys):
     path = tmp_path / "toy.toml"
     path.write_text(parse_scenario(TOY_SCENARIO).to_toml(), encoding="utf-8")
