@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
-from .limits import quote
+from .limits import quote, shorten
 from .results import Run
 from .scenario import Scenario, ScenarioError, parse_override
 from .summary import summary_table
@@ -94,12 +94,12 @@ def combinations(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
                             f"{MAX_COMBINATIONS:,}.")
     for key, values in grid.items():  # one field at a time: the error names that field
         for value in values:
-            scenario.with_overrides({key: value}, source=f"--grid {key}")
+            scenario.with_overrides({key: value}, source=f"--grid {shorten(key)}")
     out = []
     for combo in itertools.product(*grid.values()):
         params = dict(zip(grid, combo, strict=True))
-        out.append((params, scenario.with_overrides(params, source="--grid " + ", ".join(
-            f"{k}={v!r}" for k, v in params.items()))))
+        out.append((params, scenario.with_overrides(params, source="--grid " + shorten(
+            ", ".join(f"{k}={v!r}" for k, v in params.items())))))
     return out
 
 

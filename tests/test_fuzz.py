@@ -55,6 +55,18 @@ def test_fuzz_set_values(args):
     _ok(T.judge(T.cli_set, args))
 
 
+@settings(BOUNDED, max_examples=15)
+@given(F.grid_args())
+def test_fuzz_sweep_grids(args):
+    _ok(T.judge(T.cli_sweep, args))
+
+
+@settings(BOUNDED, max_examples=15)
+@given(F.mystery_query())
+def test_fuzz_mystery_links(query):
+    _ok(T.judge(T.mystery_url, query))
+
+
 @BOUNDED
 @given(F.query())
 def test_fuzz_links(query):

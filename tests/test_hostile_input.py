@@ -108,6 +108,14 @@ def test_set_with_a_non_ascii_or_huge_index_is_refused(setting, capsys):
     _refused(["show", "untreated", "--set", setting], capsys, "field path")
 
 
+def test_a_sweep_grid_with_a_very_deep_path_is_one_short_sentence(tmp_path, capsys):
+    # found by the fuzz suite: the message used to repeat the whole 300-part path
+    deep = "scenario." + ".".join(["a"] * 300) + "=0"
+    _refused(["sweep", "untreated", "--n", "1", "--grid", deep, "--out", str(tmp_path / "o")],
+             capsys, "field path")
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("value", ["²", "٣", "５", "nan", "inf", "-inf", "1e400"])
 def test_set_with_a_number_python_would_read_is_not_a_number(value, capsys):
     _refused(["show", "untreated", "--set", f"scenario.years={value}"], capsys,

@@ -8,6 +8,7 @@ characters, binary, other encodings, paths that climb out of a folder).
 
 from __future__ import annotations
 
+import base64
 import json
 import typing
 from typing import Any
@@ -353,6 +354,43 @@ def query(draw: Any) -> dict[str, str]:
         st.sampled_from(NASTY_TEXT), st.text(max_size=12), st.sampled_from(PRESETS),
         hostile_scalar.map(str), st.sampled_from(["0", "1", "7", "28", "2.4", "0.2", "84", "85"]),
         st.text(alphabet=UNICODE_DIGITS, min_size=1, max_size=3),
+    )
+    return {k: draw(values) for k in keys}
+
+
+@st.composite
+def grid_args(draw: Any) -> list[str]:
+    """One to three ``PATH=V1,V2,...`` texts as typed after ``--grid``: the ``--set`` paths and
+    values, with a few values per path (or a hostile list of them)."""
+    out = []
+    for arg in draw(override_args()):
+        key, eq, value = arg.partition("=")
+        extra = draw(st.one_of(
+            st.just([]), st.lists(st.sampled_from(["1", "2.5", "28", "0", "-1", "", "x"]),
+                                  max_size=3),
+            st.integers(30, 3000).map(lambda n: [str(i) for i in range(n)]),  # too many
+        ))
+        out.append(f"{key}{eq}{','.join([value, *extra])}" if eq else key)
+    return out
+
+
+@st.composite
+def mystery_query(draw: Any) -> dict[str, str]:
+    """A "Which disease is it?" address: its own keys with plausible and hostile values."""
+    from sim import diseases
+    from sim import mystery as M
+
+    keys = draw(st.lists(st.one_of(st.sampled_from(M.URL_KEYS), st.text(max_size=8)),
+                         max_size=7, unique=True))
+    tests = [t.key for t in M.TESTS]
+    values = st.one_of(
+        st.sampled_from([*diseases.kinds(), "random", M.NONE]),
+        st.integers(0, 10**6).map(str),
+        st.lists(st.sampled_from([*tests, "x", ""]), max_size=12).map(",".join),
+        st.sampled_from(NASTY_TEXT), st.text(max_size=16), hostile_scalar.map(str),
+        st.text(alphabet=UNICODE_DIGITS, min_size=1, max_size=3),
+        st.binary(max_size=12).map(lambda b: base64.urlsafe_b64encode(b).decode()),
+        st.sampled_from(["mmn:1", "bW1uOjE", "Y2lkcDoxMg", "ivig", "prednisolone"]),
     )
     return {k: draw(values) for k in keys}
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import sim
 from app_pages import settings as S
 from app_pages.pages import PAGES
@@ -32,6 +34,8 @@ __all__ = [
     "scenario_dict_api",
     "cli_file",
     "cli_set",
+    "cli_sweep",
+    "mystery_url",
     "url",
     "upload",
     "reproduce",
@@ -151,6 +155,30 @@ def cli_set(args: list[str], preset: str = "ivig-maintenance") -> str:
     for a in args:
         argv += ["--set", a]
     return _cli(argv, None)
+
+
+def cli_sweep(args: list[str], preset: str = "untreated") -> str:
+    """``mmn-sim sweep PRESET --grid A ...`` for one patient over a quarter year."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        argv = ["sweep", preset, "--n", "1", "--years", "0.25", "--out", str(out), "--quiet"]
+        for a in args:
+            argv += ["--grid", a]
+        return _cli(argv, out)
+
+
+def mystery_url(query: Mapping[str, str]) -> str:
+    """A "Which disease is it?" address: every value it cannot use is one sentence, and an
+    attempt it can use plays through to its debrief when it is committed."""
+    from sim import mystery as M
+
+    parsed = M.parse_query(query, np.random.default_rng(0))
+    for note in parsed.notes:
+        one_sentence(note)
+    a = parsed.attempt
+    if a is not None and a.committed:
+        M.debrief(a)
+    return REJECTED if parsed.notes else ACCEPTED
 
 
 # --- the dashboard ----------------------------------------------------------------------------
