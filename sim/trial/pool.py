@@ -12,6 +12,10 @@ order) that meet the inclusion rule, so a larger pool extends a smaller one.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
+import multiprocessing
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +27,8 @@ from ..engine import PatientRun, run_patient
 from ..resolve import resolve
 from .design import RECORD_DAYS, TrialDesign, TrialError
 
-__all__ = ["Pool", "simulate_pool", "screen_chunk", "CHUNK", "MIN_GRIP_KG", "MAX_SCREEN_FACTOR"]
+__all__ = ["Pool", "PoolCache", "pool_key", "simulate_pool", "screen_chunk", "CHUNK",
+           "MIN_GRIP_KG", "MAX_SCREEN_FACTOR"]
 
 CHUNK = 12  # candidates screened per task
 MIN_GRIP_KG = 1.0  # a weaker hand with less grip cannot show a change in percent
@@ -156,7 +161,10 @@ def simulate_pool(design: TrialDesign, size: int, seed: int, *, jobs: int = 1,
             rows, _ = included_in_order()
             report()
     else:
-        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+        # spawn, not fork: the dashboard calls this from one of its threads, and a forked
+        # child of a threaded process can inherit a held lock
+        ctx = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             running: dict[cf.Future, int] = {}
             while True:
                 rows, _ = included_in_order()
@@ -194,3 +202,46 @@ def _expected(done: dict[int, list[dict[str, Any]]], nxt: int,
     screened = CHUNK * len(done)
     rate = (sum(len(v) for v in done.values()) / screened) if screened else 1.0
     return rate * CHUNK * len(running)
+
+
+def pool_key(design: TrialDesign, seed: int) -> str:
+    """What a pool depends on (population, arms, design, periods, seed), as text: trials that
+    differ only in n, endpoint, alpha or the comparator share one pool."""
+    t = design.trial
+    return json.dumps({"population": design.population.model_dump(mode="json"),
+                       "arm": [a.model_dump(mode="json") for a in design.arm],
+                       "design": t.design, "period_weeks": t.period_weeks,
+                       "washout_weeks": t.washout_weeks, "seed": seed}, sort_keys=True)
+
+
+class PoolCache:
+    """The last few pools, by :func:`pool_key`; a pool serves any smaller request (its first
+    patients are the smaller pool), so changing n or the endpoint does not simulate again."""
+
+    def __init__(self, entries: int = 4) -> None:
+        self.entries = entries
+        self._pools: OrderedDict[str, Pool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, design: TrialDesign, seed: int, size: int) -> Pool | None:
+        key = pool_key(design, seed)
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None or pool.size < size:
+                return None
+            self._pools.move_to_end(key)
+            return pool.head(size)
+
+    def put(self, design: TrialDesign, seed: int, pool: Pool) -> None:
+        key = pool_key(design, seed)
+        with self._lock:
+            old = self._pools.get(key)
+            if old is None or old.size < pool.size:
+                self._pools[key] = pool
+            self._pools.move_to_end(key)
+            while len(self._pools) > self.entries:
+                self._pools.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pools.clear()

@@ -19,7 +19,7 @@ import pandas as pd
 from ..clinical import RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS
 from . import analysis
 from .design import ENDPOINTS, TrialDesign, TrialError
-from .pool import Pool, simulate_pool
+from .pool import Pool, PoolCache, simulate_pool
 
 __all__ = ["TrialResult", "simulate_trials", "power_curve", "draw_trials", "endpoint_values",
            "pool_for", "DEFAULT_R", "MAX_R", "CURVE_POOL_RATIO"]
@@ -184,14 +184,19 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
 
 def pool_for(design: TrialDesign, seed: int, *, ns: Sequence[int] = (), jobs: int = 1,
-             progress: Progress | None = None) -> Pool:
+             progress: Progress | None = None, cache: PoolCache | None = None) -> Pool:
     """The pool a design needs: ``pool_factor`` times one trial's enrolment, and at least
     ``CURVE_POOL_RATIO`` times the largest enrolment of a power curve over ``ns``."""
     size = design.pool_size()
     for n in ns:
         enrolled = n if design.crossover else n * len(design.arm)
         size = max(size, math.ceil(CURVE_POOL_RATIO * enrolled))
-    return simulate_pool(design, size, seed, jobs=jobs, progress=progress)
+    if cache is not None and (hit := cache.get(design, seed, size)) is not None:
+        return hit
+    pool = simulate_pool(design, size, seed, jobs=jobs, progress=progress)
+    if cache is not None:
+        cache.put(design, seed, pool)
+    return pool
 
 
 def simulate_trials(design: TrialDesign, R: int = DEFAULT_R, seed: int = 1,
@@ -203,7 +208,6 @@ def simulate_trials(design: TrialDesign, R: int = DEFAULT_R, seed: int = 1,
         raise TrialError(f"R = {R!r} is out of range; allowed: 1 to {MAX_R} trials.")
     n = design.trial.n if n is None else n
     if pool is None:
-        total = design.pool_size()
         pool = pool_for(design, seed, jobs=jobs,
                         progress=None if progress is None else
                         (lambda d, t: progress(d, t + 1)))
