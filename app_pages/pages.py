@@ -30,4 +30,5 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
     Page("app_pages/export.py", "Export", "⬇", "export"),
     Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),
+    Page("app_pages/trial.py", "Trial designer", "⚗", "trial-designer"),
 )
