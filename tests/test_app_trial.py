@@ -9,8 +9,10 @@ from streamlit.testing.v1 import AppTest
 import sim
 from app_pages import state
 from app_pages.pages import PAGES
-from tests.apptest_support import clear_cache  # noqa: F401 (autouse fixture)
-from tests.apptest_support import new_app
+from tests.apptest_support import (
+    clear_cache,  # noqa: F401 (autouse fixture)
+    new_app,
+)
 
 PAGE = next(p.path for p in PAGES if p.url == "trial-designer")
 

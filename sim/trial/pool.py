@@ -161,9 +161,7 @@ def simulate_pool(design: TrialDesign, size: int, seed: int, *, jobs: int = 1,
             rows, _ = included_in_order()
             report()
     else:
-        # spawn, not fork: the dashboard calls this from one of its threads, and a forked
-        # child of a threaded process can inherit a held lock
-        ctx = multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context(_start_method())
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             running: dict[cf.Future, int] = {}
             while True:
@@ -194,6 +192,15 @@ def simulate_pool(design: TrialDesign, size: int, seed: int, *, jobs: int = 1,
     if progress is not None:
         progress(size, size)
     return _assemble(seed, rows, screened)
+
+
+def _start_method() -> str:
+    """fork where it is safe (one thread, POSIX): fast, and a script without a ``__main__``
+    guard still works; spawn from a threaded process such as the dashboard's server, where a
+    forked child could inherit a lock another thread holds."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
 def _expected(done: dict[int, list[dict[str, Any]]], nxt: int,
