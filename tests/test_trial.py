@@ -325,3 +325,17 @@ def test_trial_command_writes_reproducible_files_with_a_manifest(tmp_path, capsy
     assert len(trials) == 50 and set(trials["comparison"]) == {"IVIg vs placebo"}
     assert list(pd.read_csv(outs[0] / "power_curve.csv")["n"]) == [4, 6]
     assert loads_design((outs[0] / "design.toml").read_text()) == loads_design(SMALL)
+
+
+def test_the_trial_progress_bar_says_how_long_is_left():
+    import io
+
+    from sim.cli_trial import EtaProgress
+
+    now = [0.0]
+    stream = io.StringIO()
+    bar = EtaProgress(10, "trial", stream=stream, clock=lambda: now[0], delay=0.0)
+    now[0] = 4.0
+    bar.advance(4)  # 4 of 10 in 4 s: about 6 s left
+    bar.close()
+    assert "4/10" in stream.getvalue() and "about 6s left" in stream.getvalue()

@@ -120,7 +120,7 @@ def _specs(value: Any, where: str) -> Any:
             return tuple(value)  # already validated specs
         raise ValueError(f"{where} must be a list of tables ([[...treatment]] entries)")
     try:
-        return parse_scenario({"treatment": [dict(v) for v in value]}, source=where).treatment
+        return parse_scenario({"treatment": [dict(v) for v in value]}, source="").treatment
     except ScenarioError as err:
         raise ValueError(str(err).rstrip(".")) from None
 
