@@ -199,6 +199,10 @@ for comp in res.power:
                 TF.effect_table(res.trials, comp), f"estimated effect, {comp}")
 state.chart(TF.power_curve_figure(curve, n_design=res.n), "trial_power_curve",
             TF.power_curve_table(curve), "power against n")
+st.dataframe(res.summary_table(), key="trial_summary", hide_index=True)
+st.caption("The same run from the command line: `mmn-sim trial DESIGN.toml --R "
+           f"{res.R} --seed {res.seed} --out DIR` writes every trial's estimate and p-value "
+           "(docs/trials.md).")
 with st.expander("How the trials are simulated"):
     st.markdown(
         "- **Pool**: patients drawn by the population sampler, selected at baseline the way the "
