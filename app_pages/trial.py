@@ -65,7 +65,8 @@ def _hahn_values() -> dict[str, Any]:
     return {"arms": ["IVIg 1 g/kg every 4 weeks", PLACEBO],
             "population_label": "Stable on IVIg and dependent on it (withdrawal trial)",
             "design": d.trial.design, "n": d.trial.n, "period": d.trial.period_weeks,
-            "washout": d.trial.washout_weeks, "endpoint": d.trial.endpoint, "R": 500,
+            "washout": d.trial.washout_weeks, "endpoint": d.trial.endpoint,
+            "grip_sd": d.trial.grip_sd_kg, "R": 500,
             "seed": 1}
 
 
@@ -85,7 +86,8 @@ def _design(v: dict[str, Any]) -> TrialDesign:
     data = {
         "trial": {"name": "Trial designer", "design": v["design"], "n": v["n"],
                   "period_weeks": v["period"], "washout_weeks": v["washout"],
-                  "endpoint": v["endpoint"], "control": control},
+                  "endpoint": v["endpoint"], "control": control,
+                  "grip_sd_kg": float(v["grip_sd"])},
         "population": base,
         "arm": [{"name": a, "treatment": ARMS[a]} for a in v["arms"]],
     }
@@ -151,11 +153,15 @@ with c2:
     washout = st.slider("Washout between crossover periods (weeks)", 0, 26,
                         key=_k("washout", 0), disabled=design_kind != "crossover")
     R = st.select_slider("Simulated trials R", R_CHOICES, key=_k("R", 500))
+    grip_sd = st.slider("Grip measurement error (SD, kg)", 0.0, 5.0, step=0.5,
+                        key=_k("grip_sd", 2.0),
+                        help="Added to every grip reading: repeated readings differ by about "
+                        "2 kg (Draak et al. 2015).")
     seed = st.number_input("Seed", 0, 2**31 - 1, step=1, key=_k("seed", 1))
 
 values = {"arms": arms, "population": POPULATIONS[population], "design": design_kind,
           "n": n, "period": period, "washout": washout if design_kind == "crossover" else 0,
-          "endpoint": endpoint}
+          "endpoint": endpoint, "grip_sd": grip_sd}
 run_now = st.button("Run the trials", key=state.key("trial_run"), type="primary")
 run_now = run_now or st.session_state.pop("trial_run_now", False)
 try:
@@ -214,4 +220,5 @@ with st.expander("How the trials are simulated"):
         "- **Tests**: Welch's t-test (parallel) or the paired t-test (crossover) for changes; "
         "Fisher's or McNemar's exact test for responders (grip +2 kg or MRC sum +4); the "
         "log-rank test for time to rescue (grip 20% below the period's start).\n"
-        "- Grip is read without measurement error, so real trials vary more than these.")
+        "- Every grip reading carries the chosen measurement error; the MRC sum is read "
+        "without error.")

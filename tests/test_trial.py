@@ -339,3 +339,19 @@ def test_the_trial_progress_bar_says_how_long_is_left():
     bar.advance(4)  # 4 of 10 in 4 s: about 6 s left
     bar.close()
     assert "4/10" in stream.getvalue() and "about 6s left" in stream.getvalue()
+
+
+def test_grip_measurement_error_is_seeded_per_patient_and_costs_power():
+    from sim.trial.trials import measured_grip
+
+    d = _design(endpoint="grip_change_kg", n=10, grip_sd_kg=2.0)
+    pool = _fake_pool(d, 400, 1.5)
+    g = measured_grip(d, pool)
+    assert np.array_equal(g, measured_grip(d, pool))  # reproducible
+    head = pool.head(50)
+    assert np.array_equal(measured_grip(d, head), g[:50])  # patient i keeps their errors
+    err = g - pool.grip
+    assert err.std() == pytest.approx(2.0, rel=0.05) and abs(err.mean()) < 0.05
+    exact = simulate_trials(d.with_changes(grip_sd_kg=0.0), 400, 1, pool=pool)
+    noisy = simulate_trials(d, 400, 1, pool=pool)
+    assert noisy.power["IVIg vs placebo"] < exact.power["IVIg vs placebo"] - 0.1

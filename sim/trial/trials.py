@@ -22,12 +22,14 @@ from .design import ENDPOINTS, TrialDesign, TrialError
 from .pool import Pool, PoolCache, simulate_pool
 
 __all__ = ["TrialResult", "simulate_trials", "power_curve", "draw_trials", "endpoint_values",
-           "pool_for", "DEFAULT_R", "MAX_R", "CURVE_POOL_RATIO"]
+           "pool_for", "measured_grip", "DEFAULT_R", "MAX_R", "CURVE_POOL_RATIO"]
 
 DEFAULT_R = 500
 MAX_R = 20000
+PCT_FLOOR_KG = 1.0  # a baseline reading below this counts as this much for a percentage
 CURVE_POOL_RATIO = 2.0  # a power curve's largest trial enrols at most half the pool
 _DRAW_TAG = 0x747269616C  # keeps the trial-drawing stream apart from the patients' streams
+_NOISE_TAG = 0x6E6F697365  # and the measurement errors' streams
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
@@ -43,23 +45,37 @@ class Outcome:
 
 def endpoint_values(design: TrialDesign, pool: Pool) -> Outcome:
     """Read the design's endpoint off the pool's weekly readings (baseline = period start)."""
-    g, m = pool.grip, pool.mrc.astype(float)
+    g, m = measured_grip(design, pool), pool.mrc.astype(float)
     ep = design.trial.endpoint
     dg, dm = g[..., -1] - g[..., 0], m[..., -1] - m[..., 0]
     if ep == "grip_change_kg":
         return Outcome(dg)
+    base = np.maximum(g[..., :1], PCT_FLOOR_KG)  # a percentage of almost nothing is noise
     if ep == "grip_change_pct":
-        return Outcome(100.0 * (g[..., -1] / g[..., 0] - 1.0))
+        return Outcome(100.0 * (g[..., -1] / base[..., 0] - 1.0))
     if ep == "mrc_change":
         return Outcome(dm)
     if ep == "responder":  # the objective-response rule of sim.clinical (EFNS/PNS 2010)
         return Outcome((dg >= RESPONSE_GRIP_KG) | (dm >= RESPONSE_MRC_POINTS))
-    pct = 100.0 * (g / g[..., :1] - 1.0)
+    pct = 100.0 * (g / base - 1.0)
     hit = pct[..., 1:] <= design.trial.rescue_pct
     weeks = design.trial.period_weeks
     event = hit.any(axis=-1)
     time = np.where(event, hit.argmax(axis=-1) + 1, weeks)
     return Outcome(event, time.astype(np.int64), event.astype(np.int64))
+
+
+def measured_grip(design: TrialDesign, pool: Pool) -> np.ndarray:
+    """The pool's grip readings as the trial measures them: with ``grip_sd_kg`` of Gaussian
+    error on every reading, drawn from each patient's own stream (so a patient's errors are
+    the same whatever the pool size), never below 0 kg."""
+    sd = design.trial.grip_sd_kg
+    if sd <= 0:
+        return pool.grip
+    z = np.stack([np.random.default_rng(np.random.SeedSequence(
+        [pool.seed, _NOISE_TAG, int(i)])).standard_normal(pool.grip.shape[1:])
+        for i in pool.index])
+    return np.maximum(pool.grip + sd * z, 0.0)
 
 
 def _arm_period(design: TrialDesign) -> np.ndarray:
