@@ -154,33 +154,35 @@ def simulate_pool(design: TrialDesign, size: int, seed: int, *, jobs: int = 1,
         if progress is not None:
             progress(min(size, sum(len(v) for v in done.values())), size)
 
-    if jobs <= 1:
-        while len(rows) < size and nxt < limit:
-            done[nxt] = screen_chunk(design, seed, nxt, CHUNK)
-            nxt += CHUNK
-            rows, _ = included_in_order()
-            report()
-    else:
-        ctx = multiprocessing.get_context(_start_method())
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            running: dict[cf.Future, int] = {}
-            while True:
-                rows, _ = included_in_order()
-                if len(rows) >= size or (nxt >= limit and not running):
-                    break
-                # keep every worker busy while the pool may still be short
-                while len(running) < 2 * jobs and nxt < limit and \
-                        len(rows) + _expected(done, nxt, running) < size:
-                    running[pool.submit(screen_chunk, design, seed, nxt, CHUNK)] = nxt
-                    nxt += CHUNK
-                if not running:
-                    break
-                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                for fut in finished:
-                    done[running.pop(fut)] = fut.result()
-                report()
-            for fut in running:
-                fut.cancel()
+    if jobs > 1:
+        try:
+            with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+                running: dict[cf.Future, int] = {}
+                while True:
+                    rows, _ = included_in_order()
+                    if len(rows) >= size or (nxt >= limit and not running):
+                        break
+                    # keep every worker busy while the pool may still be short
+                    while len(running) < 2 * jobs and nxt < limit and \
+                            len(rows) + _expected(done, running) < size:
+                        running[pool.submit(screen_chunk, design, seed, nxt, CHUNK)] = nxt
+                        nxt += CHUNK
+                    if not running:
+                        break
+                    finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                    for fut in finished:
+                        done[running.pop(fut)] = fut.result()
+                    report()
+                for fut in running:
+                    fut.cancel()
+        except cf.process.BrokenProcessPool:
+            pass  # workers could not start (e.g. a script without a __main__ guard): go on here
+    # in this process: whatever chunk is still missing, in patient order
+    rows, nxt = included_in_order()
+    while len(rows) < size and nxt < limit:
+        done[nxt] = screen_chunk(design, seed, nxt, CHUNK)
+        rows, nxt = included_in_order()
+        report()
     rows, _ = included_in_order()
     if len(rows) < size:
         raise TrialError(
@@ -194,17 +196,23 @@ def simulate_pool(design: TrialDesign, size: int, seed: int, *, jobs: int = 1,
     return _assemble(seed, rows, screened)
 
 
-def _start_method() -> str:
+def _context() -> multiprocessing.context.BaseContext:
     """fork where it is safe (one thread, POSIX): fast, and a script without a ``__main__``
-    guard still works; spawn from a threaded process such as the dashboard's server, where a
-    forked child could inherit a lock another thread holds."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
+    guard still works. From a threaded process such as the dashboard's server a forked child
+    could inherit a lock another thread holds, so workers come from a fork server instead (one
+    clean process that has imported the model once, so each worker starts at once), else are
+    spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
-def _expected(done: dict[int, list[dict[str, Any]]], nxt: int,
-              running: dict[cf.Future, int]) -> float:
+def _expected(done: dict[int, list[dict[str, Any]]], running: dict[cf.Future, int]) -> float:
     """Patients the running chunks will probably add (the share included so far)."""
     screened = CHUNK * len(done)
     rate = (sum(len(v) for v in done.values()) / screened) if screened else 1.0
