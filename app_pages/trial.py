@@ -96,7 +96,7 @@ def _design(v: dict[str, Any]) -> TrialDesign:
 
 def _curve_ns(design: TrialDesign) -> list[int]:
     n = design.trial.n
-    return sorted({max(4, round(n * f)) for f in (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)})
+    return sorted({max(4, round(n * f)) for f in (0.125, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)})
 
 
 def _run(design: TrialDesign, R: int, seed: int) -> dict[str, Any]:
@@ -123,7 +123,8 @@ st.markdown(
     "Design a trial, then let the model run it hundreds of times. Each run enrols different "
     "virtual patients, so each finds a different effect; the **power** is the share of runs "
     "that find it at the chosen significance level. Patients are drawn from the model's "
-    "population; each is simulated once under every arm, then trials are drawn from that pool."
+    "population; each is simulated once under every arm, then trials are drawn from that pool. "
+    "The sidebar's patient settings do not apply here: a trial draws its own patients."
 )
 st.button("Hahn 2013: IVIg withdrawal crossover (one click)", key=state.key("trial_hahn"),
           on_click=_on_hahn, type="primary",
