@@ -11,6 +11,7 @@ crossover); run-in entries count from disease onset, like a scenario's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -224,7 +225,7 @@ class TrialDesign(Strict):
         """Pooled patients for trials of ``n`` (default the design's n) per arm."""
         n = self.trial.n if n is None else n
         per = n if self.crossover else n * len(self.arm)
-        return int(-(-self.trial.pool_factor * per // 1))
+        return math.ceil(self.trial.pool_factor * per)
 
     def _runin(self) -> list[dict[str, Any]]:
         """Run-in entries, every schedule stopped before the baseline (the first withheld
