@@ -201,7 +201,8 @@ for col, (comp, pw) in zip(st.columns(len(res.power)), res.power.items(), strict
 st.markdown(f"Estimate: **{res.unit}**. Mean per arm over the pool: " + ", ".join(
     f"{a} {m:.3g}" for a, m in res.arm_means.items()) + ".")
 for comp in res.power:
-    state.chart(TF.effect_histogram_figure(res.trials, comp, res.unit, res.pool_effect[comp]),
+    state.chart(TF.effect_histogram_figure(res.trials, comp, res.unit, res.pool_effect[comp],
+                                           res.no_effect),
                 f"trial_effect_{list(res.power).index(comp)}",
                 TF.effect_table(res.trials, comp), f"estimated effect, {comp}")
 state.chart(TF.power_curve_figure(curve, n_design=res.n), "trial_power_curve",

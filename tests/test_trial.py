@@ -261,6 +261,8 @@ def test_effect_histogram_and_power_curve_figures():
     fig = TF.effect_histogram_figure(trials, "A vs B", "kg", pool_effect=2.5)
     assert [tr.type for tr in fig.data] == ["bar", "bar"]
     assert sorted(s["x0"] for s in fig.layout.shapes) == [0.0, 2.5]
+    ratio = TF.effect_histogram_figure(trials, "A vs B", "hazard ratio", 0.5, no_effect=1.0)
+    assert sorted(s["x0"] for s in ratio.layout.shapes) == [0.5, 1.0]
     curve = pd.DataFrame({"n": [4, 8, 4, 8], "comparison": ["A", "A", "B", "B"],
                           "power": [0.2, 0.5, 0.1, 0.3], "power_low": [0.1, 0.4, 0.05, 0.2],
                           "power_high": [0.3, 0.6, 0.2, 0.4]})

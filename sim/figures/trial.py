@@ -49,9 +49,10 @@ def effect_table(trials: pd.DataFrame, comparison: str, bins: int = 30) -> pd.Da
 
 
 def effect_histogram_figure(trials: pd.DataFrame, comparison: str, unit: str,
-                            pool_effect: float | None = None) -> go.Figure:
+                            pool_effect: float | None = None,
+                            no_effect: float = 0.0) -> go.Figure:
     """Histogram of the estimated effect over the simulated trials, significant ones apart,
-    with the effect in the whole pool and no effect marked."""
+    with the effect in the whole pool and no effect (0, or 1 for a ratio) marked."""
     t = effect_table(trials, comparison)
     mid = (t["from"] + t["to"]) / 2
     width = float((t["to"] - t["from"]).iloc[0]) if len(t) else 1.0
@@ -63,7 +64,7 @@ def effect_histogram_figure(trials: pd.DataFrame, comparison: str, unit: str,
                                                "pattern": {"shape": "/"}}},
     ]
     shapes, notes = [], []
-    for x, text in ((0.0, "no effect"), (pool_effect, "effect in the pool")):
+    for x, text in ((no_effect, "no effect"), (pool_effect, "effect in the pool")):
         if x is None:
             continue
         shapes.append({"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x",

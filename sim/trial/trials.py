@@ -154,6 +154,11 @@ class TrialResult:
     arm_means: dict[str, float] = field(default_factory=dict)  # arm -> pool mean endpoint
 
     @property
+    def no_effect(self) -> float:
+        """The estimate of a treatment without effect: 1 for a hazard ratio, else 0."""
+        return 1.0 if self.design.trial.endpoint == "time_to_rescue" else 0.0
+
+    @property
     def unit(self) -> str:
         """What an estimate measures, in words."""
         return estimate_label(self.design)
