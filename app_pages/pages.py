@@ -35,5 +35,6 @@ PAGES: tuple[Page, ...] = (
          ("mystery", "case", "tests", "dx", "tx")),
     Page("app_pages/export.py", "Export", "⬇", "export"),
     Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),
+    Page("app_pages/trial.py", "Trial designer", "⚗", "trial-designer"),
 )
 PAGE_PARAMS = frozenset(k for p in PAGES for k in p.params)

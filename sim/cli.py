@@ -12,6 +12,7 @@ Sub-commands::
     mmn-sim reproduce DIR/manifest.json --out DIR2
     mmn-sim verify DIR                     check DIR's tables against its manifest.json
     mmn-sim validate [--n N] [--seed S] [--jobs J] [--out DIR]   the validation report
+    mmn-sim trial DESIGN [--R R] [--seed S] [--n N] [--curve N1,N2] --out DIR   a virtual trial
 
 Exit status: 0 success; 1 the run failed, or a reproduction or an export does not match its
 manifest; 2 bad input (one sentence on stderr naming the file or field and what is allowed, nothing
@@ -48,6 +49,7 @@ from .cli_commands import (
     cmd_verify,
 )
 from .cli_progress import Progress
+from .cli_trial import add_trial_parser, cmd_trial
 from .cohort import DEFAULT_ENGINE, RUNNERS
 from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
@@ -190,6 +192,7 @@ def _build_parser() -> _Parser:
     ver.add_argument("folder", metavar="DIR", help="export folder (or its manifest.json)")
     ver.add_argument("--quiet", action="store_true", help="no summary line when all match")
     _add_validate(sub)
+    add_trial_parser(sub)
     return p
 
 
@@ -286,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_verify(args, out)
         if args.command == "validate":
             return cmd_validate(args, out)
+        if args.command == "trial":
+            return cmd_trial(args, out, argv)
         return cmd_reproduce(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK

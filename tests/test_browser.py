@@ -298,3 +298,23 @@ def test_evidence_page_shows_the_report_and_its_plots(server, browser):
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_trial_designer_runs_hahn_2013_in_the_real_server(server, browser):
+    """The pool's worker processes start from the real (threaded) server, and the page draws
+    the effect histogram and the power curve."""
+    trial = next(p for p in PAGES if p.url == "trial-designer")
+    page = browser.new_page()
+    page.goto(_page_url(server, trial.url), wait_until="domcontentloaded")
+    button = page.get_by_role("button", name="Hahn 2013: IVIg withdrawal crossover (one click)")
+    button.wait_for(timeout=30000)
+    _settle(page)
+    button.click()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2",
+                           timeout=240000)
+    _settle(page)
+    body = page.inner_text("body")
+    assert "500 trials of n = 44 (crossover)" in body and "not for clinical decisions" in body
+    assert "Power: IVIg 1 g/kg every 4 weeks vs Placebo" in body
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

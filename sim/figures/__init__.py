@@ -6,9 +6,9 @@ it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggr
 chart draws, which the dashboard also shows as the chart's text alternative.
 
 The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
-``ncs``, ``compare``, ``exam``, ``emg``, ``mystery``, ``validation``), the palette and layout
-helpers in ``_style``; every
-public name is re-exported here, so ``from sim import figures`` is all a caller needs.
+``ncs``, ``compare``, ``exam``, ``emg``, ``mystery``, ``trial``, ``validation``), the palette and
+layout helpers in ``_style``; every public name is re-exported here, so ``from sim import
+figures`` is all a caller needs.
 
 Colours: the Okabe-Ito palette (Okabe & Ito 2008), safe for the common colour-vision
 deficiencies; left and right also differ by dash style, so they read in greyscale too.
@@ -32,6 +32,12 @@ from .timeline import (
     igg_figure,
     region_strength_table,
     strength_figure,
+)
+from .trial import (
+    effect_histogram_figure,
+    effect_table,
+    power_curve_figure,
+    power_curve_table,
 )
 from .validation import (
     STATUS_COLOURS,
@@ -75,4 +81,8 @@ __all__ = [
     "withdrawal_figure",
     "dose_response_table",
     "dose_response_figure",
+    "effect_table",
+    "effect_histogram_figure",
+    "power_curve_table",
+    "power_curve_figure",
 ]

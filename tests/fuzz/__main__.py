@@ -86,11 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every family's cases")
     ap.add_argument("--seed", type=int, default=20261124, help="hypothesis seed")
+    ap.add_argument("--only", default="", metavar="TEXT",
+                    help="run only the families whose name contains TEXT (e.g. 'sweep')")
     args = ap.parse_args(argv)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     rows, problems = [], []
     t_start = time.perf_counter()
     for name, strategy, target, n in families(_base_manifest()):
+        if args.only not in name:
+            continue
         t0 = time.perf_counter()
         tally, bad, slowest = run_family(strategy, target, max(1, round(n * args.scale)),
                                          args.seed)
