@@ -61,6 +61,12 @@ def test_fuzz_sweep_grids(args):
     _ok(T.judge(T.cli_sweep, args))
 
 
+@BOUNDED
+@given(F.trial_design_text())
+def test_fuzz_trial_designs(text):
+    _ok(T.judge(T.trial_design, text))
+
+
 @settings(BOUNDED, max_examples=15)
 @given(F.mystery_query())
 def test_fuzz_mystery_links(query):

@@ -52,6 +52,7 @@ def families(base_manifest: dict[str, Any]) -> list[tuple[str, Any, Any, int]]:
          st.tuples(F.scenario_text(), st.sampled_from(["run", "show"])), T.cli_file, 400),
         ("--set values, CLI show", one(F.override_args()), T.cli_set, 2500),
         ("--grid values, CLI sweep", one(F.grid_args()), T.cli_sweep, 300),
+        ("trial designs, Python API", one(F.trial_design_text()), T.trial_design, 1000),
         ("links (sidebar restore)", one(F.query()), T.url, 2000),
         ("links, Which disease is it?", one(F.mystery_query()), T.mystery_url, 300),
         ("uploads (read, sidebar)", F.upload(), T.upload, 1000),

@@ -460,6 +460,35 @@ def manifest_text(draw: Any, base: dict[str, Any]) -> str:
     return draw(st.text(max_size=200))
 
 
+TRIAL_PATHS = [
+    "trial.n", "trial.design", "trial.period_weeks", "trial.washout_weeks", "trial.endpoint",
+    "trial.control", "trial.alpha", "trial.rescue_pct", "trial.grip_sd_kg", "trial.name",
+    "trial.x", "population.baseline_week", "population.inclusion", "population.benefit_kg",
+    "population.treatment", "population.treatment.0.kind", "population.treatment.1.every_days",
+    "arm", "arm.0.name", "arm.0.treatment", "arm.0.treatment.0.dose_g_per_kg",
+    "arm.1.treatment.0.kind", "arm.0.x", "population",
+]
+
+
+@st.composite
+def trial_design_text(draw: Any) -> str | bytes:
+    """The Hahn 2013 trial design with one to three fields broken, or hostile TOML text."""
+    import tomllib
+
+    from sim.trial.design import trial_preset_dir
+
+    if draw(st.integers(0, 4)) == 0:
+        return draw(scenario_text())
+    base = tomllib.loads((trial_preset_dir() / "hahn-2013.toml").read_text(encoding="utf-8"))
+    for _ in range(draw(st.integers(1, 3))):
+        _set_path(base, draw(st.sampled_from(TRIAL_PATHS)), draw(hostile_value),
+                  delete=draw(st.integers(0, 5)) == 0)
+    try:
+        return tomli_w.dumps(base)
+    except (TypeError, ValueError, RecursionError):
+        return "[trial]\nn = nan\n"
+
+
 def _set_path(data: Any, path: str, value: Any, delete: bool) -> None:
     parts = path.split(".")
     node = data

@@ -36,6 +36,7 @@ __all__ = [
     "cli_set",
     "cli_sweep",
     "mystery_url",
+    "trial_design",
     "url",
     "upload",
     "reproduce",
@@ -165,6 +166,19 @@ def cli_sweep(args: list[str], preset: str = "untreated") -> str:
         for a in args:
             argv += ["--grid", a]
         return _cli(argv, out)
+
+
+def trial_design(text: str | bytes) -> str:
+    """A trial design file through ``loads_design``: one sentence, or a design (not run: a
+    design's cost is bounded by its own checks, and a run takes seconds)."""
+    from sim.trial.design import loads_design
+
+    try:
+        loads_design(text)
+    except sim.ScenarioError as err:
+        one_sentence(str(err))
+        return REJECTED
+    return ACCEPTED
 
 
 def mystery_url(query: Mapping[str, str]) -> str:
