@@ -19,7 +19,7 @@ from ..studies import STUDY_KINDS
 from ..treatments.ivig import IVIg
 from ..treatments.scig import SCIg
 from . import kernel as K
-from .prepare import Plan, PatientDraws, draw, plan_of
+from .prepare import PatientDraws, Plan, draw, plan_of
 
 __all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]
 
@@ -46,7 +46,9 @@ class Batch:
     """Per-record read-outs of many patients (patients on axis 0, records on axis 1).
 
     ``grip`` is left then right hand (kg), ``counts`` the cumulative number of accepted
-    attacks, immunoglobulin doses (infusion days) and titration steps at each record.
+    attacks, immunoglobulin doses (infusion days) and titration steps handled before each
+    record was taken (an event on a record's own day can fall either side of it, in the simpy
+    engine's order: the day-0 record comes before the first attack).
     """
 
     indices: np.ndarray

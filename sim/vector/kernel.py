@@ -208,11 +208,19 @@ def _step(hit, nhit, target, damaged, lost, rev, rate, loss_rate, dt, growth, li
     for q in range(nhit):
         s = hit[q]
         damaged[s] = target[s] - (target[s] - damaged[s]) * math.exp(-rate[s] * growth)
-    for q in range(nhit):
-        s = hit[q]
-        w = 1.0 - lift_mean * rev[s]
-        b = damaged[s]
-        lost[s] = b - (b - lost[s]) * math.exp(-loss_rate * w * dt)
+    if lift_mean == 0.0:
+        # nothing lifted: w is exactly 1 at every site, so one factor serves them all
+        e1 = math.exp(-loss_rate * 1.0 * dt)
+        for q in range(nhit):
+            s = hit[q]
+            b = damaged[s]
+            lost[s] = b - (b - lost[s]) * e1
+    else:
+        for q in range(nhit):
+            s = hit[q]
+            w = 1.0 - lift_mean * rev[s]
+            b = damaged[s]
+            lost[s] = b - (b - lost[s]) * math.exp(-loss_rate * w * dt)
     e2 = math.exp(-cx[C_REV_DECAY] * dt)
     for q in range(nhit):
         rev[hit[q]] *= e2
@@ -251,8 +259,11 @@ def _clinical(hit, nhit, damaged, lost, rev, lift, supply_idx, supply_n, grip_w,
     mrc = 0
     n_thr = thresholds.shape[0]
     for m in range(n_muscles):
-        units = math.exp(logsum[m])
-        strength = 1.0 - (1.0 - units) ** cx[C_RESERVE]
+        if logsum[m] == 0.0:
+            strength = 1.0  # every site on its path conducts fully: exactly full strength
+        else:
+            units = math.exp(logsum[m])
+            strength = 1.0 - (1.0 - units) ** cx[C_RESERVE]
         grip_l += strength * grip_w[m, 0]
         grip_r += strength * grip_w[m, 1]
         g = 0
@@ -339,7 +350,11 @@ def _simulate_one(
     no_response = False
 
     # Scheduler: one slot per process; next time and creation number of its timeout.
-    n_proc = 2 + n_treat + n_study + _MAX_CHECKS
+    n_checks = 0
+    for i in range(n_treat):
+        if treat[i, T_KIND] == KIND_IVIG:
+            n_checks = _MAX_CHECKS
+    n_proc = 2 + n_treat + n_study + n_checks
     nt = np.full(n_proc, np.inf)
     ns = np.full(n_proc, -1, dtype=np.int64)
     kind = np.zeros(n_proc, dtype=np.int64)
@@ -388,10 +403,10 @@ def _simulate_one(
         kind[first_treat + i] = _P_TREAT
     for i in range(n_study):
         kind[first_study + i] = _P_STUDY
-    for i in range(_MAX_CHECKS):
+    for i in range(n_checks):
         kind[first_check + i] = _P_CHECK
     # run order: grid, attacks, treatments, studies; then the event loop
-    order_init = n_proc - _MAX_CHECKS
+    order_init = n_proc - n_checks
     init = 0
     while True:
         if init < order_init:
@@ -404,11 +419,10 @@ def _simulate_one(
             best_t = np.inf
             best_s = -1
             for q in range(n_proc):
-                if ns[q] >= 0:
-                    if nt[q] < best_t or (nt[q] == best_t and ns[q] < best_s):
-                        best_t = nt[q]
-                        best_s = ns[q]
-                        p = q
+                if ns[q] >= 0 and (nt[q] < best_t or (nt[q] == best_t and ns[q] < best_s)):
+                    best_t = nt[q]
+                    best_s = ns[q]
+                    p = q
             if p < 0 or not (best_t < until):
                 break
             now = best_t

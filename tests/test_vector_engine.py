@@ -1,0 +1,156 @@
+"""The compiled cohort engine against the simpy engine, on the same patients.
+
+The compiled loop claims to be the simpy engine's arithmetic: these tests hold it to that
+patient by patient (site arrays, IgG, events, studies), to the agreement criteria the research
+use needs (records within 1 kg grip and 2 MRC points; KS tests at years 1, 5 and 10), and to
+the cohort contract (patient *i* the same whatever the chunking). The full-size check
+(over 1,000 patients) is ``benchmarks/check_vector_agreement.py``; set
+``MMN_VECTOR_AGREEMENT_N`` to run this module at another size.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.diseases.mmn import DISEASE
+from sim.engine import run_patient
+from sim.resolve import resolve
+from sim.results import ClinicalArrays, Run
+from sim.scenario import load_preset
+from sim.vector import run_batch, run_patients, supports
+from sim.vector.agreement import compare
+from sim.vector.prepare import draw, site_weights
+
+pytestmark = pytest.mark.slow
+
+N = int(os.environ.get("MMN_VECTOR_AGREEMENT_N", "8"))
+SEED = 3
+# Every preset the compiled engine runs: untreated, loading course, maintenance, titration,
+# withdrawal, non-responder, SCIg switch, late treatment, nerve conduction studies.
+SUPPORTED = ["untreated", "first-ivig-course", "ivig-maintenance", "ivig-dose-creep",
+             "ivig-withdrawal", "ivig-non-responder", "scig-vs-ivig", "late-treatment",
+             "ivig-interval-too-long", "anti-gm1-negative", "lower-limb-onset"]
+FALLBACK = ["prednisolone", "plasma-exchange", "fcrn-blocker-hypothetical",
+            "complement-inhibitor-hypothetical"]
+
+
+@pytest.fixture(scope="module")
+def agreement():
+    out = {}
+    for name in SUPPORTED:
+        out[name] = compare(resolve(load_preset(name)), SEED, range(N))
+    return out
+
+
+def test_site_weights_are_the_diseases_own_bit_for_bit():
+    inputs = resolve(load_preset("untreated"))
+    rng = np.random.default_rng(5)
+    for i in range(20):
+        p = draw(inputs, 11, i).patient
+        aff = rng.gamma(1.0, 1.0, 50)
+        assert np.array_equal(site_weights(p, aff), DISEASE.site_weights(p, aff))
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_every_patient_matches_the_simpy_engine_to_rounding(agreement, name):
+    a = agreement[name]
+    assert a.records > 0
+    assert a.max_state_diff < 1e-9, a.max_state_diff
+    assert a.event_mismatch == 0
+    assert a.max_grip_diff < 1e-6 and a.max_mrc_diff == 0
+
+
+def test_agreement_criteria_over_the_presets(agreement):
+    total = None
+    for a in agreement.values():
+        total = a if total is None else total.merge(a)
+    assert total.share_close >= 0.99, total.share_close
+    pvals = total.ks()
+    assert {y for y, _ in pvals} == {1.0, 5.0, 10.0}
+    assert {m for _, m in pvals} == {"grip", "mrc_sum", "events"}
+    low = {k: p for k, p in pvals.items() if p < 0.01}
+    assert not low, low
+
+
+def test_studies_and_tables_are_the_simpy_engines():
+    sc = load_preset("first-ivig-course")
+    inputs = resolve(sc)
+    vec = run_patients(inputs, SEED, range(3))
+    ref = [run_patient(inputs, SEED, i) for i in range(3)]
+    for a, b in zip(ref, vec, strict=True):
+        assert a.study_labels == b.study_labels and a.study_kinds == b.study_kinds
+        assert len(a.studies) == len(b.studies) >= 2
+        for x, y in zip(a.studies, b.studies, strict=True):
+            assert x.day == pytest.approx(y.day, abs=1e-9)
+            np.testing.assert_allclose(y.block_rest, x.block_rest, atol=1e-12)
+            np.testing.assert_allclose(y.damage, x.damage, atol=1e-12)
+    t_ref, t_vec = Run(sc, SEED, ref).tables, Run(sc, SEED, vec).tables
+    for name in ("patients", "clinical", "events", "ncs", "muscles"):
+        pd.testing.assert_frame_equal(t_vec[name], t_ref[name])
+
+
+@pytest.mark.parametrize("name", FALLBACK)
+def test_other_plans_fall_back_to_the_simpy_engine(name):
+    inputs = resolve(load_preset(name))
+    assert not supports(inputs)
+    [a] = run_patients(inputs, SEED, [2])
+    b = run_patient(inputs, SEED, 2)
+    assert np.array_equal(a.blocked, b.blocked) and a.events == b.events
+    with pytest.raises(ValueError, match="no compiled counterpart"):
+        run_batch(inputs, SEED, [0])
+
+
+def test_batch_read_outs_are_those_of_the_records():
+    sc = load_preset("ivig-dose-creep")
+    inputs = resolve(sc)
+    batch = run_batch(inputs, SEED, range(5))
+    runs = run_patients(inputs, SEED, range(5))
+    for j, pr in enumerate(runs):
+        ca = ClinicalArrays(pr)
+        assert np.array_equal(batch.days, pr.days)
+        np.testing.assert_allclose(batch.grip[j], ca.grip, atol=1e-12)
+        assert np.array_equal(batch.mrc_sum[j], ca.mrc_sum)
+        np.testing.assert_allclose(batch.igg[j], pr.igg, atol=1e-12)
+        # an event on a record's own day may be handled before or after the record (the
+        # simpy engine's order, e.g. the first attack comes after the day-0 record)
+        for col, name in ((0, "lesion_onset"), (2, "titration")):
+            days = np.array([e[0] for e in pr.events if e[1] == name])
+            before = (days[None, :] < pr.days[:, None] - 1e-9).sum(axis=1)
+            upto = (days[None, :] <= pr.days[:, None] + 1e-9).sum(axis=1)
+            got = batch.counts[j, :, col]
+            assert ((before <= got) & (got <= upto)).all()
+            assert np.all(np.diff(got) >= 0)
+        assert batch.counts[j, -1, 1] == sum(e[1] == "ivig_dose" for e in pr.events)
+    assert batch.counts[:, -1, 2].sum() > 0  # the titration rule acted somewhere
+
+
+def test_a_patient_is_the_same_whatever_the_chunking():
+    inputs = resolve(load_preset("ivig-maintenance"))
+    whole = run_batch(inputs, 8, range(10, 17))
+    parts = [run_batch(inputs, 8, range(10, 17), chunk=3),
+             run_batch(inputs, 8, [13, 14, 15, 16])]
+    assert np.array_equal(parts[0].grip, whole.grip)
+    assert np.array_equal(parts[0].mrc_sum, whole.mrc_sum)
+    assert np.array_equal(parts[1].grip, whole.grip[3:])
+    assert np.array_equal(parts[1].counts, whole.counts[3:])
+
+
+def test_every_preset_is_either_compiled_or_falls_back():
+    from sim.scenario import preset_names
+
+    names = set(preset_names())
+    assert names == set(SUPPORTED) | set(FALLBACK)
+    for name in SUPPORTED:
+        assert supports(resolve(load_preset(name)))
+
+
+def test_an_empty_request_is_empty():
+    inputs = resolve(load_preset("untreated"))
+    assert run_patients(inputs, 1, []) == []
+    b = run_batch(inputs, 1, [])
+    assert b.grip.shape[0] == 0 and not math.isnan(b.days[-1])
