@@ -94,6 +94,43 @@ def test_studies_and_tables_are_the_simpy_engines():
         pd.testing.assert_frame_equal(t_vec[name], t_ref[name])
 
 
+@pytest.mark.parametrize("overrides", [
+    # every kind of study, two on one day with an infusion (the engine's order of ties)
+    {"study.0.kind": "exam", "study.0.day": 730, "study.1.kind": "labs", "study.1.day": 730},
+    {"study.0.kind": "emg", "study.1.day": 728, "scenario.record_every_days": 10},
+])
+def test_studies_of_every_kind_and_ties_match(overrides):
+    inputs = resolve(load_preset("first-ivig-course").with_overrides(overrides))
+    a = compare(inputs, SEED, range(4))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    vec = run_patients(inputs, SEED, range(4))
+    ref = [run_patient(inputs, SEED, i) for i in range(4)]
+    for x, y in zip(ref, vec, strict=True):
+        assert x.study_kinds == y.study_kinds
+        for s, t in zip(x.studies, y.studies, strict=True):
+            np.testing.assert_allclose(t.block, s.block, atol=1e-12)
+
+
+def test_a_dose_raising_rule_matches():
+    inputs = resolve(load_preset("ivig-dose-creep").with_overrides({
+        "treatment.1.titration.rule": "raise_dose", "treatment.1.dose_g_per_kg": 1.0,
+        "treatment.1.every_days": 28}))
+    a = compare(inputs, SEED, range(6))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    events = [e for pr in run_patients(inputs, SEED, range(6)) for e in pr.events]
+    assert any(e[1] == "titration" and "dose raised" in e[6] for e in events)
+
+
+def test_weekly_adequate_courses_with_overlapping_response_checks_match():
+    # a 2 g/kg course every week: four response checks run at once; non-responders among the
+    # patients get the no_response event, which also stops later checks
+    inputs = resolve(load_preset("ivig-non-responder").with_overrides({
+        "treatment.1.dose_g_per_kg": 2.0, "treatment.1.every_days": 7,
+        "treatment.1.infusion_days": 1, "scenario.years": 3}))
+    a = compare(inputs, SEED, range(8))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+
+
 @pytest.mark.parametrize("name", FALLBACK)
 def test_other_plans_fall_back_to_the_simpy_engine(name):
     inputs = resolve(load_preset(name))
