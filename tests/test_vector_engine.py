@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sim.diseases.mmn import DISEASE
+from sim.diseases.mmn import DISEASE, MMN
 from sim.engine import run_patient
 from sim.resolve import resolve
 from sim.results import ClinicalArrays, Run
-from sim.scenario import load_preset
+from sim.scenario import load_preset, preset_names
 from sim.vector import run_batch, run_patients, supports
 from sim.vector.agreement import compare
 from sim.vector.prepare import draw, site_weights
@@ -30,13 +31,14 @@ pytestmark = pytest.mark.slow
 
 N = int(os.environ.get("MMN_VECTOR_AGREEMENT_N", "8"))
 SEED = 3
-# Every preset the compiled engine runs: untreated, loading course, maintenance, titration,
-# withdrawal, non-responder, SCIg switch, late treatment, nerve conduction studies.
+# Every preset: untreated, loading course, maintenance, titration, withdrawal, non-responder,
+# SCIg switch, late treatment, nerve conduction studies, steroids, plasma exchange, FcRn
+# blocker, complement inhibitor.
 SUPPORTED = ["untreated", "first-ivig-course", "ivig-maintenance", "ivig-dose-creep",
              "ivig-withdrawal", "ivig-non-responder", "scig-vs-ivig", "late-treatment",
-             "ivig-interval-too-long", "anti-gm1-negative", "lower-limb-onset"]
-FALLBACK = ["prednisolone", "plasma-exchange", "fcrn-blocker-hypothetical",
-            "complement-inhibitor-hypothetical"]
+             "ivig-interval-too-long", "anti-gm1-negative", "lower-limb-onset",
+             "prednisolone", "plasma-exchange", "fcrn-blocker-hypothetical",
+             "complement-inhibitor-hypothetical"]
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +133,45 @@ def test_weekly_adequate_courses_with_overlapping_response_checks_match():
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
 
 
-@pytest.mark.parametrize("name", FALLBACK)
-def test_other_plans_fall_back_to_the_simpy_engine(name):
-    inputs = resolve(load_preset(name))
+@pytest.mark.parametrize("overrides", [
+    # exchanges every day (many rebound windows open at once), no count: until the end
+    {"treatment.1.every_days": 1, "treatment.1.count": 30, "scenario.years": 3},
+    {"treatment.1.every_days": None, "treatment.1.count": None},
+])
+def test_plasma_exchange_schedules_match(overrides):
+    inputs = resolve(load_preset("plasma-exchange").with_overrides(overrides))
+    a = compare(inputs, SEED, range(4))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+
+
+@pytest.mark.parametrize("overrides", [
+    {"treatment.0.duration_days": 10},  # stopped during the ramp
+    {"treatment.0.duration_days": 400, "treatment.0.efficacy": 0.5},
+    {"treatment.0.start_day": 2190},  # ramp cut short by the end of the run
+])
+def test_complement_inhibitor_ramps_and_stops_match(overrides):
+    inputs = resolve(load_preset("complement-inhibitor-hypothetical").with_overrides(overrides))
+    a = compare(inputs, SEED, range(4))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+
+
+def test_steroids_beside_ivig_and_an_open_ended_fcrn_blocker_match():
+    inputs = resolve(load_preset("fcrn-blocker-hypothetical").with_overrides({
+        "treatment.2.duration_days": None}))
+    a = compare(inputs, SEED, range(4))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    inputs = resolve(load_preset("prednisolone").with_overrides({
+        "treatment.0.duration_days": 2000, "treatment.0.mg_per_day": 30}))
+    a = compare(inputs, SEED, range(4))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+
+
+class _OtherDisease(MMN):
+    """MMN under another class: the compiled loop cannot know what it overrides."""
+
+
+def test_another_disease_falls_back_to_the_simpy_engine():
+    inputs = replace(resolve(load_preset("ivig-maintenance")), disease=_OtherDisease())
     assert not supports(inputs)
     [a] = run_patients(inputs, SEED, [2])
     b = run_patient(inputs, SEED, 2)
@@ -177,11 +215,8 @@ def test_a_patient_is_the_same_whatever_the_chunking():
     assert np.array_equal(parts[1].counts, whole.counts[3:])
 
 
-def test_every_preset_is_either_compiled_or_falls_back():
-    from sim.scenario import preset_names
-
-    names = set(preset_names())
-    assert names == set(SUPPORTED) | set(FALLBACK)
+def test_every_preset_runs_compiled():
+    assert set(preset_names()) == set(SUPPORTED)
     for name in SUPPORTED:
         assert supports(resolve(load_preset(name)))
 

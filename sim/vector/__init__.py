@@ -13,10 +13,11 @@ BLAS (a muscle's supply, a hand's grip) are added here in catalogue order, and `
 ``exp`` and ``log`` come from the compiler's maths library. A grade boundary or an attack's
 acceptance can in principle flip on such a difference; the agreement tests measure how often.
 
-Plans: the MMN disease with no treatment, IVIg (courses, maintenance, titration rules, the
-response check after an adequate course) and SCIg. Other treatments (steroids, plasma
-exchange, FcRn blocker, complement inhibitor) fall back to the simpy engine patient by patient
-in :func:`run_patients`; :func:`supports` says which applies.
+Plans: the MMN disease with any mix of the built-in treatment kinds (IVIg with its courses,
+maintenance, titration rules and the response check after an adequate course; SCIg;
+prednisolone; plasma exchange; the FcRn blocker; the complement inhibitor). A plugin
+treatment, a replaced registry entry or another disease falls back to the simpy engine patient
+by patient in :func:`run_patients`; :func:`supports` says which applies.
 """
 
 from __future__ import annotations

@@ -16,7 +16,11 @@ from ..patient import Patient
 from ..resolve import Inputs
 from ..sites import SiteSnapshot
 from ..studies import STUDY_KINDS
+from ..treatments.complement_inhibitor import ComplementInhibitor
+from ..treatments.fcrn_blocker import FcRnBlocker
 from ..treatments.ivig import IVIg
+from ..treatments.plasma_exchange import PlasmaExchange
+from ..treatments.prednisolone import Prednisolone
 from ..treatments.scig import SCIg
 from . import kernel as K
 from .prepare import PatientDraws, Plan, draw, plan_of
@@ -24,14 +28,17 @@ from .prepare import PatientDraws, Plan, draw, plan_of
 __all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]
 
 CHUNK = 2048  # patients per compiled call: bounded memory, enough work for every core
-_SUPPORTED = {"ivig": IVIg, "scig": SCIg}
+_SUPPORTED = {"ivig": IVIg, "scig": SCIg, "prednisolone": Prednisolone,
+              "plasma_exchange": PlasmaExchange, "complement_inhibitor": ComplementInhibitor,
+              "fcrn_blocker": FcRnBlocker}
 
 
 def supports(inputs: Inputs) -> bool:
     """True when every part of the plan has a compiled counterpart: the MMN disease and the
-    built-in IVIg and SCIg treatments (any schedule, titration rule and response check).
-    Other plans (steroids, plasma exchange, FcRn blocker, complement inhibitor, a replaced
-    registry entry) run on the simpy engine."""
+    built-in treatment kinds (IVIg with any schedule, titration rule and response check, SCIg,
+    prednisolone, plasma exchange, the FcRn blocker and the complement inhibitor). Another
+    disease or a kind that is not the built-in one (a plugin, a replaced registry entry)
+    runs on the simpy engine."""
     if type(inputs.disease) is not MMN:
         return False
     for spec in inputs.treatments:
@@ -113,7 +120,8 @@ def _call(plan: Plan, draws: Sequence[PatientDraws], full: bool):
     K.simulate_many(
         plan.cx, plan.treat, plan.study_day, plan.study_untouched, out["days"],
         off, *cand, rate, loss, rho, sens, base,
-        plan.supply_idx, plan.supply_n, plan.grip_w, plan.thresholds, plan.n_lag, full,
+        plan.supply_idx, plan.supply_n, plan.grip_w, plan.thresholds, plan.n_lag,
+        plan.n_windows, full,
         out["blocked"], out["rest"], out["lost"], out["damaged"], out["igg"], out["eff"],
         out["grip"], out["mrc"], out["counts"], *out["st"],
         ev_off, *ev, n_ev, got,
@@ -152,6 +160,24 @@ def _events(plan: Plan, inputs: Inputs, ev, a: int, n: int) -> list[tuple]:
                          "diagnosis"))
         elif code == K.EV_SCIG:
             rows.append((day, "scig_dose", "", "", "", val, f"dose {int(ea[k])}"))
+        elif code == K.EV_STEROID_START:
+            rows.append((day, "steroid_start", "", "", "", val, f"prednisolone {val:g} mg/day"))
+        elif code == K.EV_STEROID_END:
+            rows.append((day, "steroid_end", "", "", "", val, "prednisolone stopped"))
+        elif code == K.EV_EXCHANGE:
+            rows.append((day, "plasma_exchange", "", "", "", val,
+                         "serum IgG after exchange (g/L)"))
+        elif code == K.EV_COMPLEMENT_START:
+            rows.append((day, "complement_start", "", "", "", val,
+                         "investigational complement inhibitor (hypothetical)"))
+        elif code == K.EV_COMPLEMENT_END:
+            rows.append((day, "complement_end", "", "", "", val, "complement inhibitor stopped"))
+        elif code == K.EV_FCRN_START:
+            rows.append((day, "fcrn_start", "", "", "", val,
+                         "FcRn blocker started (hypothetical in MMN): IgG cleared faster, "
+                         "infused IgG included"))
+        elif code == K.EV_FCRN_END:
+            rows.append((day, "fcrn_end", "", "", "", val, "FcRn blocker stopped"))
         else:
             _day, label, kind = inputs.studies[int(plan.study_index[int(ea[k])])]
             sk = STUDY_KINDS[kind]

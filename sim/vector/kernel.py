@@ -20,12 +20,16 @@ import numba as nb
 import numpy as np
 
 __all__ = ["simulate_many", "EV_LESION", "EV_IVIG", "EV_TITRATION", "EV_NO_RESPONSE",
-           "EV_SCIG", "EV_STUDY", "KIND_IVIG", "KIND_SCIG", "CX", "TX", "CNT_LESION",
-           "CNT_DOSE", "CNT_TITRATION", "N_COUNTS"]
+           "EV_SCIG", "EV_STUDY", "EV_STEROID_START", "EV_STEROID_END", "EV_EXCHANGE",
+           "EV_COMPLEMENT_START", "EV_COMPLEMENT_END", "EV_FCRN_START", "EV_FCRN_END",
+           "KIND_IVIG", "KIND_SCIG", "KIND_PRED", "KIND_PE", "KIND_COMP", "KIND_FCRN", "CX", "TX",
+           "CNT_LESION", "CNT_DOSE", "CNT_TITRATION", "N_COUNTS"]
 
 # Event codes of the event buffer (turned into the engine's event tuples in Python).
 EV_LESION, EV_IVIG, EV_TITRATION, EV_NO_RESPONSE, EV_SCIG, EV_STUDY = 1, 2, 3, 4, 5, 6
-KIND_IVIG, KIND_SCIG = 1, 2
+EV_STEROID_START, EV_STEROID_END, EV_EXCHANGE = 7, 8, 9
+EV_COMPLEMENT_START, EV_COMPLEMENT_END, EV_FCRN_START, EV_FCRN_END = 10, 11, 12, 13
+KIND_IVIG, KIND_SCIG, KIND_PRED, KIND_PE, KIND_COMP, KIND_FCRN = 1, 2, 3, 4, 5, 6
 # Cumulative counts kept per record (batch read-out).
 CNT_LESION, CNT_DOSE, CNT_TITRATION = 0, 1, 2
 N_COUNTS = 3
@@ -46,12 +50,13 @@ CX = _Layout(
     "k ka ks delay hill ec50_h igg_base fcrn_red rise growth_supp lesion_supp block_lift "
     "pe_mult ster_lesion ster_growth ster_prog comp_lift max_mult rest_share reserve "
     "smoulder rev_decay end until h per_record grip_judge_share judge_mrc resp_grip "
-    "resp_mrc peak_day check0 check1 check2 adequate bioavail steroid complement pe fcrn"
+    "resp_mrc peak_day check0 check1 check2 adequate bioavail removal rebound ramp_days onset_days "
+    "log2 half_life fcrn_factor"
 )
 # One [[treatment]] entry (``treat`` rows).
 TX = _Layout(
     "kind start every count until dose n_days titr rule drop step_days min_every step_g "
-    "max_dose confirm decline"
+    "max_dose confirm decline value level duration"
 )
 # Slot numbers as plain module constants (what the compiler can read).
 C_K = CX.k
@@ -90,10 +95,13 @@ C_CHECK1 = CX.check1
 C_CHECK2 = CX.check2
 C_ADEQUATE = CX.adequate
 C_BIOAVAIL = CX.bioavail
-C_STEROID = CX.steroid
-C_COMPLEMENT = CX.complement
-C_PE = CX.pe
-C_FCRN = CX.fcrn
+C_REMOVAL = CX.removal
+C_REBOUND = CX.rebound
+C_RAMP_DAYS = CX.ramp_days
+C_ONSET_DAYS = CX.onset_days
+C_LOG2 = CX.log2
+C_HALF_LIFE = CX.half_life
+C_FCRN_FACTOR = CX.fcrn_factor
 T_KIND = TX.kind
 T_START = TX.start
 T_EVERY = TX.every
@@ -110,12 +118,16 @@ T_STEP_G = TX.step_g
 T_MAX_DOSE = TX.max_dose
 T_CONFIRM = TX.confirm
 T_DECLINE = TX.decline
-# Exposure state vector: time, excess, depot, endogenous, effect, the modifier accumulators;
-# the lag stages follow from LAG on.
-_T, _EXC, _DEP, _ENDO, _EFF, _AG, _AL, _AP, _AT0, _LAG = range(10)
+T_VALUE = TX.value
+T_LEVEL = TX.level
+T_DURATION = TX.duration
+# Exposure state vector: time, excess, depot, endogenous, effect, the modifier accumulators,
+# the mechanism states (steroid, complement, open exchange windows, FcRn, IgG clearance); the
+# lag stages follow from LAG on.
+_T, _EXC, _DEP, _ENDO, _EFF, _AG, _AL, _AP, _AT0, _STER, _COMP, _PE, _FCRN, _K, _LAG = range(15)
 
 # Process kinds of the scheduler.
-_P_GRID, _P_ATTACKS, _P_TREAT, _P_STUDY, _P_CHECK = range(5)
+_P_GRID, _P_ATTACKS, _P_TREAT, _P_STUDY, _P_CHECK, _P_WINDOW = range(6)
 _MAX_CHECKS = 16
 
 
@@ -135,7 +147,7 @@ def _advance(xs, t, cx, rho, sens, n_lag):
         ei = 0.0
     else:
         ei = _integrate(xs, dt, cx, n_lag)
-    steroid, c = cx[C_STEROID], cx[C_COMPLEMENT]
+    steroid, c = xs[_STER], xs[_COMP]
     ster_g = 1.0 + (cx[C_STER_GROWTH] - 1.0) * steroid * sens
     growth = ster_g * (1.0 - c) * (dt - cx[C_GROWTH_SUPP] * rho * ei)
     lift = min(dt, cx[C_BLOCK_LIFT] * rho * ei + cx[C_COMP_LIFT] * c * dt)
@@ -143,7 +155,7 @@ def _advance(xs, t, cx, rho, sens, n_lag):
     xs[_AG] += growth
     xs[_AL] += lift
     xs[_AP] += prog
-    base = cx[C_IGG_BASE] * (1.0 - cx[C_FCRN_RED] * cx[C_FCRN])
+    base = cx[C_IGG_BASE] * (1.0 - cx[C_FCRN_RED] * xs[_FCRN])
     xs[_ENDO] = base + (xs[_ENDO] - base) * math.exp(-cx[C_KS] * dt)
     xs[_T] = t
 
@@ -153,7 +165,7 @@ def _integrate(xs, dt, cx, n_lag):
     """``Exposure._integrate_effect``: sub-steps of at most one day; the effect's integral."""
     n = max(1, math.ceil(dt - 1e-9))
     h = dt / n
-    k, ka = cx[C_K], cx[C_KA]
+    k, ka = xs[_K], cx[C_KA]
     ek, eka = math.exp(-k * h), math.exp(-ka * h)
     absorb = ka / (ka - k) * (ek - eka)
     alpha = math.exp(-h / cx[C_DELAY])
@@ -184,15 +196,15 @@ def _integrate(xs, dt, cx, n_lag):
 @nb.njit(cache=True)
 def _lesion_multiplier(xs, cx, rho, sens):
     ivig = 1.0 - cx[C_LESION_SUPP] * rho * xs[_EFF]
-    pe = cx[C_PE_MULT] if cx[C_PE] > 0 else 1.0
-    ster = 1.0 + (cx[C_STER_LESION] - 1.0) * cx[C_STEROID] * sens
-    return ster * pe * ivig * (1.0 - cx[C_COMPLEMENT])
+    pe = cx[C_PE_MULT] if xs[_PE] > 0 else 1.0
+    ster = 1.0 + (cx[C_STER_LESION] - 1.0) * xs[_STER] * sens
+    return ster * pe * ivig * (1.0 - xs[_COMP])
 
 
 @nb.njit(cache=True)
 def _lift(xs, cx, rho):
     ivig = cx[C_BLOCK_LIFT] * rho * xs[_EFF]
-    return min(1.0, ivig + cx[C_COMP_LIFT] * cx[C_COMPLEMENT])
+    return min(1.0, ivig + cx[C_COMP_LIFT] * xs[_COMP])
 
 
 @nb.njit(cache=True)
@@ -316,7 +328,7 @@ def _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, t, code, a, b, v):
 def _simulate_one(
     cx, treat, study_day, study_untouched, out_days,
     cand_day, cand_acc, cand_site, cand_sev, rate, loss_rate, rho, sens, baseline,
-    supply_idx, supply_n, grip_w, thresholds, n_lag, full,
+    supply_idx, supply_n, grip_w, thresholds, n_lag, n_windows_in, full,
     out_blocked, out_rest, out_lost, out_damaged, out_igg, out_eff,
     out_grip, out_mrc, out_counts,
     st_blocked, st_rest, st_lost, st_damaged,
@@ -346,6 +358,7 @@ def _simulate_one(
     logsum = np.zeros(n_muscles)
     xs = np.zeros(_LAG + n_lag)
     xs[_ENDO] = cx[C_IGG_BASE]
+    xs[_K] = cx[C_K]
     counts = np.zeros(N_COUNTS, dtype=np.int64)
     no_response = False
 
@@ -354,7 +367,8 @@ def _simulate_one(
     for i in range(n_treat):
         if treat[i, T_KIND] == KIND_IVIG:
             n_checks = _MAX_CHECKS
-    n_proc = 2 + n_treat + n_study + n_checks
+    n_windows = n_windows_in
+    n_proc = 2 + n_treat + n_study + n_checks + n_windows
     nt = np.full(n_proc, np.inf)
     ns = np.full(n_proc, -1, dtype=np.int64)
     kind = np.zeros(n_proc, dtype=np.int64)
@@ -405,8 +419,13 @@ def _simulate_one(
         kind[first_study + i] = _P_STUDY
     for i in range(n_checks):
         kind[first_check + i] = _P_CHECK
+    first_window = first_check + n_checks
+    for i in range(n_windows):
+        kind[first_window + i] = _P_WINDOW
+    t_k = np.zeros(n_treat, dtype=np.int64)  # exchange number / ramp day
+    t_stop = np.zeros(n_treat)
     # run order: grid, attacks, treatments, studies; then the event loop
-    order_init = n_proc - n_checks
+    order_init = n_proc - n_checks - n_windows
     init = 0
     while True:
         if init < order_init:
@@ -496,6 +515,114 @@ def _simulate_one(
         elif kp == _P_TREAT:
             i = p - first_treat
             tk = int(treat[i, T_KIND])
+            if tk == KIND_PRED:
+                if phase_init:
+                    t_phase[i] = 1
+                    _schedule(nt, ns, p, now, treat[i, T_START], seq)
+                elif t_phase[i] == 1:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    xs[_STER] = treat[i, T_LEVEL]
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_STEROID_START, 0, i,
+                          treat[i, T_VALUE])
+                    stop = treat[i, T_START] + treat[i, T_DURATION]
+                    if stop <= end:
+                        t_phase[i] = 2
+                        _schedule(nt, ns, p, now, stop, seq)
+                else:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    xs[_STER] = 0.0
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_STEROID_END, 0, i,
+                          treat[i, T_VALUE])
+                continue
+            if tk == KIND_PE:
+                if phase_init:
+                    t_k[i] = 0
+                else:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    keep = 1.0 - cx[C_REMOVAL]
+                    xs[_EXC] *= keep
+                    xs[_ENDO] *= keep
+                    xs[_PE] += 1
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_EXCHANGE, 0, i,
+                          xs[_ENDO] + xs[_EXC])
+                    t_k[i] += 1
+                # the next of ScheduleSpec.course_days: start + k * every, within the limits
+                every = treat[i, T_EVERY]
+                cnt = treat[i, T_COUNT]
+                last = min(end, treat[i, T_UNTIL])
+                if math.isnan(every):
+                    day = treat[i, T_START]
+                    more = t_k[i] == 0 and day <= end
+                else:
+                    day = treat[i, T_START] + t_k[i] * every
+                    more = (cnt < 0 or t_k[i] < cnt) and day <= last
+                if more:
+                    _schedule(nt, ns, p, now, day, seq)
+                if not phase_init:
+                    # the exchange's rebound window: its own process, started after this step
+                    slot = -1
+                    for q in range(n_windows):
+                        if ns[first_window + q] < 0:
+                            slot = q
+                            break
+                    if slot < 0:
+                        raise RuntimeError("too many exchange windows at once")
+                    _schedule_delay(nt, ns, first_window + slot, now, cx[C_REBOUND], seq)
+                continue
+            if tk == KIND_COMP:
+                eff = treat[i, T_VALUE]
+                if phase_init:
+                    t_phase[i] = 1
+                    _schedule(nt, ns, p, now, treat[i, T_START], seq)
+                    continue
+                ph = t_phase[i]
+                if ph == 1:
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_COMPLEMENT_START, 0, i,
+                          eff)
+                    dur = treat[i, T_DURATION]
+                    t_stop[i] = treat[i, T_START] + dur if not math.isnan(dur) else np.inf
+                    t_k[i] = 0
+                elif ph == 2:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    kk = t_k[i]
+                    ramp_days = int(cx[C_RAMP_DAYS])
+                    ramp = 1.0 if kk == ramp_days else 1.0 - math.exp(-kk / cx[C_ONSET_DAYS])
+                    xs[_COMP] = eff * ramp
+                    t_k[i] = kk + 1
+                else:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    xs[_COMP] = 0.0
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_COMPLEMENT_END, 0, i,
+                          eff)
+                    continue
+                # the ramp loop: daily steps up to RAMP_DAYS, then the stop
+                kk = t_k[i]
+                day = treat[i, T_START] + kk
+                if kk <= int(cx[C_RAMP_DAYS]) and not day > min(t_stop[i], end):
+                    t_phase[i] = 2
+                    _schedule(nt, ns, p, now, day, seq)
+                elif t_stop[i] <= end:
+                    t_phase[i] = 3
+                    _schedule(nt, ns, p, now, t_stop[i], seq)
+                continue
+            if tk == KIND_FCRN:
+                occ = treat[i, T_VALUE]
+                if phase_init:
+                    t_phase[i] = 1
+                    _schedule(nt, ns, p, now, treat[i, T_START], seq)
+                elif t_phase[i] == 1:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    _block_fcrn(xs, occ, cx)
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_FCRN_START, 0, i, occ)
+                    dur = treat[i, T_DURATION]
+                    if not math.isnan(dur) and treat[i, T_START] + dur <= end:
+                        t_phase[i] = 2
+                        _schedule_delay(nt, ns, p, now, dur, seq)
+                else:
+                    _advance(xs, now, cx, rho, sens, n_lag)
+                    _block_fcrn(xs, 0.0, cx)
+                    _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_FCRN_END, 0, i, occ)
+                continue
             if tk == KIND_SCIG:
                 if phase_init:
                     t_course[i] = treat[i, T_START]
@@ -661,6 +788,9 @@ def _simulate_one(
                     st_lost[i, s] = pl[s]
                     st_damaged[i, s] = pd[s]
                 _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_STUDY, i, 0, np.nan)
+        elif kp == _P_WINDOW:  # an exchange's rebound window closes
+            _advance(xs, now, cx, rho, sens, n_lag)
+            xs[_PE] -= 1
         else:  # a response check resumes
             slot = p - first_check
             lift = _look(now, xs, False, hit, nhit, target, damaged, lost, rev, rate,
@@ -687,6 +817,14 @@ def _simulate_one(
 
 
 @nb.njit(cache=True)
+def _block_fcrn(xs, occupancy, cx):
+    """``Exposure.block_fcrn``: infused IgG cleared faster from now on."""
+    xs[_FCRN] = occupancy
+    speed = 1.0 + (cx[C_FCRN_FACTOR] - 1.0) * occupancy
+    xs[_K] = speed * cx[C_LOG2] / cx[C_HALF_LIFE]
+
+
+@nb.njit(cache=True)
 def _schedule_delay(nt, ns, p, now, delay, seq):
     """``env.timeout(delay)`` for process ``p``."""
     nt[p] = now + delay
@@ -708,7 +846,7 @@ def _check_first(nt, ns, p, now, course_start, check_days, end, seq, c_step, slo
 def simulate_many(
     cx, treat, study_day, study_untouched, out_days,
     cand_off, cand_day, cand_acc, cand_site, cand_sev, rate, loss_rate, rho, sens, baseline,
-    supply_idx, supply_n, grip_w, thresholds, n_lag, full,
+    supply_idx, supply_n, grip_w, thresholds, n_lag, n_windows_in, full,
     out_blocked, out_rest, out_lost, out_damaged, out_igg, out_eff,
     out_grip, out_mrc, out_counts,
     st_blocked, st_rest, st_lost, st_damaged,
@@ -723,7 +861,7 @@ def simulate_many(
             cx, treat, study_day, study_untouched, out_days[i],
             cand_day[a:b], cand_acc[a:b], cand_site[a:b], cand_sev[a:b], rate[i],
             loss_rate[i], rho[i], sens[i], baseline[i],
-            supply_idx, supply_n, grip_w, thresholds, n_lag, full,
+            supply_idx, supply_n, grip_w, thresholds, n_lag, n_windows_in, full,
             out_blocked[i], out_rest[i], out_lost[i], out_damaged[i], out_igg[i], out_eff[i],
             out_grip[i], out_mrc[i], out_counts[i],
             st_blocked[i], st_rest[i], st_lost[i], st_damaged[i],

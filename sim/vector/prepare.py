@@ -24,9 +24,12 @@ from ..patient import Patient, draw_patient
 from ..resolve import Inputs
 from ..studies import DEFAULT_KIND
 from ..treatments import Exposure
+from ..treatments import complement_inhibitor as comp_mod
 from ..treatments import ivig as ivig_mod
+from ..treatments import plasma_exchange as pe_mod
+from ..treatments import prednisolone as pred_mod
 from ..treatments import scig as scig_mod
-from .kernel import CX, KIND_IVIG, KIND_SCIG, TX
+from .kernel import CX, KIND_COMP, KIND_FCRN, KIND_IVIG, KIND_PE, KIND_PRED, KIND_SCIG, TX
 
 __all__ = ["Plan", "PatientDraws", "plan_of", "draw", "record_days", "site_weights"]
 
@@ -42,6 +45,7 @@ class Plan:
     study_index: np.ndarray  # position of each packed study in ``inputs.studies``
     days: np.ndarray  # record days (the same for every patient)
     n_lag: int
+    n_windows: int  # exchange rebound windows that can be open at once
     supply_idx: np.ndarray
     supply_n: np.ndarray
     grip_w: np.ndarray
@@ -93,13 +97,26 @@ def _supply_lists() -> tuple[np.ndarray, np.ndarray]:
 
 def _course_bound(spec, end: float) -> int:
     """Most courses an entry can give up to ``end`` (titration may shorten the interval)."""
-    every = spec.every_days
+    every = getattr(spec, "every_days", None)
     if every is None:
-        return 1
+        return 2  # a one-off: its start and its end
     titr = getattr(spec, "titration", None)
     if titr is not None:
         every = max(1.0, min(every, max(titr.min_every_days, spec.days_per_course)))
     n = int(max(0.0, end - spec.start_day) // every) + 2
+    return n if spec.count is None else min(n, spec.count)
+
+
+_KINDS = {"ivig": KIND_IVIG, "scig": KIND_SCIG, "prednisolone": KIND_PRED,
+          "plasma_exchange": KIND_PE, "complement_inhibitor": KIND_COMP,
+          "fcrn_blocker": KIND_FCRN}
+
+
+def _open_windows(spec) -> int:
+    """Most rebound windows one exchange schedule can hold open at once."""
+    if spec.every_days is None:
+        return 1
+    n = int(pe_mod.REBOUND_DAYS // spec.every_days) + 2
     return n if spec.count is None else min(n, spec.count)
 
 
@@ -133,25 +150,40 @@ def plan_of(inputs: Inputs) -> Plan:
         "check0": ivig_mod.RESPONSE_CHECK_DAYS[0], "check1": ivig_mod.RESPONSE_CHECK_DAYS[1],
         "check2": ivig_mod.RESPONSE_CHECK_DAYS[2],
         "adequate": ivig_mod.ADEQUATE_COURSE_G_PER_KG, "bioavail": scig_mod.BIOAVAILABILITY,
-        # mechanisms the supported plans never switch on (their states stay zero)
-        "steroid": x.steroid, "complement": x.complement, "pe": float(x.pe_active),
-        "fcrn": x.fcrn,
+        "removal": pe_mod.REMOVAL_SHARE, "rebound": pe_mod.REBOUND_DAYS,
+        "ramp_days": comp_mod.RAMP_DAYS, "onset_days": comp_mod.ONSET_DAYS,
+        "log2": math.log(2), "half_life": p.igg_half_life_days,
+        "fcrn_factor": p.fcrn_clearance_factor,
     }
     for name, v in vals.items():
         cx[getattr(CX, name)] = v
     rows = []
     extra = 8
+    n_windows = 0
     for spec in inputs.treatments:
         if spec.start_day > end:
             continue
         row = np.zeros(TX.size)
-        row[TX.kind] = KIND_IVIG if spec.kind == "ivig" else KIND_SCIG
+        row[TX.kind] = _KINDS[spec.kind]
         row[TX.start] = spec.start_day
-        row[TX.every] = np.nan if spec.every_days is None else spec.every_days
-        row[TX.count] = -1 if spec.count is None else spec.count
-        row[TX.until] = np.inf if spec.until_day is None else spec.until_day
-        row[TX.dose] = spec.dose
+        every = getattr(spec, "every_days", None)
+        row[TX.every] = np.nan if every is None else every
+        count = getattr(spec, "count", None)
+        row[TX.count] = -1 if count is None else count
+        until = getattr(spec, "until_day", None)
+        row[TX.until] = np.inf if until is None else until
+        row[TX.dose] = getattr(spec, "dose", 0.0)
         row[TX.n_days] = spec.days_per_course
+        duration = getattr(spec, "duration_days", None)
+        row[TX.duration] = np.nan if duration is None else duration
+        if spec.kind == "prednisolone":
+            row[TX.value] = spec.mg
+            row[TX.level] = min(1.0, spec.mg / pred_mod.REFERENCE_MG_PER_DAY)
+            row[TX.duration] = spec.days
+        elif spec.kind in ("complement_inhibitor", "fcrn_blocker"):
+            row[TX.value] = spec.share_blocked
+        elif spec.kind == "plasma_exchange":
+            n_windows += _open_windows(spec)
         titr = getattr(spec, "titration", None)
         if titr is not None:
             row[TX.titr] = 1
@@ -177,6 +209,7 @@ def plan_of(inputs: Inputs) -> Plan:
         study_index=np.array([s[0] for s in studies], dtype=np.int64),
         days=record_days(end, inputs.record_every_days),
         n_lag=p.effect_lag_stages - 1,
+        n_windows=n_windows,
         supply_idx=sup_idx,
         supply_n=sup_n,
         grip_w=np.ascontiguousarray(ANATOMY.grip_weights),
