@@ -270,19 +270,28 @@ def _clinical(hit, nhit, damaged, lost, rev, lift, supply_idx, supply_n, grip_w,
     grip_r = 0.0
     mrc = 0
     n_thr = thresholds.shape[0]
+    full_grade = 0  # the grade of full strength
+    for i in range(n_thr):
+        if thresholds[i] <= 1.0:
+            full_grade += 1
     for m in range(n_muscles):
         if logsum[m] == 0.0:
-            strength = 1.0  # every site on its path conducts fully: exactly full strength
+            # every site on its path conducts fully: exactly full strength
+            strength = 1.0
+            g = full_grade
         else:
             units = math.exp(logsum[m])
             strength = 1.0 - (1.0 - units) ** cx[C_RESERVE]
-        grip_l += strength * grip_w[m, 0]
-        grip_r += strength * grip_w[m, 1]
-        g = 0
-        for i in range(n_thr):
-            if thresholds[i] <= strength:
-                g += 1
+            g = 0
+            for i in range(n_thr):
+                if thresholds[i] <= strength:
+                    g += 1
         mrc += g
+        # muscles without a share of the grip add exactly zero: skipping them is exact
+        if grip_w[m, 0] != 0.0:
+            grip_l += strength * grip_w[m, 0]
+        if grip_w[m, 1] != 0.0:
+            grip_r += strength * grip_w[m, 1]
     return baseline * grip_l, baseline * grip_r, mrc
 
 
