@@ -166,6 +166,15 @@ def test_steroids_beside_ivig_and_an_open_ended_fcrn_blocker_match():
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
 
 
+@pytest.mark.parametrize("name", ["untreated", "ivig-dose-creep", "scig-vs-ivig"])
+def test_patients_drawn_from_the_whole_population_match(name):
+    # no trait pinned down: every sex, age, antibody status, attack rate and IVIg response
+    inputs = replace(resolve(load_preset(name)), fixed_traits={}, trait_overrides={})
+    a = compare(inputs, SEED, range(N))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    assert a.max_grip_diff < 1e-6 and a.max_mrc_diff == 0
+
+
 class _OtherDisease(MMN):
     """MMN under another class: the compiled loop cannot know what it overrides."""
 

@@ -198,7 +198,7 @@ def run_patients(inputs: Inputs, seed: int, indices: Iterable[int]) -> list[Pati
         return [run_patient(inputs, seed, i) for i in indices]
     plan = plan_of(inputs)
     runs: list[PatientRun] = []
-    for part in _chunks(indices, 256):
+    for part in _chunks(indices, 64):  # a chunk of full site records stays small
         draws = [draw(inputs, seed, i) for i in part]
         out, ev, ev_off, n_ev = _call(plan, draws, full=True)
         for j, (i, d) in enumerate(zip(part, draws, strict=True)):
