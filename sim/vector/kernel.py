@@ -201,13 +201,13 @@ def _lesion_multiplier(xs, cx, rho, sens):
     return ster * pe * ivig * (1.0 - xs[_COMP])
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _lift(xs, cx, rho):
     ivig = cx[C_BLOCK_LIFT] * rho * xs[_EFF]
     return min(1.0, ivig + cx[C_COMP_LIFT] * xs[_COMP])
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _step(hit, nhit, target, damaged, lost, rev, rate, loss_rate, dt, growth, lift_mean,
           progression, cx):
     """``SiteState.step`` over the attacked sites (the others stay exactly zero)."""
@@ -238,7 +238,7 @@ def _step(hit, nhit, target, damaged, lost, rev, rate, loss_rate, dt, growth, li
         rev[hit[q]] *= e2
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _take_and_step(xs, hit, nhit, target, damaged, lost, rev, rate, loss_rate, cx):
     """``take_modifiers`` then ``SiteState.step`` when the interval is not empty."""
     dur = xs[_T] - xs[_AT0]
@@ -313,7 +313,7 @@ def _look(now, xs, untouched, hit, nhit, target, damaged, lost, rev, rate, loss_
     return _lift(x, cx, rho)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _schedule(nt, ns, p, now, target_time, seq):
     """``env.timeout(target_time - env.now)`` for process ``p``."""
     nt[p] = now + (target_time - now)
@@ -321,7 +321,7 @@ def _schedule(nt, ns, p, now, target_time, seq):
     seq[0] += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, t, code, a, b, v):
     i = n_ev[0]
     if i < ev_t.shape[0]:
@@ -833,7 +833,7 @@ def _block_fcrn(xs, occupancy, cx):
     xs[_K] = speed * cx[C_LOG2] / cx[C_HALF_LIFE]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _schedule_delay(nt, ns, p, now, delay, seq):
     """``env.timeout(delay)`` for process ``p``."""
     nt[p] = now + delay
