@@ -11,8 +11,9 @@ every update with the same floating-point operations in the same order, so the t
 agree to rounding. The remaining differences are rounding-level (about 1e-15 in site
 values, 1e-13 kg in grip over 1,900 patients): sums that numpy hands to BLAS are added here in
 a fixed order (a muscle's sites in the order they were first attacked, a hand's muscles in
-catalogue order), and ``pow``, ``exp`` and ``log`` come from the compiler's maths library. A grade boundary or an attack's
-acceptance can in principle flip on such a difference; the agreement tests measure how often.
+catalogue order), and ``pow``, ``exp`` and ``log`` come from the compiler's maths library.
+A grade boundary or an attack's acceptance can in principle flip on such a difference; the
+agreement tests measure how often (never, so far).
 
 Plans: the MMN disease with any mix of the built-in treatment kinds (IVIg with its courses,
 maintenance, titration rules and the response check after an adequate course; SCIg;

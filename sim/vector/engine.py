@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ from .prepare import PatientDraws, Plan, draw, plan_of
 
 __all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]
 
-CHUNK = 2048  # patients per compiled call: bounded memory, enough work for every core
+CHUNK = 1024  # patients per compiled call: bounded memory, enough work for every core
 _SUPPORTED = {"ivig": IVIg, "scig": SCIg, "prednisolone": Prednisolone,
               "plasma_exchange": PlasmaExchange, "complement_inhibitor": ComplementInhibitor,
               "fcrn_blocker": FcRnBlocker}
@@ -235,11 +236,19 @@ def run_batch(inputs: Inputs, seed: int, indices: Iterable[int], chunk: int = CH
     plan = plan_of(inputs)
     parts = []
     patients: list[Patient] = []
-    for part in _chunks(indices, chunk):
-        draws = [draw(inputs, seed, i) for i in part]
-        out, *_ = _call(plan, draws, full=False)
-        parts.append(out)
-        patients += [d.patient for d in draws]
+    # The compiled loop runs without the interpreter lock, so the next chunk's patients are
+    # drawn (in Python, one core) while the previous chunk is simulated (every core): the two
+    # overlap. The results do not depend on the chunking (a patient is one patient).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for part in _chunks(indices, chunk):
+            draws = [draw(inputs, seed, i) for i in part]
+            patients += [d.patient for d in draws]
+            if pending is not None:
+                parts.append(pending.result()[0])
+            pending = pool.submit(_call, plan, draws, False)
+        if pending is not None:
+            parts.append(pending.result()[0])
     n_rec = plan.days.shape[0]
 
     def cat(key: str, shape: tuple[int, ...], dtype=float) -> np.ndarray:
