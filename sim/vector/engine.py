@@ -228,8 +228,9 @@ def run_patients(inputs: Inputs, seed: int, indices: Iterable[int]) -> list[Pati
 def run_batch(inputs: Inputs, seed: int, indices: Iterable[int], chunk: int = CHUNK) -> Batch:
     """Per-record grip (left, right), MRC sum, IgG, IVIg effect and cumulative event counts of
     the patients ``indices``: the read-outs of :func:`run_patients` without the per-site
-    tables, for consumers that need speed. Raises ValueError for a plan :func:`supports`
-    rejects (use :func:`run_patients` there)."""
+    tables, for consumers that need speed. The result is held in memory (about 34 kB per
+    ten-year patient with weekly records): call it per chunk of a large cohort. Raises
+    ValueError for a plan :func:`supports` rejects (use :func:`run_patients` there)."""
     if not supports(inputs):
         raise ValueError("this treatment plan has no compiled counterpart; use run_patients")
     indices = [int(i) for i in indices]
