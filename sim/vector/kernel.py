@@ -343,6 +343,11 @@ def _simulate_one(
     st_blocked, st_rest, st_lost, st_damaged,
     ev_t, ev_c, ev_a, ev_b, ev_v, n_ev,
 ):
+    """One patient: ``sim.engine._Model.run`` as a loop over the processes' next timeouts.
+
+    Fills the record arrays (site arrays with ``full``, else grip, MRC sum and event counts),
+    the study snapshots and the event buffer; returns the number of records.
+    """
     n_sites = rate.shape[0]
     n_muscles = grip_w.shape[0]
     end = cx[C_END]
@@ -419,7 +424,6 @@ def _simulate_one(
     now = 0.0
 
     # ---- the initial step of every process, in the order the engine starts them ----------
-    p = 0
     kind[0] = _P_GRID
     kind[1] = _P_ATTACKS
     for i in range(n_treat):
