@@ -28,7 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from . import __version__
 from ._meta import DISCLAIMER
@@ -55,6 +55,7 @@ from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
 from .scenario import ScenarioError
 from .sweep import MAX_SWEEP_PATIENTS
+from .threads import one_blas_thread
 from .validation import DEFAULT_N, DEFAULT_SEED
 
 __all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
@@ -269,29 +270,35 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _dispatch(args: argparse.Namespace, out: TextIO, argv: list[str]) -> int:
+    """The chosen command's exit status."""
+    if args.command == "scenarios":
+        return cmd_scenarios(args, out)
+    if args.command == "show":
+        return cmd_show(args, out)
+    if args.command == "run":
+        return cmd_run(args, out, argv)
+    if args.command == "cohort":
+        return cmd_cohort(args, out, argv)
+    if args.command == "sweep":
+        return cmd_sweep(args, out, argv)
+    if args.command == "verify":
+        return cmd_verify(args, out)
+    if args.command == "validate":
+        return cmd_validate(args, out)
+    if args.command == "trial":
+        return cmd_trial(args, out, argv)
+    return cmd_reproduce(args, out, argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out = sys.stdout
     try:
         args = _build_parser().parse_args(argv)
-        if args.command == "scenarios":
-            return cmd_scenarios(args, out)
-        if args.command == "show":
-            return cmd_show(args, out)
-        if args.command == "run":
-            return cmd_run(args, out, argv)
-        if args.command == "cohort":
-            return cmd_cohort(args, out, argv)
-        if args.command == "sweep":
-            return cmd_sweep(args, out, argv)
-        if args.command == "verify":
-            return cmd_verify(args, out)
-        if args.command == "validate":
-            return cmd_validate(args, out)
-        if args.command == "trial":
-            return cmd_trial(args, out, argv)
-        return cmd_reproduce(args, out, argv)
+        with one_blas_thread():  # see sim.threads: tiny products, spinning BLAS threads
+            return _dispatch(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except (UsageError, ScenarioError) as err:

@@ -34,6 +34,7 @@ from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
 from .results import Run
 from .scenario import Scenario, ScenarioError
 from .table_writer import arrow_table
+from .threads import one_blas_thread
 
 __all__ = ["DETAILS", "DEFAULT_CHUNK", "MAX_CHUNK", "CohortJob", "ChunkResult", "DaskError",
            "simulate_chunk", "chunk_results", "ordered_map", "export_dataset",
@@ -86,6 +87,11 @@ def _tables(job: CohortJob, run: Run) -> dict[str, Any]:
 
 def simulate_chunk(job: CohortJob, index: int, patients: Sequence[int]) -> ChunkResult:
     """Simulate and serialise one chunk: a pure function of ``job`` and ``patients``."""
+    with one_blas_thread():  # here, in a Dask worker too
+        return _simulate_chunk(job, index, patients)
+
+
+def _simulate_chunk(job: CohortJob, index: int, patients: Sequence[int]) -> ChunkResult:
     inputs = cohort_inputs(job.scenario, job.population, job.pinned)
     runs = run_chunk(inputs, job.seed, patients, job.engine)
     run = Run(job.scenario, job.seed, runs, inputs=inputs)

@@ -224,10 +224,16 @@ def test_a_patient_is_the_same_whatever_the_chunking():
     assert np.array_equal(parts[1].counts, whole.counts[3:])
 
 
-def test_every_preset_runs_compiled():
-    assert set(preset_names()) == set(SUPPORTED)
+def test_every_mmn_preset_runs_compiled_and_the_mimics_fall_back():
+    mmn = {n for n in preset_names() if resolve(load_preset(n)).disease.kind == "mmn"}
+    assert mmn == set(SUPPORTED)
     for name in SUPPORTED:
         assert supports(resolve(load_preset(name)))
+    for name in set(preset_names()) - mmn:  # other diseases: the simpy engine, same records
+        inputs = resolve(load_preset(name))
+        assert not supports(inputs)
+        got, want = run_patients(inputs, 2, [0])[0], run_patient(inputs, 2, 0)
+        assert np.array_equal(got.blocked, want.blocked) and got.events == want.events
 
 
 def test_an_empty_request_is_empty():
