@@ -43,7 +43,7 @@ def one_run(args: argparse.Namespace, n: int) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "sim", "cohort", args.scenario, "--n", str(n),
                "--years", str(args.years), "--out", str(Path(tmp) / "out"), "--quiet",
-               "--detail", args.detail, "--chunk", str(args.chunk)]
+               "--detail", args.detail, "--chunk", str(args.chunk), "--engine", args.engine]
         if args.population:
             cmd.append("--population")
         if args.workers:
@@ -68,13 +68,15 @@ def main() -> None:
     ap.add_argument("--years", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2, help="0: in this process, no Dask")
     ap.add_argument("--chunk", type=int, default=64)
+    ap.add_argument("--engine", default="vector", choices=("vector", "simpy"))
     ap.add_argument("--detail", default="summary", choices=("summary", "full"))
     ap.add_argument("--population", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="runs per N (median printed)")
     args = ap.parse_args()
     where = f"{args.workers} Dask workers" if args.workers else "one process"
     print(f"mmn-sim cohort {args.scenario}: {args.years:g} years, --detail {args.detail}, "
-          f"--chunk {args.chunk}, {where}, {psutil.cpu_count()} cores (shared)")
+          f"--chunk {args.chunk}, engine {args.engine}, {where}, {psutil.cpu_count()} cores "
+          "(shared)")
     print(f"{'patients':>9} {'patient-years':>14} {'wall s':>8} {'pt-years/min':>13} "
           f"{'peak RSS MB':>12}")
     for n in args.n:
