@@ -24,6 +24,15 @@ by patient in :func:`run_patients`; :func:`supports` says which applies.
 
 from __future__ import annotations
 
-from .engine import CHUNK, Batch, run_batch, run_patients, supports
+import numba
+
+# The "workqueue" threading layer, chosen before the first parallel call: GNU OpenMP (numba's
+# default when present) cannot run in a process forked after its threads started, and the
+# validation report and the trial designer fork worker processes (a forked worker calling
+# this engine died, measured). Workqueue is fork-safe but not re-entrant, so calls from
+# several threads of one process are serialised by a lock in ``engine``.
+numba.config.THREADING_LAYER = "workqueue"
+
+from .engine import CHUNK, Batch, run_batch, run_patients, supports  # noqa: E402
 
 __all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from ..treatments.prednisolone import Prednisolone
 from ..treatments.scig import SCIg
 from . import kernel as K
 from .prepare import PatientDraws, Plan, draw, plan_of
+
+_KERNEL = threading.Lock()  # see sim.vector: one compiled call at a time per process
 
 __all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]
 
@@ -118,15 +121,16 @@ def _call(plan: Plan, draws: Sequence[PatientDraws], full: bool):
           np.zeros(total, dtype=np.int64), np.zeros(total))
     n_ev = np.zeros(n, dtype=np.int64)
     got = np.zeros(n, dtype=np.int64)
-    K.simulate_many(
-        plan.cx, plan.treat, plan.study_day, plan.study_untouched, out["days"],
-        off, *cand, rate, loss, rho, sens, base,
-        plan.supply_idx, plan.supply_n, plan.grip_w, plan.thresholds, plan.n_lag,
-        plan.n_windows, full,
-        out["blocked"], out["rest"], out["lost"], out["damaged"], out["igg"], out["eff"],
-        out["grip"], out["mrc"], out["counts"], *out["st"],
-        ev_off, *ev, n_ev, got,
-    )
+    with _KERNEL:  # one caller at a time: the workqueue threading layer is not re-entrant
+        K.simulate_many(
+            plan.cx, plan.treat, plan.study_day, plan.study_untouched, out["days"],
+            off, *cand, rate, loss, rho, sens, base,
+            plan.supply_idx, plan.supply_n, plan.grip_w, plan.thresholds, plan.n_lag,
+            plan.n_windows, full,
+            out["blocked"], out["rest"], out["lost"], out["damaged"], out["igg"], out["eff"],
+            out["grip"], out["mrc"], out["counts"], *out["st"],
+            ev_off, *ev, n_ev, got,
+        )
     if (got != n_rec).any():
         raise RuntimeError("compiled engine recorded an unexpected number of records")
     if (n_ev > np.diff(ev_off)).any():
