@@ -20,7 +20,10 @@ def _order(page, title: str, n: int) -> None:
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
+    box = page.get_by_role("combobox", name=label)
+    # in the middle of the window, so the list has room to open below it
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box.click()
     page.get_by_role("option").filter(has=page.get_by_text(option, exact=True)).click()
     _settle(page)
 
