@@ -27,6 +27,7 @@ from ..anatomy import ANATOMY, SIDES, Anatomy
 from ..patient import Patient, PopulationParams
 from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
+from .readouts import ImmuneReadouts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..treatments.exposure import Exposure
@@ -207,7 +208,7 @@ _LIMB_NERVES = {limb: tuple(n.name for n in ANATOMY.nerves if n.limb == limb)
 
 
 @dataclass(frozen=True)
-class CIDP:
+class CIDP(ImmuneReadouts):
     """Typical CIDP (the :class:`~sim.diseases.base.Disease` protocol)."""
 
     kind: str = "cidp"
@@ -360,20 +361,6 @@ class CIDP:
 
     def bulbar_weakness(self, day: float) -> bool:
         return False  # cranial nerves seldom involved in typical CIDP (approx.: never here)
-
-    def fasciculation_propensity(self) -> float:
-        return self.findings.fasciculation_propensity
-
-    def cold_sensitivity(self) -> float:
-        return self.findings.cold_sensitivity
-
-    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        return patient.anti_gm1, patient.anti_gm1_titre
-
-    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
-        f = self.findings
-        median = f.csf_protein_median_g_per_l + f.csf_protein_per_proximal_damage * proximal_damage
-        return float(min(f.csf_protein_max_g_per_l, median * np.exp(f.csf_protein_log_sd * z)))
 
 
 DISEASE = CIDP()

@@ -20,12 +20,13 @@ from ..anatomy import ANATOMY, Anatomy
 from ..patient import Patient, PopulationParams
 from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
+from .readouts import ImmuneReadouts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..treatments.exposure import Exposure
 
 __all__ = ["MMN", "MMNResponse", "MMNFindings", "POPULATION", "LESIONS", "NERVE_PREDILECTION",
-           "SEGMENT_PREDILECTION", "DISEASE"]
+           "SEGMENT_PREDILECTION", "DISEASE", "predilection_weights"]
 
 # Who gets it.
 POPULATION = PopulationParams(
@@ -119,6 +120,27 @@ SEGMENT_PREDILECTION: Mapping[tuple[str, str], float] = {
 }
 
 
+def predilection_weights(anatomy: Anatomy, patient: Patient, affinity: np.ndarray) -> np.ndarray:
+    """MMN's site predilections for one attack (limb, side, nerve, segment; the tables above),
+    times the patient's nerve ``affinity``: shared with multifocal CIDP, which favours the same
+    sites."""
+    w = np.empty(anatomy.n_sites)
+    for i, (side, seg) in enumerate(anatomy.sites):
+        nerve = anatomy.nerve_by_name[seg.nerve]
+        arm = nerve.limb == "arm"
+        limb = patient.upper_limb_share if arm else 1 - patient.upper_limb_share
+        s = patient.side_bias if side == patient.dominant_side else 1 - patient.side_bias
+        limb_total = sum(
+            NERVE_PREDILECTION[n.name] for n in anatomy.nerves if n.limb == nerve.limb
+        )
+        seg_pred = [SEGMENT_PREDILECTION.get((x.nerve, x.name), 1.0) for x in nerve.segments]
+        w[i] = (
+            limb * s * NERVE_PREDILECTION[nerve.name] / limb_total * affinity[i]
+            * seg_pred[seg.index] / sum(seg_pred)
+        )
+    return w / w.sum()
+
+
 @dataclass(frozen=True)
 class MMNResponse:
     """How each treatment mechanism acts on MMN; the source of each value beside it."""
@@ -165,7 +187,7 @@ class MMNFindings:
 
 
 @dataclass(frozen=True)
-class MMN:
+class MMN(ImmuneReadouts):
     """Multifocal Motor Neuropathy (the :class:`~sim.diseases.base.Disease` protocol)."""
 
     kind: str = "mmn"
@@ -182,22 +204,7 @@ class MMN:
     # --- where attacks fall ------------------------------------------------------------
     def site_weights(self, patient: Patient, affinity: np.ndarray) -> np.ndarray:
         """Probability of each site for one attack: limb, side, nerve and segment predilection."""
-        anatomy = self.anatomy
-        w = np.empty(anatomy.n_sites)
-        for i, (side, seg) in enumerate(anatomy.sites):
-            nerve = anatomy.nerve_by_name[seg.nerve]
-            arm = nerve.limb == "arm"
-            limb = patient.upper_limb_share if arm else 1 - patient.upper_limb_share
-            s = patient.side_bias if side == patient.dominant_side else 1 - patient.side_bias
-            limb_total = sum(
-                NERVE_PREDILECTION[n.name] for n in anatomy.nerves if n.limb == nerve.limb
-            )
-            seg_pred = [SEGMENT_PREDILECTION.get((x.nerve, x.name), 1.0) for x in nerve.segments]
-            w[i] = (
-                limb * s * NERVE_PREDILECTION[nerve.name] / limb_total * affinity[i]
-                * seg_pred[seg.index] / sum(seg_pred)
-            )
-        return w / w.sum()
+        return predilection_weights(self.anatomy, patient, affinity)
 
     def draw_candidates(
         self, rng: np.random.Generator, patient: Patient, horizon_days: float
@@ -273,22 +280,6 @@ class MMN:
 
     def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
         return None  # slowing stays in the non-demyelinating range (van Schaik et al. 2010)
-
-    def fasciculation_propensity(self) -> float:
-        return self.findings.fasciculation_propensity
-
-    def cold_sensitivity(self) -> float:
-        return self.findings.cold_sensitivity
-
-    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        # The patient's own status: raised in 43-48% by ELISA (Löscher 2018; Nobile-Orazio
-        # 2014), which is the test's sensitivity in MMN.
-        return patient.anti_gm1, patient.anti_gm1_titre
-
-    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
-        f = self.findings
-        median = f.csf_protein_median_g_per_l + f.csf_protein_per_proximal_damage * proximal_damage
-        return float(min(f.csf_protein_max_g_per_l, median * np.exp(f.csf_protein_log_sd * z)))
 
 
 DISEASE = MMN()

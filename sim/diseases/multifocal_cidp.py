@@ -22,7 +22,7 @@ from ..patient import Patient, PopulationParams
 from .cidp import CIDP, CIDPCourse, CIDPFindings, CIDPResponse
 from .cidp import LESIONS as CIDP_LESIONS
 from .lesions import LesionParams
-from .mmn import NERVE_PREDILECTION, SEGMENT_PREDILECTION
+from .mmn import predilection_weights
 
 __all__ = ["MultifocalCIDP", "POPULATION", "LESIONS", "DISEASE"]
 
@@ -95,20 +95,7 @@ class MultifocalCIDP(CIDP):
 
     def site_weights(self, patient: Patient, affinity: np.ndarray) -> np.ndarray:
         """MMN's predilections: one side, the arms, median, ulnar and radial first."""
-        anatomy = self.anatomy
-        w = np.empty(anatomy.n_sites)
-        for i, (side, seg) in enumerate(anatomy.sites):
-            nerve = anatomy.nerve_by_name[seg.nerve]
-            limb = patient.upper_limb_share if nerve.limb == "arm" else (
-                1 - patient.upper_limb_share)
-            s = patient.side_bias if side == patient.dominant_side else 1 - patient.side_bias
-            total = sum(NERVE_PREDILECTION[n.name] for n in anatomy.nerves
-                        if n.limb == nerve.limb)
-            seg_pred = [SEGMENT_PREDILECTION.get((x.nerve, x.name), 1.0)
-                        for x in nerve.segments]
-            w[i] = (limb * s * NERVE_PREDILECTION[nerve.name] / total * affinity[i]
-                    * seg_pred[seg.index] / sum(seg_pred))
-        return w / w.sum()
+        return predilection_weights(self.anatomy, patient, affinity)
 
 
 DISEASE = MultifocalCIDP()
