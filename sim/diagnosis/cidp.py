@@ -40,10 +40,9 @@ import pandas as pd
 
 from .. import electro, treatments
 from ..anatomy import ANATOMY, SIDES
-from ..clinical import objective_response, weaker_side
 from ..exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from ..results import Run
-from .mmn import Checklist, Item
+from .mmn import Checklist, Item, response_after
 
 __all__ = ["CidpFindings", "gather", "decide", "evaluate", "NORMAL_LIMITS", "NerveReading",
            "read_nerves", "CATEGORIES"]
@@ -288,19 +287,7 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> tuple
     given = events[events["event"].isin(starts) & (events["day"] <= day)]
     if given.empty:
         return False, "no immunotherapy given by this day"
-    first = float(given["day"].min())
-    c = clinical[clinical["day"] <= day]
-    before = c[c["day"] <= first]
-    after = c[(c["day"] > first) & (c["day"] <= first + 56)]
-    if before.empty or after.empty:
-        return False, "too early to judge"
-    b = before.iloc[-1]
-    weaker = weaker_side(b["grip_left_kg"], b["grip_right_kg"])
-    gain = float(after[f"grip_{weaker}_kg"].max() - b[f"grip_{weaker}_kg"])
-    mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
-    return bool(objective_response(gain, mrc_gain)), (
-        f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} within 8 weeks "
-        f"of the first treatment (day {first:.0f})")
+    return response_after(clinical, day, float(given["day"].min()), "the first treatment")
 
 
 # --- the decision ---------------------------------------------------------------------------

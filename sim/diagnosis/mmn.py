@@ -377,7 +377,13 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> tuple
     doses = doses[doses["day"] <= day]
     if doses.empty:
         return False, "no immunoglobulin given by this day"
-    first = float(doses["day"].min())
+    return response_after(clinical, day, float(doses["day"].min()), "the first IVIg course")
+
+
+def response_after(clinical: pd.DataFrame, day: float, first: float,
+                   what: str) -> tuple[bool, str]:
+    """Objective improvement (grip or MRC sum, ``objective_response``) in the 8 weeks after
+    day ``first`` (``what`` was given then), seen by ``day``; the finding in words."""
     c = clinical[clinical["day"] <= day]
     before = c[c["day"] <= first]
     after = c[(c["day"] > first) & (c["day"] <= first + 56)]
@@ -389,7 +395,7 @@ def _response(clinical: pd.DataFrame, events: pd.DataFrame, day: float) -> tuple
     mrc_gain = int(after["mrc_sum"].max() - b["mrc_sum"])
     met = objective_response(gain, mrc_gain)
     return bool(met), (f"weaker ({weaker}) hand grip {gain:+.1f} kg, MRC sum {mrc_gain:+d} "
-                       f"within 8 weeks of the first IVIg course (day {first:.0f})")
+                       f"within 8 weeks of {what} (day {first:.0f})")
 
 
 def table(checklist: Checklist) -> pd.DataFrame:
