@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 import sim
+from app_pages import housekeeping
 from app_pages import settings as S
 from app_pages.pages import PAGE_PARAMS
 from app_pages.text import plain
@@ -373,6 +374,7 @@ def page_header(title: str) -> None:
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
+    housekeeping.start()  # once per server process: memory back after a class
 
 
 def page_setup(title: str) -> Context:

@@ -344,6 +344,22 @@ def test_a_session_reuses_its_recent_runs_and_the_shared_cache_stays_small(monke
     assert len(state.current().recent_runs) == state.SESSION_RUNS
 
 
+def test_the_server_starts_one_housekeeping_thread_that_collects_garbage():
+    import threading
+
+    from app_pages import housekeeping
+    at = _app()
+    at.run()
+    at.run()
+    assert [t.name for t in threading.enumerate()].count(housekeeping.THREAD_NAME) == 1
+    a, b = [], []
+    a.append(b)
+    b.append(a)  # a reference cycle nothing else frees
+    del a, b
+    trimmed = []
+    assert housekeeping.sweep(trimmed.append) >= 2 and trimmed == [0]  # the cycle was found
+
+
 class _Clock:
     def __init__(self) -> None:
         self.now = 1000.0
