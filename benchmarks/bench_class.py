@@ -49,6 +49,7 @@ DAY_JS = "() => { const m = document.body.innerText.match(/Day (\\d+) = year/); 
          "return m ? m[1] : null; }"
 TIMEOUT_MS = 90_000
 SESSION_TTL_S = 120  # streamlit's server.disconnectedSessionTTL (its default; not set here)
+SETTLE_S = SESSION_TTL_S + 60 + 10  # then the housekeeping round (app_pages/housekeeping.py)
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -220,12 +221,13 @@ async def load(browser, server: Server, n: int, moves: int, think: float) -> Non
                   f"   ({len(values)})")
     soon = server.rss_mb()
     # The server keeps a closed session's state for server.disconnectedSessionTTL (120 s by
-    # default) so a student whose connection dropped gets it back; memory is measured again after.
-    await asyncio.sleep(SESSION_TTL_S + 10)
+    # default) so a student whose connection dropped gets it back, and its housekeeping thread
+    # collects and trims once a minute (app_pages/housekeeping.py): memory is read again after.
+    await asyncio.sleep(SETTLE_S)
     later = server.rss_mb()
     print(f"  server CPU {cpu:.1f} s over {wall:.0f} s = {cpu / max(actions, 1) * 1000:.0f} ms "
           f"per action; resident memory {rss0:.0f} MB before, {max(peak):.0f} MB peak, "
-          f"{soon:.0f} MB 5 s and {later:.0f} MB {SESSION_TTL_S + 15} s after the sessions "
+          f"{soon:.0f} MB 5 s and {later:.0f} MB {SETTLE_S + 5:.0f} s after the sessions "
           f"closed ({100 * (later / rss0 - 1):+.0f}% of before)")
 
 
