@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 import sim
 from app_pages import housekeeping
@@ -54,6 +55,11 @@ __all__ = [
     "step_day",
     "teaching",
 ]
+
+# One BLAS thread for the whole server: the model's matrix products are tiny, and OpenBLAS
+# threads spinning on a busy 2-core machine made a new run cost 41-45 ms of CPU instead of
+# 23 ms (measured; see sim/threads.py). Sessions already run side by side in threads.
+threadpool_limits(limits=1, user_api="blas")
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
