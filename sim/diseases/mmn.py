@@ -74,11 +74,8 @@ LESIONS = LesionParams(
     block_onset_days=14.0,
     block_onset_spread=0.5,
     # Blocked axons degenerate slowly; inexcitable sites after many years untreated
-    # (Lange 2006); more loss with longer untreated interval (Eur J Neurol 2024). Slow enough
-    # that patients years into the disease still depend on IVIg (Hahn 2013: grip of the more
-    # affected hand -31% within 12 weeks of stopping), and a first 2 g/kg course at year 2
-    # still raises the weaker grip by ~6 kg (Federico 2000: +6.4 kg). (approx.)
-    axonal_loss_per_year=0.20,
+    # (Lange 2006); more loss with longer untreated interval (Eur J Neurol 2024). (approx.)
+    axonal_loss_per_year=0.25,
     # Existing lesions keep smouldering: the attacked share creeps up between attacks, so an
     # untreated patient worsens steadily (Taylor et al. 2000: no remission, steady decline);
     # treatment slows it through the growth multiplier. (approx.) per year of (1 - target).
@@ -98,9 +95,8 @@ LESIONS = LesionParams(
     # but fail during sustained voluntary firing (Kaji et al. 2000), so a conduction study
     # shows less block than the weakness implies, and IVIg can restore strength while block
     # on the study changes little (Federico 2000: block -12.7% while grip +6.4 kg). (approx.)
-    # 60% of the dysfunctional axons fail at rest too: block on the study then falls by ~12
-    # points 4 weeks after a course (Federico 2000: 12.7%).
-    rest_block_share=0.6,
+    # 70% of the dysfunctional axons fail at rest too.
+    rest_block_share=0.7,
 )
 
 SENSORY_LIMB = {sn.name: sn.limb for sn in ANATOMY.sensory}
