@@ -116,12 +116,15 @@ def _export(
     args: argparse.Namespace, scenario: Scenario, n: int, seed: int, first: int,
     fmt: str, provenance: dict[str, Any], label: str,
 ) -> dict[str, dict[str, Any]]:
-    """Simulate and write, a chunk of patients at a time; the manifest's ``tables``."""
+    """Simulate and write, a chunk of patients at a time; the manifest's ``tables``.
+
+    ``run`` and the reproduction of a weekly-table export use the reference simpy engine, as
+    those exports always did (the compiled engine is for cohorts)."""
     n_tables = 5 + (1 if scenario.study else 0)
     bar = Progress(n + n_tables, label, enabled=not args.quiet)
     tables = export_cohort(scenario, n, args.out, seed=seed, first=first, format=fmt,
                            overwrite=args.force, provenance=provenance, on_patient=bar.advance,
-                           on_table=lambda _name: bar.advance())
+                           on_table=lambda _name: bar.advance(), engine="simpy")
     bar.close()
     return tables
 

@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.cli import main
 from sim.diseases.mmn import DISEASE, MMN
 from sim.engine import run_patient
 from sim.resolve import resolve
 from sim.results import ClinicalArrays, Run
-from sim.scenario import load_preset, preset_names
+from sim.scenario import load_preset, loads_scenario, preset_names
 from sim.vector import run_batch, run_patients, supports
 from sim.vector.agreement import compare
 from sim.vector.prepare import draw, site_weights
@@ -241,3 +242,20 @@ def test_an_empty_request_is_empty():
     assert run_patients(inputs, 1, []) == []
     b = run_batch(inputs, 1, [])
     assert b.grip.shape[0] == 0 and not math.isnan(b.days[-1])
+
+
+@pytest.mark.parametrize("every", [1.0, 1.5])
+def test_courses_a_day_apart_run_on_the_reference_engine(every, tmp_path):
+    # found by the fuzz suite: a course starting within a day of the previous one's last
+    # infusion day made the compiled loop miscount its records; such plans now fall back
+    text = ('treatment = [{ kind = "ivig", start_day = 0.0, infusion_days = 1, '
+            f'every_days = {every} }}]\n[scenario]\nname = "daily"\nyears = 1\n'
+            'record_every_days = 1\n')
+    inputs = resolve(loads_scenario(text))
+    assert not supports(inputs)
+    got, want = run_patients(inputs, 3, [0])[0], run_patient(inputs, 3, 0)
+    assert got.events == want.events and np.array_equal(got.blocked, want.blocked)
+    path = tmp_path / "daily.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["cohort", str(path), "--n", "2", "--quiet", "--out", str(tmp_path / "c")]) == 0
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "r")]) == 0

@@ -42,14 +42,31 @@ def supports(inputs: Inputs) -> bool:
     built-in treatment kinds (IVIg with any schedule, titration rule and response check, SCIg,
     prednisolone, plasma exchange, the FcRn blocker and the complement inhibitor). Another
     disease or a kind that is not the built-in one (a plugin, a replaced registry entry)
-    runs on the simpy engine."""
+    runs on the simpy engine, and so does an immunoglobulin course starting less than a day
+    after the previous course's last infusion day (possible only with intervals of one or two
+    days): the compiled course process mis-counts that overlap (found by the fuzz suite), so
+    it is left to the reference engine."""
     if type(inputs.disease) is not MMN:
         return False
     for spec in inputs.treatments:
         want = _SUPPORTED.get(spec.kind)
         if want is None or type(treatments.get(spec.kind)) is not want:
             return False
+        if want is IVIg and _shortest_gap(spec) < 1.0:
+            return False
     return inputs.record_every_days > 0
+
+
+def _shortest_gap(spec) -> float:
+    """Days between one IVIg course's last infusion day and the next course, at the shortest
+    interval the schedule (and its interval-shortening titration) can reach."""
+    if spec.every_days is None:
+        return math.inf
+    shortest = spec.every_days
+    titr = spec.titration
+    if titr is not None and titr.rule == "shorten_interval":
+        shortest = min(shortest, max(titr.min_every_days, spec.days_per_course))
+    return shortest - spec.days_per_course
 
 
 @dataclass(frozen=True)
