@@ -44,7 +44,7 @@ def test_fuzz_scenario_dicts(data):
 
 
 @settings(BOUNDED, max_examples=15)
-@given(F.scenario_text(), hs.sampled_from(["run", "show"]))
+@given(F.scenario_text(), hs.sampled_from(["run", "show", "cohort"]))
 def test_fuzz_cli_run_and_show(text, command):
     _ok(T.judge(T.cli_file, text, command))
 

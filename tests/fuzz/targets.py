@@ -141,13 +141,17 @@ def _cli(argv: list[str], out: Path | None) -> str:
 
 
 def cli_file(text: str | bytes, command: str = "run") -> str:
-    """``mmn-sim run FILE`` (or ``show``) on a scenario file with these contents."""
+    """``mmn-sim run FILE`` (or ``show``, or ``cohort`` of two patients) on a scenario file
+    with these contents."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.toml"
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         out = Path(tmp) / "out"
-        argv = [command, str(path)] + (["--out", str(out), "--quiet"] if command == "run" else [])
-        return _cli(argv, out if command == "run" else None)
+        writes = command in ("run", "cohort")
+        argv = [command, str(path)] + (["--out", str(out), "--quiet"] if writes else [])
+        if command == "cohort":  # two patients on the compiled engine (or its fallback)
+            argv += ["--n", "2"]
+        return _cli(argv, out if writes else None)
 
 
 def cli_set(args: list[str], preset: str = "ivig-maintenance") -> str:
