@@ -12,6 +12,7 @@ deficiencies; left and right also differ by dash style, so they read in greyscal
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,8 @@ import plotly.graph_objects as go
 
 from ..units import DAYS_PER_YEAR as YEAR
 
-__all__ = ["OKABE_ITO", "SIDE_STYLE", "PLAN_STYLES", "DAMAGE_SCALE", "YEAR", "thin"]
+__all__ = ["OKABE_ITO", "SIDE_STYLE", "PLAN_STYLES", "DAMAGE_SCALE", "YEAR", "GUIDE", "thin",
+           "axes_layout"]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -98,6 +100,21 @@ def _layout(title: str, height: int, **kw) -> dict:
     out["xaxis"] = {"title": {"text": "years from onset"}}
     out.update(kw)
     return out
+
+
+GUIDE = {"color": "#666666", "width": 1, "dash": "dot"}  # reference lines (targets, alpha)
+
+
+def axes_layout(title: str, x_title: str, y_title: str, **kw: Any) -> dict:
+    """The layout of a plain x-y chart (the validation and trial charts)."""
+    return {
+        "template": "plotly_white", "height": 380, "font": {"size": 13},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1,
+                   "xanchor": "right"},
+        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}, **kw,
+    }
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:

@@ -8,29 +8,16 @@ in greyscale too.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._style import OKABE_ITO, PLAN_STYLES
+from ._style import GUIDE, OKABE_ITO, PLAN_STYLES, axes_layout
 
 __all__ = ["effect_table", "effect_histogram_figure", "power_curve_table",
            "power_curve_figure"]
 
-_GUIDE = {"color": "#666666", "width": 1, "dash": "dot"}
 
-
-def _layout(title: str, x_title: str, y_title: str, **kw: Any) -> dict:
-    return {
-        "template": "plotly_white", "height": 380, "font": {"size": 13},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1,
-                   "xanchor": "right"},
-        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}, **kw,
-    }
 
 
 def effect_table(trials: pd.DataFrame, comparison: str, bins: int = 30) -> pd.DataFrame:
@@ -68,10 +55,10 @@ def effect_histogram_figure(trials: pd.DataFrame, comparison: str, unit: str,
         if x is None:
             continue
         shapes.append({"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x",
-                       "yref": "y domain", "line": _GUIDE})
+                       "yref": "y domain", "line": GUIDE})
         notes.append({"x": x, "y": 1, "xref": "x", "yref": "y domain", "text": text,
                       "showarrow": False, "yanchor": "bottom", "font": {"size": 11}})
-    layout = _layout(f"Estimated effect over {int(trials['comparison'].eq(comparison).sum())} "
+    layout = axes_layout(f"Estimated effect over {int(trials['comparison'].eq(comparison).sum())} "
                      f"trials: {comparison}", unit, "trials", barmode="stack",
                      shapes=shapes, annotations=notes, bargap=0)
     return go.Figure(data=data, layout=layout)
@@ -96,17 +83,17 @@ def power_curve_figure(curve: pd.DataFrame, n_design: int | None = None,
                      "mode": "lines+markers", "name": comp, "error_y": err,
                      "line": {"color": style["color"], "dash": style["dash"]}})
     shapes = [{"type": "line", "x0": 0, "x1": 1, "y0": target, "y1": target, "xref": "x domain",
-               "yref": "y", "line": _GUIDE}]
+               "yref": "y", "line": GUIDE}]
     notes = [{"x": 0, "y": target, "xref": "x domain", "yref": "y", "showarrow": False,
               "text": f"power {target:g}", "xanchor": "left", "yanchor": "bottom",
               "font": {"size": 11}}]
     if n_design is not None:
         shapes.append({"type": "line", "x0": n_design, "x1": n_design, "y0": 0, "y1": 1,
-                       "xref": "x", "yref": "y domain", "line": _GUIDE})
+                       "xref": "x", "yref": "y domain", "line": GUIDE})
         notes.append({"x": n_design, "y": 0, "xref": "x", "yref": "y domain",
                       "text": f"design n = {n_design}", "showarrow": False,
                       "yanchor": "bottom", "xanchor": "left", "font": {"size": 11}})
-    layout = _layout("Power against trial size", "n (per arm; crossover: in total)",
+    layout = axes_layout("Power against trial size", "n (per arm; crossover: in total)",
                      "power", shapes=shapes, annotations=notes,
                      yaxis={"title": {"text": "power"}, "range": [0, 1.05]})
     return go.Figure(data=data, layout=layout)

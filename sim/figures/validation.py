@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._style import OKABE_ITO, _hline
+from ._style import GUIDE, OKABE_ITO, _hline, axes_layout
 
 __all__ = ["wear_off_table", "wear_off_figure", "withdrawal_table", "withdrawal_figure",
            "dose_response_table", "dose_response_figure", "STATUS_COLOURS"]
@@ -23,18 +23,7 @@ STATUS_COLOURS = {"green": OKABE_ITO["green"], "amber": OKABE_ITO["orange"],
                   "red": OKABE_ITO["vermilion"], "not measured": "#999999"}
 _BAND = "rgba(0, 114, 178, 0.18)"
 _TARGET = "rgba(0, 158, 115, 0.12)"
-_GUIDE = {"color": "#666666", "width": 1, "dash": "dot"}
 
-
-def _base_layout(title: str, x_title: str, y_title: str, **kw: Any) -> dict:
-    return {
-        "template": "plotly_white", "height": 380, "font": {"size": 13},
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1,
-                   "xanchor": "right"},
-        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}, **kw,
-    }
 
 
 def _validated(data: list[dict], layout: dict) -> go.Figure:
@@ -63,14 +52,14 @@ def wear_off_figure(curve: Mapping[str, Any]) -> go.Figure:
          "line": {"color": OKABE_ITO["blue"], "width": 2.5},
          "hovertemplate": "day %{x}: %{y:.0f}% of peak<extra></extra>"},
     ]
-    half, note = _hline(50, _GUIDE, "half of the peak")
+    half, note = _hline(50, GUIDE, "half of the peak")
     shapes = [half, {"type": "rect", "x0": 21, "x1": 42, "y0": 0, "y1": 1, "xref": "x",
                      "yref": "y domain", "fillcolor": _TARGET, "line": {"width": 0},
                      "layer": "below"}]
     notes = [note, {"text": "published: below half at 3-6 weeks", "x": 31.5, "xref": "x",
                     "y": 1.0, "yref": "y domain", "showarrow": False, "yanchor": "bottom",
                     "font": {"size": 11}}]
-    return _validated(data, _base_layout(
+    return _validated(data, axes_layout(
         "Wear-off after one 2 g/kg IVIg course (benefit vs the same patient untreated)",
         "days after the course began", "benefit (% of own peak)", shapes=shapes,
         annotations=notes))
@@ -97,7 +86,7 @@ def withdrawal_figure(curve: Mapping[str, Any]) -> go.Figure:
                      "name": f"Hahn 2013: {label}",
                      "marker": {"symbol": "x", "size": 13, "color": OKABE_ITO[colour]},
                      "hovertemplate": f"Hahn 2013, {label}: {pub:g}%<extra></extra>"})
-    return _validated(data, _base_layout(
+    return _validated(data, axes_layout(
         f"Stopping IVIg after 2 years of maintenance ({curve['n']} patients who benefit)",
         "weeks after the first withheld dose", "grip change, more affected hand (%)",
         hovermode="closest"))
@@ -125,7 +114,7 @@ def dose_response_figure(curve: Mapping[str, Any]) -> go.Figure:
              "name": "published: >= 70% at 1.6 g/kg",
              "marker": {"symbol": "triangle-up", "size": 14, "color": OKABE_ITO["green"]},
              "hovertemplate": "published: at least 70% at 1.6 g/kg<extra></extra>"}]
-    return _validated(data, _base_layout(
+    return _validated(data, axes_layout(
         "Dose-response: IVIg every 2 weeks for 6 months (patients with hand weakness)",
         "IVIg dose (g/kg per 4 weeks)", "share gaining >= 4 kg grip (%)",
         yaxis={"title": {"text": "share gaining >= 4 kg grip (%)"}, "range": [0, 105]},
