@@ -27,7 +27,7 @@ from .traces import Cohorts
 __all__ = ["Result", "Report", "evaluate", "steps", "model_fingerprint", "write", "load",
            "REFERENCE", "REPORT_FILES", "DEFAULT_N", "DEFAULT_SEED", "SCOPE"]
 
-DEFAULT_N, DEFAULT_SEED = 300, 1
+DEFAULT_N, DEFAULT_SEED = 1000, 1
 # The report `make validate` ships with the package, for the dashboard's Evidence page.
 REFERENCE = Path(__file__).resolve().parent / "reference.json"
 REPORT_FILES = ("validation.md", "validation.html", "validation.json")
