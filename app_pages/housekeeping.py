@@ -1,26 +1,48 @@
 """Give a closed class's memory back to the machine: once a minute, in one daemon thread per
-server process, a full garbage collection and (on glibc) ``malloc_trim``.
+server process, end the sessions whose reconnect window has passed, then a full garbage
+collection and (on glibc) ``malloc_trim``.
 
-Why: Streamlit's collection after every script run is off (``runner.postScriptGC``; it cost
-more CPU than the run itself), so the reference cycles a closed session leaves behind are
-collected only when new allocations trigger the collector, which on an idle server after a
-class never happens; and glibc keeps freed heap pages until it is asked to trim them. One
-collection a minute costs a few tens of milliseconds.
+Why each step:
+
+- Streamlit keeps a closed tab's session for ``server.disconnectedSessionTTL`` (120 s) so that
+  a dropped connection can resume it, but its store forgets an expired session only when a
+  later session is stored (the store is reaped lazily, on writes). After a class nobody
+  connects, so every student's session state (its recent runs), script runner and its
+  ``st.dataframe`` sources stayed in memory. The reaper ends them on the server's event loop
+  the way Streamlit ends a closed session (``AppSession.shutdown``).
+- Streamlit's collection after every script run is off (``runner.postScriptGC``; it cost more
+  CPU than the run itself), so the reference cycles a closed session leaves behind are
+  collected only when new allocations trigger the collector, which on an idle server never
+  happens; and glibc keeps freed heap pages until it is asked to trim them.
+
+One round costs a few tens of milliseconds.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["INTERVAL_S", "THREAD_NAME", "start", "sweep"]
+__all__ = ["INTERVAL_S", "THREAD_NAME", "interval_s", "reap_expired_sessions", "start", "sweep"]
 
 INTERVAL_S = 60.0
+INTERVAL_ENV = "MMN_SIM_HOUSEKEEPING_S"  # seconds between rounds (1 to 3600), for tests
 THREAD_NAME = "mmn-sim-housekeeping"
 _lock = threading.Lock()
+
+
+def interval_s() -> float:
+    """Seconds between rounds: ``INTERVAL_S`` unless ``MMN_SIM_HOUSEKEEPING_S`` says 1-3600."""
+    try:
+        value = float(os.environ.get(INTERVAL_ENV, INTERVAL_S))
+    except ValueError:
+        return INTERVAL_S
+    return value if 1.0 <= value <= 3600.0 else INTERVAL_S
 
 
 def start() -> None:
@@ -39,10 +61,60 @@ def sweep(trim: Callable[[int], int] | None = None) -> int:
     return found
 
 
+def reap_expired_sessions(runtime: Any = None, timeout_s: float = 10.0) -> int | None:
+    """End the stored sessions whose reconnect window has passed; how many (None: no server).
+
+    Runs on the server's event loop, where Streamlit itself touches the session store, and
+    waits for it. The store's ``expire()`` hands back what it removed, and each removed
+    session is shut down as ``SessionManager.close_session`` would (its uploads, media files
+    and dataframe sources freed). The store is reached through Streamlit internals, checked
+    against the installed version by ``tests/test_app.py``; if they change, the round skips
+    this step rather than fail.
+    """
+    if runtime is None:
+        from streamlit import runtime as st_runtime
+
+        if not st_runtime.exists():
+            return None
+        runtime = st_runtime.get_instance()
+    try:
+        loop = runtime._get_async_objs().eventloop
+        expire = runtime._session_mgr._session_storage._cache.expire
+    except (AttributeError, RuntimeError):
+        return None
+    done = threading.Event()
+    ended: list[int] = []
+
+    def reap() -> None:
+        try:
+            removed = expire()
+            for _key, info in removed:
+                info.session.shutdown()
+            ended.append(len(removed))
+        finally:
+            done.set()
+
+    try:
+        loop.call_soon_threadsafe(reap)
+    except RuntimeError:  # the loop has closed: the server is stopping
+        return None
+    done.wait(timeout_s)
+    if ended and ended[0]:
+        _log().info("housekeeping: ended %d closed session(s)", ended[0])
+    return ended[0] if ended else None
+
+
+def _log():
+    from streamlit.logger import get_logger
+
+    return get_logger(__name__)
+
+
 def _loop() -> None:
     trim = _malloc_trim()
     while True:
-        time.sleep(INTERVAL_S)
+        time.sleep(interval_s())
+        reap_expired_sessions()
         sweep(trim)
 
 

@@ -4,6 +4,7 @@ shows a message instead of a traceback."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -358,6 +359,73 @@ def test_the_server_starts_one_housekeeping_thread_that_collects_garbage():
     del a, b
     trimmed = []
     assert housekeeping.sweep(trimmed.append) >= 2 and trimmed == [0]  # the cycle was found
+
+
+def test_housekeeping_ends_expired_sessions_on_the_servers_event_loop():
+    """The reaper runs the real Streamlit session store's expiry on the server's loop and
+    shuts every expired session down, as Streamlit's own close_session would."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+
+    from app_pages import housekeeping
+
+    class Session:
+        def __init__(self, sid: str) -> None:
+            self.id, self.ended, self.thread = sid, False, None
+
+        def shutdown(self) -> None:
+            self.ended, self.thread = True, threading.current_thread()
+
+    loop = asyncio.new_event_loop()
+    looper = threading.Thread(target=loop.run_forever, daemon=True)
+    looper.start()
+    try:
+        storage = MemorySessionStorage(ttl_seconds=0.2)
+        old, new = Session("old"), Session("new")
+        storage.save(SimpleNamespace(session=old, client=None, script_run_count=1))
+        time.sleep(0.3)  # past the reconnect window
+        storage.save(SimpleNamespace(session=new, client=None, script_run_count=1))
+        runtime = SimpleNamespace(_session_mgr=SimpleNamespace(_session_storage=storage),
+                                  _get_async_objs=lambda: SimpleNamespace(eventloop=loop))
+        assert housekeeping.reap_expired_sessions(runtime) == 0  # storing "new" reaped "old"
+        assert old.ended is False  # ... without shutting it down: the leak being fixed
+        time.sleep(0.3)  # now "new" has expired and nobody stores anything
+        assert storage.get("new") is None and len(storage._cache._data) == 1
+        assert housekeeping.reap_expired_sessions(runtime) == 1
+        assert new.ended and new.thread is looper and len(storage._cache._data) == 0
+        assert housekeeping.reap_expired_sessions(SimpleNamespace()) is None  # not a server
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        looper.join(5)
+        loop.close()
+
+
+def test_the_streamlit_internals_the_reaper_reaches_exist():
+    """The reaper skips itself if Streamlit moves these; this test says so on an upgrade."""
+    import inspect
+
+    from streamlit.runtime import runtime as st_runtime
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    assert callable(MemorySessionStorage()._cache.expire)
+    assert "self._session_storage = session_storage" in inspect.getsource(
+        WebsocketSessionManager.__init__)
+    assert "self._session_mgr = " in inspect.getsource(st_runtime.Runtime.__init__)
+    assert callable(st_runtime.Runtime._get_async_objs)
+
+
+def test_housekeeping_interval_reads_its_environment_variable(monkeypatch):
+    from app_pages import housekeeping
+
+    for raw, want in (("2", 2.0), ("0", 60.0), ("abc", 60.0), ("1e9", 60.0)):
+        monkeypatch.setenv(housekeeping.INTERVAL_ENV, raw)
+        assert housekeeping.interval_s() == want
+    monkeypatch.delenv(housekeeping.INTERVAL_ENV)
+    assert housekeeping.interval_s() == housekeeping.INTERVAL_S
 
 
 class _Clock:

@@ -36,36 +36,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def _start_server(log: Path, *extra: str, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on a free port; (process, URL) once it answers its health check."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ),
+             "--server.port", str(port), "--browser.gatherUsageStats", "false", *extra],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})),
         )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _stop(proc)
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+        time.sleep(0.3)
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    proc, url = _start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
+        yield url
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -318,3 +327,24 @@ def test_trial_designer_runs_hahn_2013_in_the_real_server(server, browser):
     assert "Power: IVIg 1 g/kg every 4 weeks vs Placebo" in body
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_a_closed_tab_is_ended_after_its_reconnect_window(tmp_path, browser):
+    """Streamlit forgets an expired session only when a later one is stored; after a class
+    nobody connects, so the housekeeping thread must end it (its memory freed) on its own."""
+    log = tmp_path / "server.log"
+    proc, url = _start_server(log, "--server.disconnectedSessionTTL", "1",
+                              env={"MMN_SIM_HOUSEKEEPING_S": "1"})
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}/?scenario=ivig-maintenance", wait_until="domcontentloaded")
+        _wait_grip(page)
+        _settle(page)
+        page.close()  # the tab goes; nobody else connects
+        deadline = time.monotonic() + 30
+        while "ended 1 closed session" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "housekeeping: ended 1 closed session(s)" in log.read_text()
+        assert "Traceback" not in log.read_text()
+    finally:
+        _stop(proc)
