@@ -153,6 +153,27 @@ def test_asymmetry_follows_the_efns_pns_rule():
     assert not asymmetric(grades(2, 3)) and asymmetric(grades(2, 4))
 
 
+def test_a_lost_arm_task_counts_only_if_held_at_the_withdrawal_baseline():
+    from sim.clinical import MILESTONES
+    from sim.validation.withdrawal import BASELINE_DAY, END_DAY, lost_arm_task
+
+    arm = next(m.key for m in MILESTONES if m.limb == "arm")
+    leg = next(m.key for m in MILESTONES if m.limb == "leg")
+    days = np.arange(BASELINE_DAY - 20, END_DAY + 40, 2.0)
+    t = _trace(days, np.full((days.size, 2), 20.0))
+    able = np.ones((days.size, 2), bool)
+    t.status = {arm: able.copy(), leg: able.copy()}
+    assert not lost_arm_task(t)
+    t.status[leg][days > BASELINE_DAY + 10, 0] = False  # a leg task: not counted
+    assert not lost_arm_task(t)
+    t.status[arm][days > END_DAY + 10, 1] = False  # after the 12 weeks: not counted
+    assert not lost_arm_task(t)
+    t.status[arm][:, 1] = days < BASELINE_DAY - 5  # already lost at baseline: not counted
+    assert not lost_arm_task(t)
+    t.status[arm][(days > BASELINE_DAY + 20) & (days < BASELINE_DAY + 30), 0] = False
+    assert lost_arm_task(t)  # lost for a while within the 12 weeks, even if regained
+
+
 def test_losses_are_true_to_false_turns():
     col = np.array([True, True, False, True, False, False, True])
     assert losses(col).tolist() == [2, 4]

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..scenario import Scenario, load_scenario
 
-__all__ = ["COHORT_DIR", "ReferenceCohort", "COHORTS", "cohort"]
+__all__ = ["COHORT_DIR", "ReferenceCohort", "COHORTS", "ESTABLISHED_SHIFT", "cohort"]
 
 COHORT_DIR = Path(__file__).resolve().parent / "cohorts"
 
@@ -67,6 +67,17 @@ _Q8 = {"treatment.1.start_day": 420, "treatment.1.every_days": 56,
        "treatment.1.dose_g_per_kg": 2.0, "scenario.years": 3.1}
 DOSES_PER_4_WEEKS = (0.4, 0.8, 1.2, 1.6, 2.4)  # g/kg per 4 weeks, given every 2 weeks
 
+# Hahn 2013 withdrew IVIg from patients established on it, and IVIg starts a median 5.8 years
+# after onset (Löscher 2018), so the withdrawal cohorts give the loading course on day 2118
+# rather than 364: the same regimen, shifted; every cycle still starts on a multiple of 28 days
+# from the first maintenance dose.
+ESTABLISHED_SHIFT = 1754  # days
+_YEARS_ESTABLISHED = 8.15  # 3.35 years of the maintenance cohort + the shift
+_ESTABLISHED = {"treatment.0.start_day": 364 + ESTABLISHED_SHIFT,
+                "treatment.1.start_day": 392 + ESTABLISHED_SHIFT,
+                "treatment.1.until_day": 1300 + ESTABLISHED_SHIFT,
+                "scenario.years": _YEARS_ESTABLISHED}
+
 COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("population", "population.toml", scale=4.0),
     ReferenceCohort("untreated-weekly", "untreated-weekly.toml", ncs_days=(365.0, 1826.0, 3652.0),
@@ -75,7 +86,11 @@ COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("untreated-2day", "untreated-2day.toml"),
     ReferenceCohort("single-course", "single-course.toml", ncs_days=(729.0, 758.0)),
     ReferenceCohort("maintenance", "maintenance.toml"),
-    _variant("withdrawal", "maintenance.toml", **{"treatment.1.until_day": 1092}),
+    ReferenceCohort("established", "maintenance.toml", tuple(_ESTABLISHED.items())),
+    ReferenceCohort("withdrawal", "maintenance.toml", tuple(
+        {**_ESTABLISHED, "treatment.1.until_day": 1092 + ESTABLISHED_SHIFT}.items())),
+    _variant("untreated-established", "untreated-2day.toml",
+             **{"scenario.years": _YEARS_ESTABLISHED}),
     ReferenceCohort("maintenance-2w", "maintenance.toml", tuple(_Q2.items())),
     ReferenceCohort("maintenance-8w", "maintenance.toml", tuple(_Q8.items())),
     ReferenceCohort("scig-weekly", "scig.toml"),

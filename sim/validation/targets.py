@@ -174,15 +174,17 @@ TARGETS: tuple[Target, ...] = (
     # --- withdrawal (target 7) ---------------------------------------------------------------
     *(
         _t(f"withdrawal.{key}", 3, title, "Hahn 2013", point, lo, hi, "%",
-           "maintenance withdrawal untreated-2day", "Every patient whose weaker-hand grip "
-           "after 2 years of 1 g/kg every 4 weeks (day 1120, the first withheld dose) is >= 2 "
-           f"kg above the same patient untreated; {how}")
+           "established withdrawal untreated-established", "Loading course at the median "
+           "delay to IVIg (day 2118, 5.8 years; Löscher 2018), as the trial's patients were "
+           "established on IVIg. Every patient whose weaker-hand grip after 2 years of 1 g/kg "
+           "every 4 weeks (day 2874, the first withheld dose) is >= 2 kg above the same patient "
+           f"untreated; {how}")
         for key, title, point, lo, hi, how in (
             ("grip_stopped", "Grip change 12 weeks after stopping", -31, -40, -20,
-             "mean grip change of the more affected hand from day 1120 to day 1204, IVIg "
+             "mean grip change of the more affected hand from day 2874 to day 2958, IVIg "
              "stopped."),
             ("grip_continued", "Grip change 12 weeks on continued IVIg", 3.75, -5, 10,
-             "mean grip change of the more affected hand from day 1120 to day 1204, IVIg "
+             "mean grip change of the more affected hand from day 2874 to day 2958, IVIg "
              "continued."),
             ("rescue_stopped", "Rescue needed after stopping", 69, 55, 80,
              "share with a >= 20% grip loss at 12 weeks, IVIg stopped."),
