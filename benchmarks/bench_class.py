@@ -49,7 +49,7 @@ DAY_JS = "() => { const m = document.body.innerText.match(/Day (\\d+) = year/); 
          "return m ? m[1] : null; }"
 TIMEOUT_MS = 90_000
 SESSION_TTL_S = 120  # streamlit's server.disconnectedSessionTTL (its default; not set here)
-SETTLE_S = SESSION_TTL_S + 60 + 10  # then the housekeeping round (app_pages/housekeeping.py)
+SETTLE_S = SESSION_TTL_S + 60 + 10  # then the housekeeping round ends them and collects
 
 
 # --- the server ------------------------------------------------------------------------------
