@@ -1,6 +1,7 @@
 """Give a closed class's memory back to the machine: once a minute, in one daemon thread per
-server process, end the sessions whose reconnect window has passed, then a full garbage
-collection and (on glibc) ``malloc_trim``.
+server process, end the sessions whose reconnect window has passed, empty the shared caches
+once no tab has been connected for a whole round, then a full garbage collection and (on
+glibc) ``malloc_trim``.
 
 Why each step:
 
@@ -10,6 +11,8 @@ Why each step:
   connects, so every student's session state (its recent runs), script runner and its
   ``st.dataframe`` sources stayed in memory. The reaper ends them on the server's event loop
   the way Streamlit ends a closed session (``AppSession.shutdown``).
+- The shared run cache (``st.cache_data``, up to 16 runs) serves students who ask for the same
+  run; with no tab connected it serves nobody, and the first student back pays one run.
 - Streamlit's collection after every script run is off (``runner.postScriptGC``; it cost more
   CPU than the run itself), so the reference cycles a closed session leaves behind are
   collected only when new allocations trigger the collector, which on an idle server never
@@ -28,11 +31,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["INTERVAL_S", "THREAD_NAME", "interval_s", "reap_expired_sessions", "start", "sweep"]
+__all__ = ["INTERVAL_S", "THREAD_NAME", "IDLE_ROUNDS", "idle_step", "interval_s",
+           "reap_expired_sessions", "server_idle", "start", "sweep"]
 
 INTERVAL_S = 60.0
 INTERVAL_ENV = "MMN_SIM_HOUSEKEEPING_S"  # seconds between rounds (1 to 3600), for tests
 THREAD_NAME = "mmn-sim-housekeeping"
+IDLE_ROUNDS = 2  # rounds in a row with no tab connected before the shared caches are emptied
 _lock = threading.Lock()
 
 
@@ -110,11 +115,35 @@ def _log():
     return get_logger(__name__)
 
 
+def server_idle(runtime: Any = None) -> bool | None:
+    """True when no browser tab is connected to this server (None: not a server)."""
+    from streamlit import runtime as st_runtime
+
+    if runtime is None:
+        if not st_runtime.exists():
+            return None
+        runtime = st_runtime.get_instance()
+    return runtime.state == st_runtime.RuntimeState.NO_SESSIONS_CONNECTED
+
+
+def idle_step(rounds: int, idle: bool | None) -> tuple[int, bool]:
+    """(idle rounds in a row, empty the caches now): once per idle spell, after IDLE_ROUNDS."""
+    rounds = rounds + 1 if idle else 0
+    return rounds, rounds == IDLE_ROUNDS
+
+
 def _loop() -> None:
     trim = _malloc_trim()
+    rounds = 0
     while True:
         time.sleep(interval_s())
         reap_expired_sessions()
+        rounds, empty = idle_step(rounds, server_idle())
+        if empty:
+            import streamlit as st
+
+            st.cache_data.clear()
+            _log().info("housekeeping: no tab connected, shared caches emptied")
         sweep(trim)
 
 

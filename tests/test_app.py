@@ -418,6 +418,23 @@ def test_the_streamlit_internals_the_reaper_reaches_exist():
     assert callable(st_runtime.Runtime._get_async_objs)
 
 
+def test_housekeeping_empties_the_caches_once_per_idle_spell():
+    from types import SimpleNamespace
+
+    from streamlit.runtime import RuntimeState
+
+    from app_pages import housekeeping
+
+    rounds, emptied = 0, []
+    for idle in (False, True, True, True, True, False, True, True, None):
+        rounds, empty = housekeeping.idle_step(rounds, idle)
+        emptied.append(empty)
+    assert emptied == [False, False, True, False, False, False, False, True, False]
+    idle = SimpleNamespace(state=RuntimeState.NO_SESSIONS_CONNECTED)
+    busy = SimpleNamespace(state=RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED)
+    assert housekeeping.server_idle(idle) is True and housekeeping.server_idle(busy) is False
+
+
 def test_housekeeping_interval_reads_its_environment_variable(monkeypatch):
     from app_pages import housekeeping
 

@@ -345,6 +345,9 @@ def test_a_closed_tab_is_ended_after_its_reconnect_window(tmp_path, browser):
         while "ended 1 closed session" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.5)
         assert "housekeeping: ended 1 closed session(s)" in log.read_text()
+        while "caches emptied" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "housekeeping: no tab connected, shared caches emptied" in log.read_text()
         assert "Traceback" not in log.read_text()
     finally:
         _stop(proc)
