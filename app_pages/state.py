@@ -261,13 +261,15 @@ def _scenario_hash(scenario: Scenario) -> int:
 SHARED_RUNS = 16
 SHARED_TTL_S = 30 * 60
 SESSION_RUNS = 6  # the Compare page draws up to five plans of one patient
+PREBUILT_TABLES = ("clinical", "events", "muscles")  # what the timeline (the first page) reads
 
 
 @st.cache_data(max_entries=SHARED_RUNS, ttl=SHARED_TTL_S, show_spinner=False,
                hash_funcs={Scenario: _scenario_hash})
 def _simulate_shared(scenario: Scenario, seed: int) -> sim.Run:
     run = sim.simulate(scenario, seed=seed)
-    _ = run.tables  # computed once here, so cached copies carry them
+    for name in PREBUILT_TABLES:  # built once here, so every cached copy carries them
+        run.tables[name]
     return run
 
 
@@ -302,7 +304,7 @@ class Context:
         return int(self.scenario.days)
 
     @property
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def tables(self) -> Mapping[str, pd.DataFrame]:
         return self.run.tables
 
     def variant(self, **changes: Any) -> sim.Run:

@@ -77,7 +77,7 @@ class ChunkResult:
     parquet: dict[str, bytes]
 
 
-def _tables(job: CohortJob, run: Run) -> dict[str, Any]:
+def _tables(job: CohortJob, run: Run) -> Mapping[str, Any]:
     if job.detail == "summary":
         from .summary import summary_tables
 
