@@ -198,3 +198,18 @@ def test_scenario_guide_documents_every_treatment_field_for_its_kind():
             applies = rows[name][4]
             assert applies == "all" or kind in applies.replace(",", " ").split(), (
                 f"docs/scenarios.md: '{name}' should say it applies to {kind}")
+
+
+def test_tables_are_built_when_read_and_listed_in_the_model_s_order():
+    """A page that reads one table builds only that one; every table is still there, in the
+    data dictionary's order (the export's), and an unknown name is a KeyError."""
+    run = sim.simulate(sim.load_scenario("ivig-maintenance"), seed=3)
+    tables = run.tables
+    assert list(tables) == list(TABLE_COLUMNS) and len(tables) == len(TABLE_COLUMNS)
+    clinical = tables["clinical"]
+    assert "built: clinical>" in repr(tables)
+    assert tables["clinical"] is clinical  # kept, not rebuilt
+    with pytest.raises(KeyError):
+        tables["no such table"]
+    assert all(list(df.columns) == TABLE_COLUMNS[name] for name, df in tables.items())
+    assert "built: none" not in repr(tables) and "sites" in repr(tables).split("built:")[1]
