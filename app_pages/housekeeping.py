@@ -137,13 +137,16 @@ def _loop() -> None:
     rounds = 0
     while True:
         time.sleep(interval_s())
-        reap_expired_sessions()
-        rounds, empty = idle_step(rounds, server_idle())
-        if empty:
-            import streamlit as st
+        try:
+            reap_expired_sessions()
+            rounds, empty = idle_step(rounds, server_idle())
+            if empty:
+                import streamlit as st
 
-            st.cache_data.clear()
-            _log().info("housekeeping: no tab connected, shared caches emptied")
+                st.cache_data.clear()
+                _log().info("housekeeping: no tab connected, shared caches emptied")
+        except Exception:  # noqa: BLE001 - one failed round must not end the thread
+            _log().exception("housekeeping: a round failed; trying again next round")
         sweep(trim)
 
 

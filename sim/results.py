@@ -153,7 +153,7 @@ class Run:
         """Every table of the data dictionary, each built the first time it is read.
 
         Why lazily: a dashboard page reads two or three of them, and building the site table
-        and every work-up table on each slider move cost about a fifth of the move's CPU.
+        and every work-up table on each slider move cost about 15% of the move's CPU.
         Iteration order (the export's table order) is fixed by the model.
         """
         return _Tables(self)
