@@ -127,9 +127,14 @@ def server_idle(runtime: Any = None) -> bool | None:
 
 
 def idle_step(rounds: int, idle: bool | None) -> tuple[int, bool]:
-    """(idle rounds in a row, empty the caches now): once per idle spell, after IDLE_ROUNDS."""
+    """(idle rounds in a row, empty the caches now).
+
+    Every idle round from the IDLE_ROUNDS-th on empties them, not only the first: a class
+    shorter than a round can come and go between two rounds without resetting the count, and
+    its cached runs must go too. Emptying empty caches costs nothing.
+    """
     rounds = rounds + 1 if idle else 0
-    return rounds, rounds == IDLE_ROUNDS
+    return rounds, rounds >= IDLE_ROUNDS
 
 
 def _loop() -> None:
@@ -144,7 +149,8 @@ def _loop() -> None:
                 import streamlit as st
 
                 st.cache_data.clear()
-                _log().info("housekeeping: no tab connected, shared caches emptied")
+                if rounds == IDLE_ROUNDS:  # said once per idle spell
+                    _log().info("housekeeping: no tab connected, shared caches emptied")
         except Exception:  # noqa: BLE001 - one failed round must not end the thread
             _log().exception("housekeeping: a round failed; trying again next round")
         sweep(trim)
