@@ -1,4 +1,4 @@
-"""Clinical read-outs: strength, MRC grade, grip, MRC sum, disability, milestones.
+"""Clinical read-outs: strength, MRC grade, grip, MRC sum, disability (ONLS), milestones.
 
 All functions work on arrays of recorded site states (records x sites) so a whole run is
 turned into clinical numbers in a few matrix operations.
@@ -23,6 +23,9 @@ __all__ = [
     "objective_response",
     "weaker_grip",
     "disability",
+    "onls_arm",
+    "onls_leg",
+    "task_affected",
     "MILESTONES",
     "Milestone",
     "milestone_status",
@@ -50,12 +53,13 @@ class ClinicalParams:
     # Wrist drop: wrist and finger extensors at MRC <= 3 (below 30% of normal); foot drop:
     # tibialis anterior at MRC <= 3. Classic presenting signs of MMN (van Schaik et al. 2010).
     drop_share: float = 0.30
-    # A lost task is regained only once strength has stayed this much (share of normal) above
-    # the threshold for this many days, so it does not flicker with each IVIg cycle: a patient
-    # who drops objects at the end of every cycle still reports it. (approx.)
-    regain_margin: float = 0.05
-    regain_days: float = 84.0
-
+    # A lost task comes back once the muscles that do it are strong enough again: the task is
+    # lost below its threshold and regained only above this multiple of it, so it does not
+    # flicker with each IVIg cycle near the threshold. (approx.)
+    regain_factor: float = 1.5
+    # ONLS (Graham & Hughes 2006): a function is "affected but not prevented" while the
+    # strength it needs is below this multiple of the threshold at which it is lost. (approx.)
+    affected_factor: float = 2.0
 
 CLINICAL = ClinicalParams()
 
@@ -146,16 +150,6 @@ def _pair(strength: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.stack([strength[..., cols[s]].mean(axis=-1) for s in range(2)], axis=-1)
 
 
-def _sustained(flag: np.ndarray, days: np.ndarray, span: float) -> np.ndarray:
-    """True where ``flag`` (records on axis 0) has held at every record of the last ``span``
-    days (and for at least that long)."""
-    bad = np.concatenate([np.zeros((1, *flag.shape[1:]), dtype=np.int64),
-                          np.cumsum(~flag, axis=0)])
-    start = np.searchsorted(days, days - span + 1e-9)
-    long_enough = (days - days[0] >= span - 1e-9).reshape(-1, *[1] * (flag.ndim - 1))
-    return (bad[1:] - bad[start] == 0) & long_enough
-
-
 def _held(lose: np.ndarray, regain: np.ndarray) -> np.ndarray:
     """True while a task is possible: lost when ``lose``, back only when ``regain``.
 
@@ -168,55 +162,104 @@ def _held(lose: np.ndarray, regain: np.ndarray) -> np.ndarray:
     return np.take_along_axis(code, last, axis=0)[1:] == 1
 
 
+def _tasks(strength: np.ndarray, grip: np.ndarray, baseline_kg: float,
+           params: ClinicalParams) -> dict[str, tuple[tuple[np.ndarray, float], ...]]:
+    """Per milestone, the (records x 2) strengths its task needs, each with the share of
+    normal below which it fails: the task is lost when every one of them fails."""
+    g = grip / baseline_kg
+    pinch = _pair(strength, _PINCH)
+    return {
+        "hold_objects": ((g, params.hold_grip_share),),
+        "turn_key": ((pinch, params.pinch_share),),
+        "button_shirt": ((g, params.button_grip_share), (pinch, params.button_pinch_share)),
+        "raise_arm": ((strength[..., _DELTOID], params.raise_arm_share),),
+        "extend_wrist": ((_pair(strength, _WRIST), params.drop_share),),
+        "lift_foot": ((strength[..., _TA], params.drop_share),),
+    }
+
+
 def milestone_status(
-    strength: np.ndarray, grip: np.ndarray, baseline_kg: float, days: np.ndarray,
+    strength: np.ndarray, grip: np.ndarray, baseline_kg: float,
     params: ClinicalParams = CLINICAL,
 ) -> dict[str, np.ndarray]:
     """For each milestone, a (records x 2 sides) boolean array: True while the task is
-    possible. ``strength`` is (records x muscles), ``grip`` (records x 2) in kg, ``days`` the
-    record days."""
-    m = params.regain_margin
-    g = grip / baseline_kg
-    pinch = _pair(strength, _PINCH)
-    values = {
-        "hold_objects": (g < params.hold_grip_share, g >= params.hold_grip_share + m),
-        "turn_key": (pinch < params.pinch_share, pinch >= params.pinch_share + m),
-        "button_shirt": (
-            (g < params.button_grip_share) & (pinch < params.button_pinch_share),
-            (g >= params.button_grip_share + m) | (pinch >= params.button_pinch_share + m),
-        ),
-        "raise_arm": (strength[..., _DELTOID] < params.raise_arm_share,
-                      strength[..., _DELTOID] >= params.raise_arm_share + m),
-        "extend_wrist": (_pair(strength, _WRIST) < params.drop_share,
-                         _pair(strength, _WRIST) >= params.drop_share + m),
-        "lift_foot": (strength[..., _TA] < params.drop_share,
-                      strength[..., _TA] >= params.drop_share + m),
-    }
-    span = params.regain_days
-    return {k: _held(lose, _sustained(regain, days, span)) for k, (lose, regain) in values.items()}
+    possible. ``strength`` is (records x muscles), ``grip`` (records x 2) in kg.
+
+    A task is lost when its muscles fall below the threshold and comes back only once they
+    are above ``regain_factor`` times the threshold (hysteresis on strength), so treatment
+    that restores the muscles restores the task."""
+    f = params.regain_factor
+    out = {}
+    for key, needs in _tasks(strength, grip, baseline_kg, params).items():
+        lose = np.logical_and.reduce([v < t for v, t in needs])
+        regain = np.logical_or.reduce([v >= f * t for v, t in needs])
+        out[key] = _held(lose, regain)
+    return out
 
 
-def disability(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
-    """ODSS-like disability, arms 0-5 + legs 0-7 = 0-12 (approx.; after Merkies et al. 2002).
+def task_affected(strength: np.ndarray, grip: np.ndarray, baseline_kg: float,
+                  params: ClinicalParams = CLINICAL) -> dict[str, np.ndarray]:
+    """For each milestone, (records x 2) True while the task is harder than normal: its
+    muscles below ``affected_factor`` times the failing share (at most MRC 5's 80%)."""
+    top = params.mrc_thresholds_pct[-1] / 100.0
+    return {key: np.logical_and.reduce([v < min(params.affected_factor * t, top)
+                                        for v, t in needs])
+            for key, needs in _tasks(strength, grip, baseline_kg, params).items()}
 
-    Arms: 0 normal; 1 weak but no task lost; 2 a grade <=3 arm muscle; 3 one task lost;
-    4 two or more tasks lost; 5 no useful arm movement (every arm muscle <= 1).
-    Legs: 0 normal; 1 weak; 2 foot drop or a grade <=3 walking muscle on one side;
-    4 both sides; 7 no useful leg movement.
+
+_ARM_TASKS = tuple(m.key for m in MILESTONES if m.limb == "arm")
+_PROXIMAL_LEG = ANATOMY.muscle_cols(("quadriceps", "iliopsoas"))
+
+
+def onls_arm(grades: np.ndarray, status: dict[str, np.ndarray],
+             affected: dict[str, np.ndarray]) -> np.ndarray:
+    """ONLS arm grade 0-5 (Graham & Hughes 2006) from the modelled arm tasks.
+
+    The ONLS asks which daily arm functions (buttons and zips, washing and brushing hair,
+    turning a key, using a knife and fork) are affected or prevented; the modelled tasks
+    stand for them (button a shirt, raise the arm, turn a key, hold objects, extend the
+    wrist). 0 normal; 1 minor symptoms (an arm muscle below MRC 5), no function affected;
+    2 a function affected but none prevented; 3 at least one prevented, not all; 4 all
+    prevented in both arms, some purposeful movement; 5 no purposeful arm movement.
     """
     arm = grades[..., _ARM.ravel()]
+    lost = np.stack([~status[k] for k in _ARM_TASKS], axis=-1)  # (..., 2 sides, tasks)
+    hard = np.stack([affected[k] for k in _ARM_TASKS], axis=-1)
+    prevented = lost.any(-2)  # a function prevented in either arm
+    grade = np.where((arm < 5).any(-1), 1, 0)
+    grade = np.where(hard.any((-1, -2)), 2, grade)
+    grade = np.where(prevented.any(-1), 3, grade)
+    grade = np.where(lost.all((-1, -2)), 4, grade)
+    return np.where((arm <= 1).all(-1), 5, grade).astype(np.int64)
+
+
+def onls_leg(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
+    """ONLS leg grade 0-7 (Graham & Hughes 2006) from the leg muscles (approx. mapping).
+
+    0 walking, stairs and running not affected; 1 affected, gait normal (a leg muscle below
+    MRC 5); 2 walks independently, gait abnormal (foot drop or a walking muscle <= MRC 3 on
+    one side); 3 unilateral support (foot drop on both sides, or a weak hip or knee extensor,
+    <= MRC 3, on one side); 4 bilateral support (weak hip or knee on both sides); 5 wheelchair
+    for 10 m (hip or knee <= MRC 2 on both sides); 6 no standing (every leg muscle <= MRC 2);
+    7 no purposeful leg movement (every leg muscle <= MRC 1).
+    """
     leg = grades[..., _LEG.ravel()]
-    arm_tasks = sum((~status[m.key]).sum(-1) for m in MILESTONES if m.limb == "arm")
-    arms = np.where((arm < 5).any(-1), 1, 0)
-    arms = np.where((arm <= 3).any(-1), 2, arms)
-    arms = np.where(arm_tasks >= 1, 3, arms)
-    arms = np.where(arm_tasks >= 2, 4, arms)
-    arms = np.where((arm <= 1).all(-1), 5, arms)
     walk = np.stack([grades[..., _WALK[s]] for s in range(2)], axis=-2)  # (..., 2, 4)
-    side_bad = (walk <= 3).any(-1) | ~status["lift_foot"]
-    legs = np.where((leg < 5).any(-1), 1, 0)
-    legs = np.where(side_bad.any(-1), 2, legs)
-    legs = np.where(side_bad.all(-1), 4, legs)
-    legs = np.where((leg <= 1).all(-1), 7, legs)
-    return (arms + legs).astype(np.int64)
+    prox = np.stack([grades[..., _PROXIMAL_LEG[s]] for s in range(2)], axis=-2)
+    drop = ~status["lift_foot"]
+    side_bad = (walk <= 3).any(-1) | drop
+    grade = np.where((leg < 5).any(-1), 1, 0)
+    grade = np.where(side_bad.any(-1), 2, grade)
+    grade = np.where(drop.all(-1) | (prox <= 3).any((-1, -2)), 3, grade)
+    grade = np.where((prox <= 3).any(-1).all(-1), 4, grade)
+    grade = np.where((prox <= 2).any(-1).all(-1), 5, grade)
+    grade = np.where((leg <= 2).all(-1), 6, grade)
+    return np.where((leg <= 1).all(-1), 7, grade).astype(np.int64)
+
+
+def disability(grades: np.ndarray, status: dict[str, np.ndarray],
+               affected: dict[str, np.ndarray]) -> np.ndarray:
+    """ONLS total, arms 0-5 + legs 0-7 = 0-12 (Graham & Hughes 2006), from the modelled tasks
+    and muscles: treatment that restores a task lowers it."""
+    return onls_arm(grades, status, affected) + onls_leg(grades, status)
 

@@ -24,6 +24,7 @@ from .clinical import (
     mrc_grade,
     mrc_sum,
     strength_fraction,
+    task_affected,
 )
 from .clinical import disability as disability_score
 from .diseases.base import Disease
@@ -97,9 +98,10 @@ class ClinicalArrays:
         self.grades = mrc_grade(self.strength)
         self.grip = grip_kg(self.strength, pr.patient.baseline_grip_kg)
         self.mrc_sum = mrc_sum(self.grades)
-        self.status = milestone_status(self.strength, self.grip,
-                                       pr.patient.baseline_grip_kg, pr.days)
-        self.disability = disability_score(self.grades, self.status)
+        base = pr.patient.baseline_grip_kg
+        self.status = milestone_status(self.strength, self.grip, base)
+        self.affected = task_affected(self.strength, self.grip, base)
+        self.disability = disability_score(self.grades, self.status, self.affected)
         self.active = (pr.blocked >= ACTIVE_BLOCK).sum(axis=1)
 
 

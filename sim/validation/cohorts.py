@@ -16,7 +16,8 @@ from typing import Any
 
 from ..scenario import Scenario, load_scenario
 
-__all__ = ["COHORT_DIR", "ReferenceCohort", "COHORTS", "ESTABLISHED_SHIFT", "cohort"]
+__all__ = ["COHORT_DIR", "ReferenceCohort", "COHORTS", "ESTABLISHED_SHIFT", "ESTABLISHED_BASELINE",
+           "RUNGS", "Rung", "cohort"]
 
 COHORT_DIR = Path(__file__).resolve().parent / "cohorts"
 
@@ -69,14 +70,42 @@ DOSES_PER_4_WEEKS = (0.4, 0.8, 1.2, 1.6, 2.4)  # g/kg per 4 weeks, given every 2
 
 # Hahn 2013 withdrew IVIg from patients established on it, and IVIg starts a median 5.8 years
 # after onset (Löscher 2018), so the withdrawal cohorts give the loading course on day 2118
-# rather than 364: the same regimen, shifted; every cycle still starts on a multiple of 28 days
-# from the first maintenance dose.
+# rather than 364: the same regimen, shifted; maintenance starts on day 2146 and every rung of
+# the titration ladder below has an infusion due on the baseline day, 756 days later.
 ESTABLISHED_SHIFT = 1754  # days
-_YEARS_ESTABLISHED = 8.15  # 3.35 years of the maintenance cohort + the shift
-_ESTABLISHED = {"treatment.0.start_day": 364 + ESTABLISHED_SHIFT,
-                "treatment.1.start_day": 392 + ESTABLISHED_SHIFT,
-                "treatment.1.until_day": 1300 + ESTABLISHED_SHIFT,
-                "scenario.years": _YEARS_ESTABLISHED}
+ESTABLISHED_BASELINE = 392.0 + ESTABLISHED_SHIFT + 756  # day 2902: the first withheld dose
+_YEARS_ESTABLISHED = 8.25  # to 12 weeks past the baseline and a little more
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One maintenance regimen of the titration ladder (Hahn 2013: 0.5-2.4 g/kg a month,
+    every 2, 3 or 4 weeks)."""
+
+    key: str
+    every_days: float
+    dose_g_per_kg: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.dose_g_per_kg:g} g/kg every {self.every_days / 7:g} weeks"
+
+
+RUNGS = (Rung("q4", 28.0, 1.0), Rung("q3", 21.0, 1.0), Rung("q2", 14.0, 1.0),
+         Rung("q2-high", 14.0, 1.2))
+
+
+def _established(rung: Rung, withdrawn: bool) -> ReferenceCohort:
+    until = ESTABLISHED_BASELINE - 1 if withdrawn else 1300 + ESTABLISHED_SHIFT + 100
+    return _variant(f"{'withdrawal' if withdrawn else 'established'}-{rung.key}",
+                    "maintenance.toml", **{
+                        "treatment.0.start_day": 364 + ESTABLISHED_SHIFT,
+                        "treatment.1.start_day": 392 + ESTABLISHED_SHIFT,
+                        "treatment.1.every_days": rung.every_days,
+                        "treatment.1.dose_g_per_kg": rung.dose_g_per_kg,
+                        "treatment.1.until_day": until,
+                        "scenario.years": _YEARS_ESTABLISHED})
+
 
 COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("population", "population.toml", scale=4.0),
@@ -86,14 +115,14 @@ COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("untreated-2day", "untreated-2day.toml"),
     ReferenceCohort("single-course", "single-course.toml", ncs_days=(729.0, 758.0)),
     ReferenceCohort("maintenance", "maintenance.toml"),
-    ReferenceCohort("established", "maintenance.toml", tuple(_ESTABLISHED.items())),
-    ReferenceCohort("withdrawal", "maintenance.toml", tuple(
-        {**_ESTABLISHED, "treatment.1.until_day": 1092 + ESTABLISHED_SHIFT}.items())),
+    ReferenceCohort("maintenance-long", "maintenance-long.toml"),
+    *(_established(r, w) for r in RUNGS for w in (False, True)),
     _variant("untreated-established", "untreated-2day.toml",
              **{"scenario.years": _YEARS_ESTABLISHED}),
     ReferenceCohort("maintenance-2w", "maintenance.toml", tuple(_Q2.items())),
     ReferenceCohort("maintenance-8w", "maintenance.toml", tuple(_Q8.items())),
     ReferenceCohort("scig-weekly", "scig.toml"),
+    ReferenceCohort("scig-switch", "scig-switch.toml"),
     *(_variant(f"dose-response-{d:g}", "dose-response.toml",
                **{"treatment.0.dose_g_per_kg": d / 2}) for d in DOSES_PER_4_WEEKS),
     ReferenceCohort("early-ivig", "early-ivig.toml"),

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import electro
 from ..units import DAYS_PER_YEAR
-from .stats import Measurement, not_measured, share, summary
+from .stats import Measurement, bootstrap, not_measured, share, summary
 from .traces import Cohorts
 
 __all__ = ["measure"]
@@ -33,7 +33,35 @@ def measure(data: Cohorts) -> dict[str, Measurement]:
         "course.sensory_normal": share(sensory),
         "course.decline": summary(decline, "course.decline"),
         "course.wasting_late": _wasting(data),
+        "course.treated_vs_untreated": _treated_vs_untreated(data),
     }
+
+
+def _trough_decline(t) -> float:
+    """MRC sum points lost per year from year 2 to year 9, each read as the lowest MRC sum in
+    the 4 weeks before the anniversary (the trough of a 4-weekly regimen)."""
+    def low(day: float) -> int:
+        return int(t.mrc[t.at(day - 28):t.at(day) + 1].min())
+    return (low(2 * DAYS_PER_YEAR) - low(9 * DAYS_PER_YEAR)) / 7.0
+
+
+def _treated_vs_untreated(data: Cohorts) -> Measurement:
+    """Taylor 2000's contrast: mean decline untreated over mean decline on maintenance IVIg,
+    the same patients."""
+    pairs = data.paired("maintenance-long", "untreated-weekly")
+    treated = np.array([_trough_decline(a) for a, _ in pairs])
+    untreated = np.array([_trough_decline(b) for _, b in pairs])
+
+    def ratio(u: np.ndarray, t: np.ndarray) -> float:
+        return float(np.mean(u) / np.mean(t)) if np.mean(t) > 0 else np.nan
+
+    r = ratio(untreated, treated)
+    return Measurement(
+        None if np.isnan(r) else r, bootstrap(ratio, untreated, treated,
+                                              key="course.treated_vs_untreated"),
+        len(pairs), f"mean decline {untreated.mean():.2f} MRC points/year untreated vs "
+        f"{treated.mean():.2f} on maintenance", reason="" if not np.isnan(r) else
+        "no decline on maintenance to compare with", failed=bool(np.isnan(r)))
 
 
 def _wasting(data: Cohorts) -> Measurement:

@@ -21,6 +21,7 @@ LOADING_DAY, RESPONSE_DAY = 364.0, 392.0  # loading course, and 4 weeks later
 WINDOW = (756.0, 1120.0)  # year 2 of maintenance
 DR_START, DR_END = 364.0, 546.0  # six months of 2-weekly IVIg
 NO_RESPONSE_EVENT = "no_response"
+SWITCH_DAY, SWITCH_END = 756.0, 840.0  # the switch to SCIg, and three 4-week intervals later
 
 
 def cycle_swing(t: Trace, hand: int, starts: list[float]) -> float:
@@ -74,15 +75,66 @@ def _swings(data: Cohorts) -> dict[str, Measurement]:
             den = np.nanmedian(i)
             return float(np.nanmedian(s) / den) if den > 0 else np.nan
 
-        r = ratio(sc, q4)
+        igg = {key: np.array([_igg_swing(data.get(key)[k]) for k, _ in resp])
+               for key in ("scig-weekly", "maintenance")}
+        r = ratio(igg["scig-weekly"], igg["maintenance"])
         out["dose.scig_ratio"] = Measurement(
-            None if np.isnan(r) else r, bootstrap(ratio, sc, q4, key="dose.scig_ratio"),
-            len(resp), f"median swing {np.nanmedian(sc):.1f}% on SCIg vs {m4:.1f}% on IVIg",
-            reason="" if not np.isnan(r) else "IVIg shows no swing to compare with",
+            None if np.isnan(r) else r,
+            bootstrap(ratio, igg["scig-weekly"], igg["maintenance"], key="dose.scig_ratio"),
+            len(resp), f"median serum IgG swing {np.nanmedian(igg['scig-weekly']):.1f} g/L on "
+            f"SCIg vs {np.nanmedian(igg['maintenance']):.1f} g/L on IVIg",
+            reason="" if not np.isnan(r) else "IVIg shows no IgG swing to compare with",
             failed=bool(np.isnan(r)))
     else:
         out["dose.swing_order"] = out["dose.scig_ratio"] = out["dose.swing_4w"]
+    out.update(_switch(data))
     return out
+
+
+def _igg_swing(t: Trace) -> float:
+    """Median over the 4-week windows of year 2 of (highest - lowest) serum IgG, g/L."""
+    edges = np.arange(WINDOW[0], WINDOW[1] + 1, 28.0)
+    return float(np.median([np.ptp(t.igg[t.at(a):t.at(b) + 1])
+                            for a, b in zip(edges[:-1], edges[1:], strict=True)]))
+
+
+def _switch(data: Cohorts) -> dict[str, Measurement]:
+    """Harbo 2009's switch: IVIg-responsive patients moved to SCIg at the same monthly dose.
+
+    Responsive = weaker-hand grip >= 2 kg above the same patient untreated on the switch day.
+    Strength change = weaker-hand grip from the switch day (an infusion due) to three 4-week
+    intervals later; fluctuation = coefficient of variation of the readings in that window.
+    """
+    change, cv_s, cv_i = [], [], []
+    for (iv, sc), (_, none) in zip(data.paired("maintenance", "scig-switch"),
+                                   data.paired("maintenance", "untreated-2day"), strict=True):
+        h = iv.weaker_hand(SWITCH_DAY)
+        if iv.grip_at(SWITCH_DAY, h) - none.grip_at(SWITCH_DAY, h) < 2.0:
+            continue
+        change.append(100 * (sc.grip_at(SWITCH_END, h) / sc.grip_at(SWITCH_DAY, h) - 1))
+        cv_s.append(_cv(sc, h))
+        cv_i.append(_cv(iv, h))
+
+    def ratio(s: np.ndarray, i: np.ndarray) -> float:
+        return float(np.mean(s) / np.mean(i)) if np.mean(i) > 0 else np.nan
+
+    cs, ci = np.array(cv_s), np.array(cv_i)
+    r = ratio(cs, ci) if len(cs) else np.nan
+    return {
+        "dose.scig_strength": summary(change, "dose.scig_strength",
+                                      empty="no IVIg-responsive patient at the switch"),
+        "dose.scig_cv": Measurement(
+            None if np.isnan(r) else r,
+            bootstrap(ratio, cs, ci, key="dose.scig_cv") if len(cs) else None, len(cs),
+            f"mean CV {np.mean(cs):.2f}% on SCIg vs {np.mean(ci):.2f}% on IVIg"
+            if len(cs) else "", reason="" if not np.isnan(r) else "no strength to compare",
+            failed=bool(np.isnan(r))),
+    }
+
+
+def _cv(t: Trace, hand: int) -> float:
+    seg = t.grip[t.at(SWITCH_DAY):t.at(SWITCH_END) + 1, hand].astype(float)
+    return float(100 * seg.std() / seg.mean()) if seg.mean() > 0 else np.nan
 
 
 def dose_response(data: Cohorts) -> dict[float, np.ndarray]:

@@ -43,7 +43,9 @@ def measure(data: Cohorts) -> dict[str, Measurement]:
     early = [np.mean([a.grip_at(COURSE_DAY + d, h) - b.grip_at(COURSE_DAY + d, h)
                       for d in (8, 9, 10)]) for a, b, h in sel]
     responder = [a.grip_at(WEEK4, h) - b.grip_at(WEEK4, h) >= RESPONSE_KG for a, b, h in sel]
+    improved = [a.disability[a.at(WEEK4)] < a.disability[a.at(COURSE_DAY)] for a, _, _ in sel]
     out = {
+        "ivig.disability_improved": share(improved),
         "ivig.responders": share(responder),
         "ivig.grip_gain": summary(gain, "ivig.grip_gain"),
         "ivig.untreated_change": summary(still, "ivig.untreated_change"),

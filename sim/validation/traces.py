@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import simulate_cohort
 from ..anatomy import ANATOMY
+from ..clinical import onls_arm
 from ..patient import Patient
 from .cohorts import ReferenceCohort, cohort
 
@@ -43,6 +44,8 @@ class Trace:
     mrc: np.ndarray  # MRC sum per record
     igg: np.ndarray  # serum IgG g/L per record
     status: dict[str, np.ndarray]  # milestone key -> (records, 2) bool
+    disability: np.ndarray  # ONLS total per record
+    arm: np.ndarray  # ONLS arm grade per record
     events: list[tuple[Any, ...]]  # (day, event, side, nerve, segment, value, detail)
     denervated: int  # muscles with > DENERVATED_LOSS axons lost at the last record
     ncs: dict[float, Any] = field(default_factory=dict)  # day -> study table
@@ -93,6 +96,8 @@ def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
         grip=arr.grip.astype(np.float32), mrc=arr.mrc_sum.astype(np.int16),
         igg=pr.igg.astype(np.float32),
         status={k: v.copy() for k, v in arr.status.items()},
+        disability=arr.disability.astype(np.int8),
+        arm=onls_arm(arr.grades, arr.status, arr.affected).astype(np.int8),
         events=list(pr.events), denervated=_denervated(pr.lost[-1]),
     )
     for day in ref.ncs_days:

@@ -245,43 +245,33 @@ def scig_flat_plateau() -> str:
                  "(IgG swing on IVIg, on SCIg)")
 
 
-def scig_dips_fade_similar_strength() -> str:
-    """IVIg responders with room to gain: the weaker hand's grip swing within 4-week windows on
-    SCIg (year 5) is less than half that on IVIg (year 3) (every such seed); mean weaker-hand
-    grip in year 5 on SCIg is within 8% of the same patient kept on IVIg (every seed;
-    Harbo 2009: +3.6% vs +4.3%)."""
+def scig_same_dose_similar_strength() -> str:
+    """The preset's SCIg gives the same dose per 4 weeks as its IVIg maintenance (Harbo 2009);
+    every seed: mean weaker-hand grip in year 5 on SCIg is within 8% of the same patient kept
+    on IVIg."""
+    sc = sim.load_scenario(SCIG).treatment
+    ratio = sc[2].dose_g_per_kg * 28 / sc[2].every_days / (sc[1].dose_g_per_kg * 28
+                                                           / sc[1].every_days)
+    assert abs(ratio - 1.0) < 1e-9, f"SCIg/IVIg dose ratio {ratio:.2f}"
+
     def f(s):
         r, iv = run(SCIG, s), run(SCIG, s, set=IV_KEPT)
         h = weaker(r, 4 * YEAR)
         g, gi = r.arrays(0).grip[:, h], iv.arrays(0).grip[:, h]
         m = window(r, *SC_YEAR5)
-        ratio = float(g[m].mean() / gi[m].mean())
-        if not responder_with_room(r, 729):
-            return None, ratio
-        return (_window_swing(r, g, SC_YEAR5) / _window_swing(r, g, IV_YEAR3), ratio)
-    v = over_seeds(SCIG, f)
-    return "; ".join([
-        every({s: x[0] for s, x in v.items()}, lambda x: x < 0.5,
-              "grip swing SCIg / IVIg"),
-        every({s: x[1] for s, x in v.items()}, lambda x: 0.92 <= x <= 1.08,
-              "mean grip SCIg / IVIg kept"),
-    ])
+        return float(g[m].mean() / gi[m].mean())
+    return "dose ratio 1.00; " + every(over_seeds(SCIG, f), lambda x: 0.92 <= x <= 1.08,
+                                        "mean grip SCIg / IVIg kept")
 
 
-def scig_needs_more_drug() -> str:
-    """The preset's SCIg dose per 4 weeks is 1.37-1.53 times its IVIg maintenance dose; every
-    seed: mean serum IgG on SCIg in year 5 is within 10% of that on IVIg in year 3 (the same
-    exposure), and the same weekly amount as the IVIg (0.25 g/kg) gives a mean >=10% lower."""
-    sc = sim.load_scenario(SCIG).treatment
-    ratio = sc[2].dose_g_per_kg * 28 / sc[2].every_days / (sc[1].dose_g_per_kg * 28
-                                                           / sc[1].every_days)
-    assert 1.37 <= ratio <= 1.53, f"SCIg/IVIg dose ratio {ratio:.2f}"
-
+def scig_dip_flattens_here() -> str:
+    """IVIg responders with room to gain (every such seed): the weaker hand's grip swing
+    within 4-week windows on SCIg (year 5) is less than half that on IVIg (year 3) in the
+    model, which has no test-to-test variation of its own."""
     def f(s):
-        r, low = run(SCIG, s), run(SCIG, s, set={"treatment.2.dose_g_per_kg": 0.25})
-        iv, sc_, lo = (x.patient_runs[0].igg[window(x, *span)].mean() for x, span in
-                       ((r, IV_YEAR3), (r, SC_YEAR5), (low, SC_YEAR5)))
-        return float(sc_ / iv), float(lo / sc_)
-    return f"dose ratio {ratio:.2f}; " + every(
-        over_seeds(SCIG, f), lambda x: 0.9 <= x[0] <= 1.1 and x[1] <= 0.9,
-        "(mean IgG SCIg / IVIg, same-amount SCIg / SCIg)")
+        r = run(SCIG, s)
+        if not responder_with_room(r, 729):
+            return None
+        g = r.arrays(0).grip[:, weaker(r, 4 * YEAR)]
+        return _window_swing(r, g, SC_YEAR5) / _window_swing(r, g, IV_YEAR3)
+    return every(over_seeds(SCIG, f), lambda x: x < 0.5, "grip swing SCIg / IVIg")
