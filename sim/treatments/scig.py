@@ -16,7 +16,8 @@ from .base import Context, Count, EveryDays, ScheduleSpec, Treatment, UntilDay, 
 __all__ = ["SCIgSpec", "SCIg", "TREATMENT"]
 
 DEFAULT_DOSE_G_PER_KG = 0.1  # (approx.) a weekly dose near 0.4 g/kg/month
-# SCIg needs ≈1.37-1.53x the IV dose for equal exposure (Harbo 2009): bioavailability ≈0.69.
+# SCIg needs ≈1.37-1.53x the IV dose for equal exposure (approx.; Harbo 2009 gave equal doses):
+# bioavailability ≈0.69.
 BIOAVAILABILITY = 0.69
 
 

@@ -134,7 +134,7 @@ TARGETS: tuple[Target, ...] = (
        approx=True),
     # --- first IVIg course (targets 5, 6, 11 and block) -------------------------------------
     _t("ivig.responders", 2, "Responders to a first 2 g/kg course",
-       "van Schaik 2005 (Cochrane); Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
+       "Cochrane 2005; Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
        "single-course untreated-daily", f"Among {_HAND}: share whose weaker-hand grip at day "
        "758 (4 weeks) is >= 2 kg above the same patient untreated."),
     _t("ivig.grip_gain", 2, "Weaker-hand grip gain 4 weeks after a course", "Federico 2000", 6.4,
@@ -196,7 +196,7 @@ TARGETS: tuple[Target, ...] = (
 TARGETS += (
     # --- dose and interval (targets 8, 11, 12) -----------------------------------------------
     _t("dose.swing_4w", 4, "End-of-dose swing on 1 g/kg every 4 weeks",
-       "Muscle Nerve 2018;57:610 (strength CV 7% on IVIg)", None, 5, 20, "% of peak",
+       "Muscle Nerve 2018 (strength CV 6.97% on IVIg)", None, 5, 20, "% of peak",
        "maintenance untreated-2day", "Responders (weaker-hand grip >= 2 kg above untreated 4 "
        "weeks after the loading course): median over patients of the median within-cycle "
        "swing (peak - following trough) / peak of the weaker-hand grip, cycles in days "
@@ -207,7 +207,7 @@ TARGETS += (
        "0.5 g/kg every 2 weeks, 1 g/kg every 4 weeks and 2 g/kg every 8 weeks: median "
        "within-cycle swing ordered 2-weekly < 4-weekly < 8-weekly.", binary=True),
     _t("dose.scig_ratio", 4, "SCIg swing relative to IVIg at an equal monthly dose",
-       "Harbo 2009; Muscle Nerve 2018;57:610", None, 0, 0.5, "x", "scig-weekly maintenance "
+       "Harbo 2009; Muscle Nerve 2018", None, 0, 0.5, "x", "scig-weekly maintenance "
        "untreated-2day", "The same responders: median swing within the same 4-week windows "
        "(days 756-1120) on SCIg 0.25 g/kg weekly divided by that on IVIg 1 g/kg every 4 weeks."),
     _t("dose.share_1_6", 4, "Share gaining >= 4 kg on 1.6 g/kg per month",
@@ -243,16 +243,19 @@ TARGETS += (
        None, -1, "kg", "prednisolone-course untreated-weekly", "Among the patients clearly worse: "
        "median weaker-hand grip difference from untreated at week 8.", approx=True),
     _t("harm.pe_igg_fall", 5, "Plasma exchange: IgG fall after five exchanges",
-       "Cochrane 2015; Claus 2000", None, 50, 85, "%", "plasma-exchange", "Median fall of serum "
+       "physiology of exchange (approx.); no MMN trial", None, 50, 85, "%", "plasma-exchange",
+       "Median fall of serum "
        "IgG from day 729 to its lowest value on days 730-745 (five exchanges, every 2 days)."),
     _t("harm.pe_igg_return", 5, "Plasma exchange: IgG back to 90% of baseline",
-       "Cochrane 2015; Claus 2000", None, 7, 21, "days", "plasma-exchange", "Median days from "
+       "physiology of exchange (approx.); no MMN trial", None, 7, 21, "days", "plasma-exchange",
+       "Median days from "
        "the fifth exchange (day 738) until serum IgG is back to >= 90% of its day-729 value."),
-    _t("harm.pe_benefit", 5, "Plasma exchange: no benefit", "Cochrane 2015", None, 0, 5, "%",
+    _t("harm.pe_benefit", 5, "Plasma exchange: no benefit",
+       "no controlled trial in MMN; case series; Claus 2000 (worsening)", None, 0, 5, "%",
        "plasma-exchange untreated-daily", "Share of patients whose weaker-hand grip at day 758 "
        "is >= 2 kg above the same patient untreated."),
     _t("harm.pe_after_ivig", 5, "IVIg benefit kept when exchange follows the course",
-       "Cochrane 2015; Claus 2000", None, 0, 25, "%",
+       "no controlled trial in MMN; Claus 2000", None, 0, 25, "%",
        "ivig-then-exchange single-course untreated-daily", f"Among {_HAND}: mean benefit at "
        "day 758 (vs untreated) with five exchanges from day 742, as a share of the mean "
        "benefit of the course alone."),
