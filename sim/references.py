@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Reference", "BIBLIOGRAPHY", "ALIASES", "get", "full", "keys_in", "markdown"]
+__all__ = ["Reference", "BIBLIOGRAPHY", "ALIASES", "CO_PUBLISHED", "NOT_CITATIONS", "get",
+           "full", "keys_in", "markdown", "references_md"]
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,11 @@ _ENTRIES: tuple[Reference, ...] = (
        "12 patients: no further axonal loss with a 0.3-year untreated interval (n=7), a trend "
        "to more loss with 4.0 years (n=5)"),
     _r("Cats 2010", "Cats EA et al.", 2010,
-       "Correlates of outcome and response to IVIg in 88 patients with multifocal motor "
-       "neuropathy", "Neurology", "75", "",
-       checked=_UNV + "title and journal as usually cited; volume only, pages left empty"),
+       "(anti-GM1 IgM antibodies and clinical features in multifocal motor neuropathy; exact "
+       "title not verified)", "Neurology",
+       checked=_UNV + "cited for more weakness and axonal loss with anti-GM1 positivity and "
+       "titre; the same group published two MMN papers in Neurology in 2010, so title, volume "
+       "and pages are left empty"),
     _r("Delmont 2006", "Delmont E et al.", 2006,
        "Multifocal motor neuropathy with and without conduction block: a single entity?",
        "Neurology", "", "", pmid="16924010",
@@ -427,6 +430,8 @@ _J = "|".join(re.escape(j) for j in sorted(_JOURNALS, key=len, reverse=True))
 _CITE = re.compile(
     rf"(?<![\w-])(?P<a>{_SUR}){_INIT}(?:\s+(?:&|and)\s+(?P<b>{_SUR}){_INIT}|\s+et\s+al\.?)?"
     rf",?\s+(?:(?P<j>{_J})\.?,?\s+)?(?P<y>(?:19|20)\d\d[ab]?)(?![\w])")
+# Entries also published in a second journal (the same text), which the text may cite.
+CO_PUBLISHED: dict[str, tuple[str, ...]] = {"Van den Bergh 2021": ("Eur J Neurol",)}
 # Capitalised words before a year that are not citations (explicit, kept short).
 _JOURNAL_YEAR = re.compile(rf"(?<![\w-])(?P<j>{_J})\.?,?\s+(?P<y>(?:19|20)\d\d)(?![\w])")
 NOT_CITATIONS = frozenset({
@@ -506,7 +511,11 @@ def _journal_key(journal: str, year: int, before: str) -> str:
         rf"(?<![\w-]){re.escape(k.rsplit(' ', 1)[0].split(' & ')[0])}(?![\w-])", near)),
         default=-1) for k in pool}
     named = sorted((pos, k) for k, pos in at.items() if pos >= 0)
-    return named[-1][1] if named else f"{journal} {year}"
+    if not named:
+        return f"{journal} {year}"
+    key = named[-1][1]
+    ok = journal in (BIBLIOGRAPHY[key].journal, *CO_PUBLISHED.get(key, ()))
+    return key if ok else f"{key} [not in {journal}]"
 
 
 def _by_journal(key: str, journal: str | None) -> str:
@@ -523,3 +532,22 @@ def markdown(keys: list[str] | None = None) -> str:
     chosen = sorted(keys if keys is not None else BIBLIOGRAPHY, key=str.lower)
     return "\n".join(f"- **{k}**: {full(k)}" for k in chosen if ALIASES.get(k, k) in
                      BIBLIOGRAPHY)
+
+
+def references_md() -> str:
+    """The text of docs/references.md: every entry, its full reference and what was checked."""
+    n, ok = len(BIBLIOGRAPHY), sum(r.verified for r in BIBLIOGRAPHY.values())
+    lines = ["# References", "",
+             "Every source the simulator cites, by the key used in the code, presets, validation "
+             "targets and docs. Generated from `sim/references.py` (`python -m sim.references "
+             "> docs/references.md`); `tests/test_references.py` checks that the two match.", "",
+             f"{n} entries; {ok} checked against the source (fully or in part), {n - ok} not "
+             "yet verified (their details are left empty or marked as not verified).", ""]
+    for key in sorted(BIBLIOGRAPHY, key=str.lower):
+        lines += [f"- **{key}**: {full(key)}", f"  *Checked:* {BIBLIOGRAPHY[key].checked}."]
+    aliases = "; ".join(f"{a} = {k}" for a, k in ALIASES.items())
+    return "\n".join([*lines, "", f"Other names used in the text: {aliases}.", ""])
+
+
+if __name__ == "__main__":
+    print(references_md(), end="")
