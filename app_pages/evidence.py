@@ -14,8 +14,17 @@ import streamlit as st
 
 from app_pages import state
 from sim.figures import validation as VF
+from sim.references import markdown as references_markdown
 from sim.validation import REFERENCE, STATUSES, Report, load, model_fingerprint
-from sim.validation.render import LEGEND, PLOTS, ci_text, meta_text, summary_text, value_text
+from sim.validation.render import (
+    LEGEND,
+    PLOTS,
+    ci_text,
+    cited_keys,
+    meta_text,
+    summary_text,
+    value_text,
+)
 
 state.page_setup("Evidence: how far to trust the model")
 
@@ -83,6 +92,9 @@ with st.expander("How each target is measured"):
     st.markdown("\n".join(f"- **{r.target.title}** (`{r.target.id}`): {r.target.how} "
                           f"Reference cohort: {', '.join(r.target.cohorts) or 'see text'}."
                           for r in report.results))
+with st.expander("References: the full citation of every source in the table"):
+    st.markdown(references_markdown(cited_keys([r.target.source for r in report.results]))
+                or "No source of these targets is in the bibliography.")
 with st.expander("Reference cohorts (how to reproduce them)"):
     st.dataframe(pd.DataFrame(report.cohorts, columns=["cohort", "scenario and patients"]),
                  key="evidence_cohorts", hide_index=True)

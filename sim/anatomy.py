@@ -8,7 +8,7 @@ last stimulation point (it can be lesioned but not probed by nerve conduction st
 A lesion in segment *k* affects a muscle whose branch leaves the nerve in segment *j* only if
 ``k >= j``: the lesion must lie between the branch point and the spinal cord.
 
-Distances and normal values: standard EMG-laboratory techniques (e.g. Preston & Shapiro,
+Distances and normal values: standard EMG-laboratory techniques (e.g. Preston & Shapiro 2020,
 *Electromyography and Neuromuscular Disorders*, 4th ed.), with the adult normal values below.
 This is schematic teaching anatomy, not a surgical atlas.
 """
@@ -76,7 +76,7 @@ class Nerve:
     segments: tuple[Segment, ...]
     recorded: str  # muscle recorded for the CMAP
     muscles: tuple[Muscle, ...]
-    # Adult normal values (Preston & Shapiro, 4th ed.; median 10.6 +- 2.8 mV, ulnar 9.6 +- 2.2 mV,
+    # Adult normal values (Preston & Shapiro 2020; median 10.6 +- 2.8 mV, ulnar 9.6 +- 2.2 mV,
     # peroneal 5-7 mV, tibial ~7 mV with the distal latencies and velocities given per nerve).
     cmap_mv: float = 8.0
     cmap_sd_mv: float = 2.0
@@ -262,7 +262,7 @@ def _build_nerves() -> tuple[Nerve, ...]:
 
 
 def _build_sensory() -> tuple[SensoryNerve, ...]:
-    # Antidromic SNAP normal values: Preston & Shapiro (4th ed.), typical adult laboratory norms.
+    # Antidromic SNAP normal values: Preston & Shapiro 2020, typical adult laboratory norms.
     return (
         SensoryNerve("median", "arm", 40.0, 12.0, 20.0, 140, 56.0),
         SensoryNerve("ulnar", "arm", 35.0, 10.0, 17.0, 140, 54.0),

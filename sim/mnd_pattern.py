@@ -45,7 +45,7 @@ _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
 _NORMAL_MUP = {m.name: EMG_PARAMS.normal_mup[m.region] for n in ANATOMY.nerves
                for m in n.muscles}
 # Chronic neurogenic change: large, long, polyphasic units of reinnervation (Preston &
-# Shapiro 4th ed.): amplitude >=1.3x the normal for the muscle or at least twice the normal
+# Shapiro 2020 4th ed.): amplitude >=1.3x the normal for the muscle or at least twice the normal
 # share of polyphasic units. (approx. teaching values)
 CHRONIC_AMPLITUDE_RATIO = 1.3
 CHRONIC_POLYPHASIC_PCT = 2.0 * EMG_PARAMS.normal_polyphasic_pct

@@ -547,6 +547,11 @@ def test_evidence_page_shows_the_shipped_report_and_filters_it():
     assert len(at.get("plotly_chart")) == 3
     commit = rep.provenance["git_commit"][:10]
     assert any(commit in c.value and f"n = {rep.n}" in c.value for c in at.caption)
+    from sim.references import full
+
+    refs = next(e for e in at.expander if e.label.startswith("References"))
+    text = " ".join(m.value for m in refs.markdown)
+    assert full("Hahn 2013") in text and full("Federico 2000") in text
     at.multiselect(key=state.key("evidence_status")).set_value(["red"]).run()
     assert not at.exception
     shown = at.dataframe[0].value

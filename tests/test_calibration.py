@@ -171,7 +171,7 @@ def test_prednisolone_worsens_some_patients_within_weeks_and_helps_none():
 
 def test_plasma_exchange_lowers_igg_which_returns_within_weeks_and_helps_none():
     """Five exchanges on alternate days: serum IgG falls 50-85% and comes back from tissue and
-    synthesis over 1-3 weeks; no benefit (Cochrane 2015)."""
+    synthesis over 1-3 weeks; no benefit (no controlled trial in MMN; case series, Claus 2000)."""
     plan = [{"kind": "plasma_exchange", "start_day": 730, "every_days": 2, "count": 5}]
     pe, none = _cohort(plan, 2.3, 40, 22), _cohort([], 2.3, 40, 22)
     pr = pe.patient_runs[0]

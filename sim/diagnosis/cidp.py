@@ -49,7 +49,7 @@ __all__ = ["CidpFindings", "gather", "decide", "evaluate", "NORMAL_LIMITS", "Ner
 
 CATEGORIES = ("CIDP", "possible CIDP", "not met")
 SINCE_DAYS = 56.0  # developing over at least 8 weeks (EAN/PNS 2021)
-# Adult normal limits (Preston & Shapiro, 4th ed.): distal motor latency upper limit (ms),
+# Adult normal limits (Preston & Shapiro 2020): distal motor latency upper limit (ms),
 # velocity lower limit (m/s), minimal F-wave latency upper limit (ms); distal CMAP duration
 # upper limit (ms, low-frequency filter 2 Hz; EAN/PNS 2021, criterion g).
 NORMAL_LIMITS: dict[str, dict[str, float]] = {

@@ -114,7 +114,7 @@ class CIDPResponse:
     ivig_growth_suppression: float = 0.5
     ivig_block_lift: float = 1.0
     # Corticosteroids: prednisone better than no treatment (Dyck et al. 1982); pulsed
-    # dexamethasone and daily prednisolone alike (van Schaik et al. 2010, PREDICT). About
+    # dexamethasone and daily prednisolone alike (van Schaik 2010b, PREDICT). About
     # 60-70% respond (approx.): the patient's ``steroid_sensitivity`` (uniform 0..1) below
     # this share makes a responder. The benefit builds over weeks (the lagged intensity).
     steroid_responder_share: float = 0.7
@@ -145,8 +145,8 @@ class CIDPFindings:
     # (approx.)
     large_fibre_gain: float = 2.0
     # A SNAP is brief, so demyelinating dispersion cancels its phases more than a CMAP's:
-    # its share left is (1 - fibre dysfunction) ** this (approx.; Preston & Shapiro, 4th
-    # ed.: sensory potentials are the more sensitive to temporal dispersion).
+    # its share left is (1 - fibre dysfunction) ** this (approx.; Preston & Shapiro 2020:
+    # sensory potentials are the more sensitive to temporal dispersion).
     snap_exponent: float = 1.5
     # Extra conduction slowing (share of speed lost) per unit of a site's damage: velocities
     # fall >30% below the lower limit and distal latencies rise >50% above the upper limit

@@ -75,7 +75,7 @@ LESIONS = LesionParams(
     block_onset_days=14.0,
     block_onset_spread=0.5,
     # Blocked axons degenerate slowly; inexcitable sites after many years untreated
-    # (Lange 2006); more loss with longer untreated interval (Eur J Neurol 2024). (approx.)
+    # (Lange 2006); more loss with longer untreated interval (Al-Zuhairy 2024). (approx.)
     axonal_loss_per_year=0.25,
     # Existing lesions keep smouldering: the attacked share creeps up between attacks, so an
     # untreated patient worsens steadily (Taylor et al. 2000: no remission, steady decline);

@@ -67,7 +67,7 @@ _BASE = dict(
 )
 POPULATIONS: Mapping[str, PopulationParams] = {
     # ALS: male:female 1.2-1.5:1; mean onset age 52-65 in population registers (Chiò et al.
-    # 2013, systematic review); ~60% of limb onsets in the arms (approx., Ravits 2009).
+    # 2013, systematic review); ~60% of limb onsets in the arms (approx., Ravits & La Spada 2009).
     "als": PopulationParams(
         p_male=0.58, onset_age_mean=60.0, onset_age_sd=11.0, lesion_rate_median=5.0,
         p_leg_predominant=0.40, arm_share_typical=1.0, arm_share_leg_predominant=0.0,

@@ -58,7 +58,7 @@ STUDY_COLUMNS: tuple[str, ...] = (
 # Shape constant of the synthetic negative phase (a half sine): area = 2/pi * amplitude * duration.
 _SHAPE_AREA = 2.0 / math.pi
 
-# Antidromic SNAP stimulation points (Preston & Shapiro, 4th ed. techniques, the source of the
+# Antidromic SNAP stimulation points (Preston & Shapiro 2020 techniques, the source of the
 # SNAP normal values in anatomy.py).
 _SNAP_STIM_SITE: dict[str, str] = {
     "median": "wrist", "ulnar": "wrist", "radial sensory": "forearm", "sural": "calf",

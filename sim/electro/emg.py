@@ -1,7 +1,7 @@
 """Needle EMG of every muscle on one day: what the needle finds at rest and on effort.
 
 Why: conduction block and axonal loss look alike to a patient (both are weakness), but not to
-the needle. Standard electrodiagnostic teaching (e.g. Preston & Shapiro, *Electromyography and
+the needle. Standard electrodiagnostic teaching (e.g. Preston & Shapiro 2020, *Electromyography and
 Neuromuscular Disorders*, 4th ed.), as it applies to MMN:
 
 * a weak muscle whose axons are blocked but intact: **reduced recruitment** (few units firing
@@ -49,11 +49,11 @@ class EmgParams:
     sprouting_capacity: float = 0.8  # share of orphaned fibres adopted by surviving units
     max_unit_enlargement: float = 5.0
     duration_per_enlargement: float = 0.35  # duration grows less than amplitude
-    normal_polyphasic_pct: float = 10.0  # up to 10-15% in healthy muscle (Preston & Shapiro)
+    normal_polyphasic_pct: float = 10.0  # up to 10-15% in healthy muscle (Preston & Shapiro 2020)
     maturing_polyphasic_pct: float = 60.0
     # Recruitment from the share of units that can be driven (blocked and lost units cannot).
     recruitment_cuts: tuple[float, ...] = (0.8, 0.4, 0.1, 0.01)
-    # Normal MUP amplitude (mV) and duration (ms) by muscle region (after Preston & Shapiro,
+    # Normal MUP amplitude (mV) and duration (ms) by muscle region (after Preston & Shapiro 2020,
     # 4th ed.; distal muscles larger, proximal shorter). (approx.)
     normal_mup: dict[str, tuple[float, float]] = field(default_factory=lambda: {
         "hand": (1.0, 10.0), "foot": (1.0, 11.0), "forearm": (0.8, 10.0), "leg": (0.9, 12.0),

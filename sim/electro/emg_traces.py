@@ -5,7 +5,7 @@ fibrillation spikes and positive sharp waves firing regularly at rest, a few lar
 potentials firing fast on effort where recruitment is reduced. Each trace is built from the
 row's grades and values; the firing pattern is a fixed, deterministic schedule (no random
 numbers), so the same row always draws the same trace. Display convention "negative up".
-Shapes and rates are (approx.) teaching values after Preston & Shapiro, 4th ed.
+Shapes and rates are (approx.) teaching values after Preston & Shapiro 2020
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ segment, both ways. So:
   unless damage is near total, as in :mod:`sim.electro.conduction`).
 
 F-waves with reduced persistence or absent where block lies proximally, latency normal or
-mildly prolonged, is the standard teaching for MMN (e.g. Preston & Shapiro, 4th ed.).
+mildly prolonged, is the standard teaching for MMN (e.g. Preston & Shapiro 2020).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class FwaveParams:
     """Working values; all (approx.) teaching values unless a source is given."""
 
     # Healthy persistence: median and ulnar high, tibial near-constant, peroneal F-waves sparse
-    # even in healthy people (Preston & Shapiro, 4th ed.). (approx.)
+    # even in healthy people (Preston & Shapiro 2020). (approx.)
     persistence: dict[str, float] = field(default_factory=lambda: {
         "median": 0.90, "ulnar": 0.95, "peroneal": 0.55, "tibial": 0.98})
     # Root stretch beyond the last modelled segment (cord to plexus) and its speed; proximal

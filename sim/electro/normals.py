@@ -20,10 +20,10 @@ from .params import DEFAULT_PARAMS, NcsParams
 
 __all__ = ["MotorBaseline", "SensoryBaseline", "NcsBaseline", "draw_baseline"]
 
-# Negative-peak CMAP duration of a healthy distal response, ms: Preston & Shapiro (4th ed.)
+# Negative-peak CMAP duration of a healthy distal response, ms: Preston & Shapiro 2020
 # typical 5-6.5 ms. (approx.)
 _CMAP_DURATION_MS: dict[str, float] = {"median": 5.5, "ulnar": 6.0, "radial": 6.0}
-_DEFAULT_CMAP_DURATION_MS = 6.0  # Preston & Shapiro (4th ed.), typical. (approx.)
+_DEFAULT_CMAP_DURATION_MS = 6.0  # Preston & Shapiro 2020, typical. (approx.)
 
 _MOTOR_KEYS: tuple[tuple[str, str], ...] = tuple(
     (side, n.name) for side in SIDES for n in ANATOMY.nerves
@@ -153,7 +153,7 @@ def _motor_baselines(
         seg0 = 0
         for ni, nerve in enumerate(ANATOMY.nerves):
             n_seg = len(nerve.segments)
-            # Adult normal values (anatomy.py, Preston & Shapiro): mean +- SD, kept above LLN.
+            # Adult normal values (anatomy.py, Preston & Shapiro 2020): mean +- SD, kept above LLN.
             amp = _reflect_above(
                 nerve.cmap_mv + nerve.cmap_sd_mv * amp_z[si, ni],
                 nerve.lln_mv * params.lln_margin,
@@ -193,7 +193,7 @@ def _sensory_baselines(
     sensory: list[SensoryBaseline] = []
     for si, side in enumerate(SIDES):
         for ki, sn in enumerate(ANATOMY.sensory):
-            # Preston & Shapiro (4th ed.) antidromic norms (anatomy.py), kept above LLN.
+            # Preston & Shapiro 2020 antidromic norms (anatomy.py), kept above LLN.
             amp = _reflect_above(
                 sn.snap_uv + sn.snap_sd_uv * s_amp_z[si, ki],
                 sn.lln_uv * params.lln_margin,

@@ -34,12 +34,12 @@ class NcsParams:
     # (approx.)
     dispersion_per_slowing: float = 1.0
     # Loss of the fastest axons slows conduction a little: CV stays >~75% of LLN in axonal
-    # loss (Preston & Shapiro, 4th ed.). Slowing = loss_slowing * (1 - S). (approx.)
+    # loss (Preston & Shapiro 2020). Slowing = loss_slowing * (1 - S). (approx.)
     loss_slowing: float = 0.15
     # Normal physiological temporal dispersion: duration +10% per metre of nerve. (approx.)
     physiological_dispersion_per_m: float = 0.10
     # Phase cancellation: amplitude ~ r**-(1+g), area ~ r**-g for a duration ratio r, so the
-    # area falls a little while the peak falls more (Preston & Shapiro, 4th ed.). (approx.)
+    # area falls a little while the peak falls more (Preston & Shapiro 2020). (approx.)
     cancellation_exponent: float = 0.3
     # --- healthy baseline -----------------------------------------------------------------------
     # Left-right correlation of a healthy person's values (sides are similar). (approx.)
@@ -47,17 +47,17 @@ class NcsParams:
     # Amplitudes are kept above LLN * this margin (reflected truncated normal). (approx.)
     lln_margin: float = 1.05
     # Distal latency and CV spread (fraction of the mean, SD), clipped at +-clip_sd SD.
-    # Means from the adult normal values in anatomy.py (Preston & Shapiro, 4th ed.); spreads
+    # Means from the adult normal values in anatomy.py (Preston & Shapiro 2020); spreads
     # (approx.).
     latency_sd_fraction: float = 0.08
     cv_sd_fraction: float = 0.04
     duration_sd_fraction: float = 0.08
     clip_sd: float = 2.5
     # Normal proximal amplitude drop per segment: uniform 0-10%; up to 20% across the fibular
-    # head (<=25% across the fibular head; Preston & Shapiro, 4th ed.).
+    # head (<=25% across the fibular head; Preston & Shapiro 2020).
     max_normal_drop: float = 0.10
     max_normal_drop_fibular_head: float = 0.20
-    # SNAP negative-peak duration (Preston & Shapiro, 4th ed.: ~1.5 ms). (approx.)
+    # SNAP negative-peak duration (Preston & Shapiro 2020: ~1.5 ms). (approx.)
     snap_duration_ms: float = 1.5
     # --- waveform shape ---------------------------------------------------------------------------
     # Positive (second) phase: 35% of the negative peak, 1.6x as long. (approx.)

@@ -40,11 +40,12 @@ class IgGParams:
     effect_ec50_g_per_l: float = 9.5
     effect_hill: float = 5.0
     # Effect lags the level through a chain of first-order stages (an S-shaped onset that
-    # takes a week to get going): benefit measurable at 8-10 days, clear by 3 weeks (Terenghi
-    # 2004; Van den Berg-Vos 2002). (approx.) stages and days per stage.
+    # takes a week to get going): benefit present when patients were assessed 8-10 days after
+    # the course (Terenghi 2004: an assessment time, not the onset), clear within 3 weeks (Van
+    # den Berg-Vos 2002). (approx.) stages and days per stage.
     effect_lag_stages: int = 6
     effect_delay_days: float = 1.4
-    # (approx.) slower absorption from a subcutaneous depot, flatter levels (Harbo 2009).
+    # (approx.) slower absorption from a subcutaneous depot, flatter levels.
     absorption_half_life_days: float = 2.5
     # After plasma exchange serum IgG returns toward baseline over 1-3 weeks, mostly by
     # redistribution from the extravascular pool, then synthesis (approx.: half the deficit

@@ -1,7 +1,8 @@
 """Plasma exchange: removes circulating IgG, infused IVIg included; no benefit in MMN.
 
-Probably ineffective (Cochrane 2015); a case of worsening (Claus 2000). Each exchange opens a
-window in which the disease may respond (``sim.diseases``: MMN's attacks are more frequent).
+No controlled trial in MMN; case series show no benefit and Claus 2000 reported worsening.
+Each exchange opens a window in which the disease may respond (``sim.diseases``: MMN's
+attacks are more frequent).
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ class PlasmaExchange(Treatment):
     colour = "vermilion"
     controls = (
         Control("plex", "Give plasma exchange",
-                "Plasma exchange is probably ineffective in MMN and removes infused IgG "
-                "(Cochrane 2015).", "bool", kind),
+                "Plasma exchange has no controlled trial in MMN; case series show no benefit "
+                "and Claus 2000 reported worsening. It removes infused IgG.", "bool", kind),
         Control("plex_start", "Plasma exchange start (years from onset)",
                 "Day of the first exchange.", "float", kind, 0, 40, 0.25),
         Control("plex_count", "Plasma exchanges (number, every 2 days)", "How many exchanges.",

@@ -1,9 +1,9 @@
 """Prednisolone: a corticosteroid course. In MMN it does not help and can make it worse.
 
 Weakness increased within one month in reported pure-motor cases (Donaghy 1994, 4 patients);
-no benefit in other series (Azulay 1994; Pestronk 1988); the EFNS/PNS guideline (van Schaik
-et al. 2010) does not recommend it. What a course *does* to a disease is the disease's to say
-(``sim.diseases``): here it only sets the steroid intensity.
+prednisone failed in the first two reported patients (Pestronk 1988); the EFNS/PNS guideline
+(van Schaik et al. 2010) does not recommend it. What a course *does* to a disease is the
+disease's to say (``sim.diseases``): here it only sets the steroid intensity.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 At an equal dose SCIg and IVIg change strength alike (Harbo 2009, n=9: +3.6% vs +4.3%); at
 half the IVIg-equivalent dose most patients deteriorate (Eftimov 2009, n=10). Serum IgG is
 flatter, but the fluctuation of measured strength was not clearly smaller (coefficient of
-variation 5.50% vs 6.97%, P = 0.21: Christiansen 2018).
+variation 5.50% vs 6.97%, P = 0.21: Muscle Nerve 2018).
 """
 
 from __future__ import annotations

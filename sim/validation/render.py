@@ -10,13 +10,14 @@ import html as _html
 from typing import TYPE_CHECKING
 
 from .._meta import DISCLAIMER
+from ..references import BIBLIOGRAPHY, full, keys_in
 from .targets import AMBER, GREEN, NOT_MEASURED, RED
 
 if TYPE_CHECKING:
     from .report import Report, Result
 
 __all__ = ["value_text", "ci_text", "meta_text", "summary_text", "markdown", "html",
-           "text_table", "LEGEND", "PLOTS", "SCOPE"]
+           "text_table", "cited_keys", "LEGEND", "PLOTS", "SCOPE"]
 
 SCOPE = ("It shows how far the simulated patients reproduce published findings about MMN; "
          "it says nothing about any real patient.")
@@ -71,6 +72,12 @@ def _note(r: Result) -> str:
     return "; ".join(x for x in (m.detail, m.reason) if x)
 
 
+def cited_keys(sources: list[str]) -> list[str]:
+    """The bibliography keys the given target sources cite, sorted (unknown keys left out)."""
+    keys = {k for src in sources for k in keys_in(src)}
+    return sorted((k for k in keys if k in BIBLIOGRAPHY), key=str.lower)
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -104,6 +111,9 @@ def markdown(report: Report) -> str:
               "`mmn-sim cohort FILE --n N --seed S`.", "", "| Cohort | Scenario and patients |",
               "|---|---|"]
     lines += [f"| {k} | {_md_cell(d)} |" for k, d in report.cohorts]
+    lines += ["", "## References", "", "The sources the targets above cite:", ""]
+    lines += [f"- **{k}**: {full(k)}" for k in cited_keys([r.target.source
+                                                            for r in report.results])]
     lines += ["", f"*{DISCLAIMER}*", ""]
     return "\n".join(lines)
 
@@ -190,7 +200,10 @@ def html(report: Report) -> str:
     body += ["</dl><h2>Reference cohorts</h2><table><tr><th>Cohort</th><th>Scenario and "
              "patients</th></tr>"]
     body += [f"<tr><td>{_esc(k)}</td><td>{_esc(d)}</td></tr>" for k, d in report.cohorts]
-    body += [f'</table><p class="disclaimer">{_esc(DISCLAIMER)}</p>']
+    body += ["</table><h2>References</h2><p>The sources the targets above cite:</p><ul>"]
+    body += [f"<li><strong>{_esc(k)}</strong>: {_esc(full(k))}</li>"
+             for k in cited_keys([r.target.source for r in report.results])]
+    body += [f'</ul><p class="disclaimer">{_esc(DISCLAIMER)}</p>']
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>MMN simulator validation report (teaching model)</title>"

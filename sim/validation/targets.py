@@ -134,7 +134,7 @@ TARGETS: tuple[Target, ...] = (
        approx=True),
     # --- first IVIg course (targets 5, 6, 11 and block) -------------------------------------
     _t("ivig.responders", 2, "Responders to a first 2 g/kg course",
-       "van Schaik 2005 (Cochrane); Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
+       "Cochrane 2005; Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
        "single-course untreated-daily", f"Among {_HAND}: share whose weaker-hand grip at day "
        "758 (4 weeks) is >= 2 kg above the same patient untreated."),
     _t("ivig.grip_gain", 2, "Weaker-hand grip gain 4 weeks after a course", "Federico 2000", 6.4,
@@ -220,7 +220,7 @@ TARGETS: tuple[Target, ...] = (
 TARGETS += (
     # --- dose and interval (targets 8, 11, 12) -----------------------------------------------
     _t("dose.swing_4w", 4, "End-of-dose swing on 1 g/kg every 4 weeks",
-       "Muscle Nerve 2018;57:610 (strength CV 7% on IVIg)", None, 5, 20, "% of peak",
+       "Muscle Nerve 2018 (strength CV 6.97% on IVIg)", None, 5, 20, "% of peak",
        "maintenance untreated-2day", "Responders (weaker-hand grip >= 2 kg above untreated 4 "
        "weeks after the loading course): median over patients of the median within-cycle "
        "swing (peak - following trough) / peak of the weaker-hand grip, cycles in days "
@@ -242,7 +242,7 @@ TARGETS += (
        "change of weaker-hand grip from the switch (an infusion due) to three 4-week intervals "
        "later. Harbo measured dynamometric strength of affected muscles."),
     _t("dose.scig_cv", 4, "Strength fluctuation on SCIg relative to IVIg",
-       "Christiansen 2018", 0.79, 0.5, 1.2, "x", "scig-switch maintenance untreated-2day",
+       "Muscle Nerve 2018", 0.79, 0.5, 1.2, "x", "scig-switch maintenance untreated-2day",
        "The same patients and window as the switch: mean coefficient of variation of the "
        "weaker-hand grip readings over the 12 weeks on SCIg divided by that on IVIg. Published "
        "as 5.50% vs 6.97% (P = 0.21, not different), isokinetic strength; the range (approx.) "
@@ -280,16 +280,19 @@ TARGETS += (
        None, -1, "kg", "prednisolone-course untreated-weekly", "Among the patients clearly worse: "
        "median weaker-hand grip difference from untreated at week 8.", approx=True),
     _t("harm.pe_igg_fall", 5, "Plasma exchange: IgG fall after five exchanges",
-       "Cochrane 2015; Claus 2000", None, 50, 85, "%", "plasma-exchange", "Median fall of serum "
+       "physiology of exchange (approx.); no MMN trial", None, 50, 85, "%", "plasma-exchange",
+       "Median fall of serum "
        "IgG from day 729 to its lowest value on days 730-745 (five exchanges, every 2 days)."),
     _t("harm.pe_igg_return", 5, "Plasma exchange: IgG back to 90% of baseline",
-       "Cochrane 2015; Claus 2000", None, 7, 21, "days", "plasma-exchange", "Median days from "
+       "physiology of exchange (approx.); no MMN trial", None, 7, 21, "days", "plasma-exchange",
+       "Median days from "
        "the fifth exchange (day 738) until serum IgG is back to >= 90% of its day-729 value."),
-    _t("harm.pe_benefit", 5, "Plasma exchange: no benefit", "Cochrane 2015", None, 0, 5, "%",
+    _t("harm.pe_benefit", 5, "Plasma exchange: no benefit",
+       "no controlled trial in MMN; case series; Claus 2000 (worsening)", None, 0, 5, "%",
        "plasma-exchange untreated-daily", "Share of patients whose weaker-hand grip at day 758 "
        "is >= 2 kg above the same patient untreated."),
     _t("harm.pe_after_ivig", 5, "IVIg benefit kept when exchange follows the course",
-       "Cochrane 2015; Claus 2000", None, 0, 25, "%",
+       "no controlled trial in MMN; Claus 2000", None, 0, 25, "%",
        "ivig-then-exchange single-course untreated-daily", f"Among {_HAND}: mean benefit at "
        "day 758 (vs untreated) with five exchanges from day 742, as a share of the mean "
        "benefit of the course alone."),

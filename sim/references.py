@@ -1,0 +1,553 @@
+"""One bibliography for every source the simulator cites as "Author Year".
+
+Why: a citation is a claim. Code comments, presets, validation targets, docs and dashboard
+pages cite sources by a short in-text key ("Hahn 2013"); this module holds the full reference
+behind each key, with a note of what was checked against the source (journal, year, volume,
+pages, and that the paper says what it is cited for) or why it is still unverified. The
+validation report and the Evidence page print the full references from here, and
+``tests/test_references.py`` checks that every key cited anywhere is listed here and that
+every entry is cited somewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Reference", "BIBLIOGRAPHY", "ALIASES", "CO_PUBLISHED", "NOT_CITATIONS", "get",
+           "full", "keys_in", "markdown", "references_md"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A published source: the in-text key, the citation, and what was checked."""
+
+    key: str  # exactly as cited in the text, e.g. "Hahn 2013"
+    authors: str
+    year: int
+    title: str
+    journal: str
+    volume: str = ""  # volume(issue) or Cochrane issue; empty when not verified
+    pages: str = ""  # first-last page or article number; empty when not verified
+    doi: str = ""
+    pmid: str = ""
+    checked: str = ""  # what was checked against the source, or "unverified: <why>"
+
+    @property
+    def verified(self) -> bool:
+        return not self.checked.startswith("unverified")
+
+
+_UNV = "unverified: not found in the searched public copies (PubMed/journal pages); "
+
+
+def _r(key: str, authors: str, year: int, title: str, journal: str, volume: str = "",
+       pages: str = "", doi: str = "", pmid: str = "", checked: str = "") -> Reference:
+    return Reference(key, authors, year, title, journal, volume, pages, doi, pmid, checked)
+
+
+_ENTRIES: tuple[Reference, ...] = (
+    # --- MMN: course, epidemiology, antibodies -------------------------------------------------
+    _r("Al-Zuhairy 2024", "Al-Zuhairy A, Jakobsen J, Krarup C", 2024,
+       "Prevention of axonal loss after immediate dosage titration of immunoglobulin in "
+       "multifocal motor neuropathy", "Eur J Neurol", "31(7)", "e16305", pmid="38651498",
+       checked="PubMed abstract and university record: journal, year, volume, article number; "
+       "12 patients: no further axonal loss with a 0.3-year untreated interval (n=7), a trend "
+       "to more loss with 4.0 years (n=5)"),
+    _r("Cats 2010", "Cats EA et al.", 2010,
+       "(anti-GM1 IgM antibodies and clinical features in multifocal motor neuropathy; exact "
+       "title not verified)", "Neurology",
+       checked=_UNV + "cited for more weakness and axonal loss with anti-GM1 positivity and "
+       "titre; the same group published two MMN papers in Neurology in 2010, so title, volume "
+       "and pages are left empty"),
+    _r("Delmont 2006", "Delmont E et al.", 2006,
+       "Multifocal motor neuropathy with and without conduction block: a single entity?",
+       "Neurology", "", "", pmid="16924010",
+       checked="PubMed abstract (PMID 16924010): content only - 20 with and 13 without block, "
+       "median involved 17/20 vs 5/13 at last examination, 4.5 vs 2 nerves, IVIg response "
+       "14/20 vs 8/13; journal name not shown on the copy found, volume and pages left empty"),
+    _r("Herraets 2020", "Herraets IJT, van Rosmalen M, Bos J, et al.", 2020,
+       "Clinical outcomes in multifocal motor neuropathy: a combined cross-sectional and "
+       "follow-up study", "Neurology", "95(14)", "e1979-e1987",
+       doi="10.1212/WNL.0000000000010538", pmid="32732293",
+       checked="PubMed abstract: journal, year, volume, pages, content (100 patients, 60 "
+       "followed up; 87% on maintenance; 7 of 10 outcome measures deteriorated)"),
+    _r("Lange 2006", "Lange DJ, Weimer LH, Trojaborg W, Lovelace RE, Gooch CL, Rowland LP", 2006,
+       "Multifocal motor neuropathy with conduction block: slow but not benign",
+       "Arch Neurol", "63(12)", "1778-1781", doi="10.1001/archneur.63.12.1778",
+       checked="journal page (JAMA Network): journal, year, volume, pages, content (one patient "
+       "untreated for 18 years; nerves with block became inexcitable)"),
+    _r("Löscher 2018", "Löscher WN, Oberreiter EM, Erdler M, et al.", 2018,
+       "Multifocal motor neuropathy in Austria: a nationwide survey of clinical features and "
+       "response to treatment", "J Neurol", "265(12)", "2834-2840",
+       checked="university publication records with abstract: journal, year, volume, pages, "
+       "content (57 patients; prevalence 0.65/100,000; onset 44.1 +- 13.1 y; delay 5.5 +- 8.4 "
+       "y; 77% upper-limb onset; anti-GM1 IgM 43%)"),
+    _r("Nobile-Orazio 2005", "Nobile-Orazio E, Cappellari A, Priori A", 2005,
+       "Multifocal motor neuropathy: current concepts and controversies", "Muscle Nerve",
+       checked=_UNV + "cited as a review only; volume and pages left empty"),
+    _r("Nobile-Orazio 2014", "Nobile-Orazio E et al.", 2014,
+       "(review of anti-GM1 antibody testing in multifocal motor neuropathy; title not "
+       "verified)", "(journal not verified)",
+       checked=_UNV + "the project cites it for anti-GM1 IgM in 43-48%; the paper could not "
+       "be identified"),
+    _r("Slee 2007", "Slee M, Selvan A, Donaghy M", 2007,
+       "Multifocal motor neuropathy: the diagnostic spectrum and response to treatment",
+       "Neurology", "69", "",
+       checked="abstract on the publisher's platform (Neurology, 23 Oct 2007 issue): content "
+       "(47 patients, 32 (70%) upper-limb onset, 24 treated with IVIg); authors, volume and "
+       "pages not shown there (pages left empty)"),
+    _r("Taylor 2000", "Taylor BV, Wright RA, Harper CM, Dyck PJ", 2000,
+       "Natural history of 46 patients with multifocal motor neuropathy with conduction block",
+       "Muscle Nerve", "23(6)", "900-908", pmid="10842266",
+       checked="PubMed abstract: journal, year, volume, pages, content (no spontaneous "
+       "improvement; NIS weakness worse by 1.3 points/year in 18 followed, 4.2/year estimated "
+       "before the first evaluation)"),
+    _r("Van Asseldonk 2005", "Van Asseldonk JTH, Franssen H, Van den Berg-Vos RM, Wokke JHJ, "
+       "Van den Berg LH", 2005, "Multifocal motor neuropathy", "Lancet Neurol", "4", "",
+       checked="partly: the review's text (unnamed copy) gives men:women 2.6, mean onset 40 "
+       "(20-70) and ~80% between 20 and 50; journal, volume and pages not confirmed (pages "
+       "left empty)"),
+    _r("Yeh 2020", "Yeh WZ, Dyck PJ, van den Berg LH, Kiernan MC, Taylor BV", 2020,
+       "Multifocal motor neuropathy: controversies and priorities",
+       "J Neurol Neurosurg Psychiatry", "91", "140-", doi="10.1136/jnnp-2019-321532",
+       checked="copy of the article: journal, DOI, first page 140, content (men:women 2.7:1, "
+       "onset 20-70, mean 40); last page not seen"),
+    _r("Straver 2011", "Straver DCG, van Asseldonk JTH, Notermans NC, Wokke JHJ, van den Berg "
+       "LH, Franssen H", 2011, "Cold paresis in multifocal motor neuropathy", "J Neurol",
+       checked="PubMed Central copy of the abstract (J Neurol): content (cold paresis in 50 MMN, "
+       "48 CIDP, 35 PSMA patients; MMN 4-6 times the risk); volume, pages and the full author "
+       "list not confirmed (left empty beyond the first author)"),
+    _r("Kaji 2000", "Kaji R, Bostock H, Kohara N, Murase N, Kimura J, Shibasaki H", 2000,
+       "Activity-dependent conduction block in multifocal motor neuropathy", "Brain",
+       checked=_UNV + "volume and pages left empty"),
+    # --- MMN: treatment ------------------------------------------------------------------------
+    _r("Azulay 1994", "Azulay JP, Blin O, Pouget J, et al.", 1994,
+       "Intravenous immunoglobulin treatment in patients with motor neuron syndromes "
+       "associated with anti-GM1 antibodies: a double-blind, placebo-controlled study",
+       "Neurology", "44(3 Pt 1)", "429-432", doi="10.1212/wnl.44.3_part_1.429",
+       pmid="8145910",
+       checked="reference lists of Cochrane review CD004429 and of a JNNP article: journal, "
+       "year, volume, pages, PMID; an IVIg RCT (it is not a study of prednisolone)"),
+    _r("Chaudhry & Cornblath 2010", "Chaudhry V, Cornblath DR", 2010,
+       "An open-label trial of rituximab in multifocal motor neuropathy",
+       "J Peripher Nerv Syst", "15(3)", "196-201", doi="10.1111/j.1529-8027.2010.00270.x",
+       pmid="21040141",
+       checked="PubMed abstract (Johns Hopkins): journal, year, volume, pages, content (6 "
+       "patients, rituximab 2 x 1000 mg; no change in IVIg use, MRC sum or grip); authors as "
+       "usually cited, not shown on the copy found"),
+    _r("Claus 2000", "Claus D, Specht S, Zieschang M", 2000,
+       "Plasmapheresis in multifocal motor neuropathy: a case report (letter)",
+       "J Neurol Neurosurg Psychiatry", "68(4)", "533-535", doi="10.1136/jnnp.68.4.533",
+       checked="journal page: letter to the editor, journal, year, volume, pages, authors, "
+       "content (one patient worse after plasmapheresis)"),
+    _r("Cochrane 2005", "van Schaik IN, van den Berg LH, de Haan R, Vermeulen M", 2005,
+       "Intravenous immunoglobulin for multifocal motor neuropathy",
+       "Cochrane Database Syst Rev", "2005(2)", "CD004429",
+       doi="10.1002/14651858.CD004429",
+       checked="Cochrane summary and evidence summaries: authors, issue, number, content (4 "
+       "RCTs, 34 patients; strength improved in 78% on IVIg vs 4% on placebo)"),
+    _r("Cochrane 2015", "Mehndiratta MM, Hughes RAC, Pritchard J", 2015,
+       "Plasma exchange for chronic inflammatory demyelinating polyradiculoneuropathy",
+       "Cochrane Database Syst Rev", "2015(8)", "CD003906",
+       doi="10.1002/14651858.CD003906.pub4",
+       checked="Cochrane abstract: title, number, search date 2015, content (two RCTs in CIDP: "
+       "exchange better than sham). It is about CIDP, not MMN; third author as usually cited"),
+    _r("Donaghy 1994", "Donaghy M, Mills KR, Boniface SJ, et al.", 1994,
+       "Pure motor demyelinating neuropathy: deterioration after steroid treatment and "
+       "improvement with intravenous immunoglobulin", "J Neurol Neurosurg Psychiatry",
+       "57(7)", "778-783", doi="10.1136/jnnp.57.7.778",
+       checked="full text copy: journal, year, volume, pages, authors, content (weakness "
+       "increased within one month of prednisolone in 4 pure-motor patients; 2 then improved "
+       "on IVIg)"),
+    _r("Eftimov 2009", "Eftimov F, Vermeulen M, de Haan RJ, van den Berg LH, van Schaik IN",
+       2009, "Subcutaneous immunoglobulin therapy for multifocal motor neuropathy",
+       "J Peripher Nerv Syst",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Federico 2000", "Federico P, Zochodne DW, Hahn AF, Brown WF, Feasby TE", 2000,
+       "Multifocal motor neuropathy improved by IVIg: randomized, double-blind, "
+       "placebo-controlled study", "Neurology", "55(9)", "1256-1262", pmid="11087764",
+       checked="reference list of Cochrane review CD004429 (journal, year, volume, pages, "
+       "PMID) and a trial table (16 patients; grip and block improved at 28 days)"),
+    _r("Hahn 2013", "Hahn AF, Beydoun SR, Lawson V, et al.", 2013,
+       "A controlled trial of intravenous immunoglobulin in multifocal motor neuropathy",
+       "J Peripher Nerv Syst", "18(4)", "321-330", pmid="24725024",
+       checked="PubMed abstract and Cochrane reference list: journal, year, volume, pages, "
+       "content (44 patients; grip -31.38% on placebo vs +3.75% on IVIg; 69.0% vs 2.4% "
+       "switched early to open-label IVIg)"),
+    _r("Harbo 2009", "Harbo T, Andersen H, Hess A, Hansen K, Sindrup SH, Jakobsen J", 2009,
+       "Subcutaneous versus intravenous immunoglobulin in multifocal motor neuropathy: a "
+       "randomized, single-blinded cross-over trial", "Eur J Neurol", "16(5)", "631-638",
+       doi="10.1111/j.1468-1331.2009.02568.x", pmid="19236457",
+       checked="PubMed abstract and journal page: journal, year, volume, pages, authors, "
+       "content (9 patients, equivalent doses; strength +3.6% on SCIg vs +4.3% on IVIg, "
+       "P=0.86). It gives no SCIg/IVIg dose ratio"),
+    _r("Muscle Nerve 2018", "(authors not verified)", 2018,
+       "Comparisons in fluctuation of muscle strength and function in patients with "
+       "immune-mediated neuropathy treated with intravenous versus subcutaneous "
+       "immunoglobulin", "Muscle Nerve", "57(4)", "610-614", doi="10.1002/mus.25967",
+       pmid="28881389",
+       checked="PubMed abstract: journal, year, volume, pages, title, content (CIDP and MMN "
+       "switched from monthly IVIg to weekly SCIg; strength CV 6.97% vs 5.50%, P=0.21, not "
+       "different; 9-hole peg and 40 m walk steadier). Authors not shown on the copy found, so "
+       "the key is the journal and year"),
+    _r("Léger 2008", "Léger J-M, Viala K, Cancalon F, et al.", 2008,
+       "Intravenous immunoglobulin as short- and long-term therapy of multifocal motor "
+       "neuropathy: a retrospective study of response to IVIg and of its predictive criteria "
+       "in 40 patients", "J Neurol Neurosurg Psychiatry", "79(1)", "93-96",
+       checked="journal page: journal, year, volume, first page, authors, content (14 of 20 "
+       "treatment-naive patients (70%) improved; 22% in remission at 2.2 years); last page as "
+       "usually cited"),
+    _r("Pestronk 1988", "Pestronk A, Cornblath DR, Ilyas AA, et al.", 1988,
+       "A treatable multifocal motor neuropathy with antibodies to GM1 ganglioside",
+       "Ann Neurol", "24(1)", "73-78", doi="10.1002/ana.410240113",
+       checked="publisher abstract (DOI 10.1002/ana.410240113): journal, year, content (2 "
+       "patients; prednisone 100 mg for 4-6 months and plasmapheresis failed; "
+       "cyclophosphamide improved both); pages as usually cited"),
+    _r("Piepers 2007", "Piepers S et al.", 2007,
+       "A randomized trial of mycophenolate mofetil in combination with intravenous "
+       "immunoglobulin in multifocal motor neuropathy", "Brain",
+       checked="partly: a trial table (PMC review) lists the 2007 RCT of mycophenolate with "
+       "IVIg (28 patients; no difference in IVIg dose reduction); journal, volume and pages "
+       "not confirmed"),
+    _r("Terenghi 2004", "Terenghi F, Cappellari A, Bersano A, Carpo M, Barbieri S, "
+       "Nobile-Orazio E", 2004, "How long is IVIg effective in multifocal motor neuropathy?",
+       "Neurology", "62", "",
+       checked="partly: the group's abstract of the same 21-patient series (assessed before and "
+       "8-10 days after the first course; MRC sum 165 to 176; 33% still improved after mean "
+       "5.5 years). 8-10 days is when patients were assessed, not the onset of benefit. The "
+       "Neurology paper itself was not found: pages left empty"),
+    _r("Van den Berg-Vos 2000", "Van den Berg-Vos RM, Franssen H, Wokke JHJ, et al.", 2000,
+       "Multifocal motor neuropathy: diagnostic criteria that predict the response to "
+       "immunoglobulin treatment", "Ann Neurol", "48(6)", "919-926", pmid="11117549",
+       checked="PubMed abstract: journal, year, volume, pages, content (37 patients; "
+       "responders 17/21 definite, 5/7 probable, 1/9 possible MMN)"),
+    _r("Van den Berg-Vos 2002", "Van den Berg-Vos RM, Franssen H, Wokke JHJ, Van den Berg LH",
+       2002, "Multifocal motor neuropathy: long-term clinical and electrophysiological "
+       "assessment of intravenous immunoglobulin maintenance treatment", "Brain",
+       checked="abstract (copy): title, content (11 patients, infusions every 1-7 weeks, "
+       "7-48 g/week, 4-8 years; strength better within 3 weeks, then a slight decline); "
+       "journal as usually cited, volume and pages not confirmed (left empty)"),
+    _r("van Schaik 2010", "Joint Task Force of the EFNS and the PNS (van Schaik IN, Léger "
+       "J-M, Nobile-Orazio E, et al.)", 2010,
+       "European Federation of Neurological Societies/Peripheral Nerve Society guideline on "
+       "management of multifocal motor neuropathy. Report of a joint task force - first "
+       "revision", "J Peripher Nerv Syst", "15(4)", "295-301",
+       checked="table reproduced with permission in a PMC review: journal, year, volume, "
+       "pages, title; good practice points (IVIg 2 g/kg over 2-5 days; corticosteroids not "
+       "recommended; 1 g/kg every 2-4 weeks or 2 g/kg every 1-2 months)"),
+    _r("Krijgsman 2026", "Krijgsman et al.", 2026,
+       "(complement fixation by IVIg vs specific complement inhibitors in MMN; title not "
+       "verified)", "(journal not verified)",
+       checked=_UNV + "the 34-54% vs 89-99% figures could not be checked"),
+    # --- outcome measures and normal values ----------------------------------------------------
+    _r("Draak 2015", "Draak THP et al.", 2015,
+       "(grip dynamometry in immune-mediated neuropathies; title not verified)",
+       "(journal not verified)",
+       checked=_UNV + "cited for the repeatability of dynamometer readings (ICC 0.96-0.997)"),
+    _r("Graham & Hughes 2006", "Graham RC, Hughes RAC", 2006,
+       "A modified peripheral neuropathy scale: the Overall Neuropathy Limitations Scale",
+       "J Neurol Neurosurg Psychiatry",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Hughes 2001", "Hughes R, Bensa S, Willison H, et al.", 2001,
+       "Randomized controlled trial of intravenous immunoglobulin versus oral prednisolone in "
+       "chronic inflammatory demyelinating polyradiculoneuropathy (INCAT disability scale)",
+       "Ann Neurol",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Massy-Westropp 2011", "Massy-Westropp NM, Gill TK, Taylor AW, Bohannon RW, Hill CL",
+       2011, "Hand grip strength: age and gender stratified normative data in a "
+       "population-based study", "BMC Res Notes", "4", "127",
+       checked=_UNV + "volume and article number as usually cited, not checked"),
+    _r("Medical Research Council 1976", "Medical Research Council", 1976,
+       "Aids to the examination of the peripheral nervous system (Memorandum no. 45)",
+       "HMSO, London",
+       checked=_UNV + "a booklet, not a journal article"),
+    _r("Merkies 2002", "Merkies ISJ, Schmitz PIM, van der Meché FGA, Samijn JPA, van Doorn "
+       "PA", 2002, "Clinimetric evaluation of a new overall disability scale in immune "
+       "mediated polyneuropathies", "J Neurol Neurosurg Psychiatry",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Preston & Shapiro 2020", "Preston DC, Shapiro BE", 2020,
+       "Electromyography and Neuromuscular Disorders: Clinical-Electrophysiologic-Ultrasound "
+       "Correlations, 4th ed.", "Elsevier (book)",
+       checked=_UNV + "textbook; edition year not checked"),
+    _r("Olney 2003", "Olney RK, Lewis RA, Putnam TD, Campellone JV", 2003,
+       "Consensus criteria for the diagnosis of multifocal motor neuropathy", "Muscle Nerve",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Okabe & Ito 2008", "Okabe M, Ito K", 2008,
+       "Color Universal Design (CUD): how to make figures and presentations that are "
+       "friendly to colorblind people", "J*FLY (web document)",
+       checked=_UNV + "a web document, not a journal article"),
+    # --- CIDP and multifocal CIDP --------------------------------------------------------------
+    _r("Broers 2019", "Broers MC, Bunschoten C, Nieboer D, Lingsma HF, Jacobs BC", 2019,
+       "Incidence and prevalence of chronic inflammatory demyelinating polyradiculoneuropathy: "
+       "a systematic review and meta-analysis", "Neuroepidemiology", "52", "161-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Dyck 1982", "Dyck PJ, O'Brien PC, Oviatt KF, et al.", 1982,
+       "Prednisone improves chronic inflammatory demyelinating polyradiculoneuropathy more "
+       "than no treatment", "Ann Neurol", "11", "136-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Dyck 1986", "Dyck PJ, Daube J, O'Brien P, et al.", 1986,
+       "Plasma exchange in chronic inflammatory demyelinating polyradiculoneuropathy",
+       "N Engl J Med", "314", "461-",
+       checked="partly: cited as one of the two RCTs of Cochrane review CD003906 (parallel "
+       "group, 29 patients); volume and first page as previously cited in the project"),
+    _r("Hahn 1996", "Hahn AF, Bolton CF, Pillay N, et al.", 1996,
+       "Plasma-exchange therapy in chronic inflammatory demyelinating polyneuropathy. A "
+       "double-blind, sham-controlled, cross-over study", "Brain", "119", "1055-",
+       checked="partly: cited as the cross-over RCT (18 patients) of Cochrane review "
+       "CD003906; volume and first page as previously cited in the project"),
+    _r("Hughes 2008", "Hughes RAC, Donofrio P, Bril V, et al.", 2008,
+       "Intravenous immune globulin (10% caprylate-chromatography purified) for the "
+       "treatment of chronic inflammatory demyelinating polyradiculoneuropathy (ICE study): "
+       "a randomised placebo-controlled trial", "Lancet Neurol", "7", "136-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Laughlin 2009", "Laughlin RS, Dyck PJ, Melton LJ, et al.", 2009,
+       "Incidence and prevalence of CIDP and the association of diabetes mellitus",
+       "Neurology", "73", "39-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Lewis 1982", "Lewis RA, Sumner AJ, Brown MJ, Asbury AK", 1982,
+       "Multifocal demyelinating neuropathy with persistent conduction block", "Neurology",
+       "32", "958-964",
+       checked="partly: cited with journal, volume and pages (32:958-964) in a PubMed "
+       "abstract (Rajabally 2009); not checked against the paper itself"),
+    _r("Van den Bergh 2021", "Van den Bergh PYK, van Doorn PA, Hadden RDM, et al.", 2021,
+       "European Academy of Neurology/Peripheral Nerve Society guideline on diagnosis and "
+       "treatment of chronic inflammatory demyelinating polyradiculoneuropathy: report of a "
+       "joint Task Force - second revision", "J Peripher Nerv Syst", "26(3)", "242-268",
+       doi="10.1111/ene.14959 (Eur J Neurol version)",
+       checked="guideline copy and abstract: title, authors, Eur J Neurol 2021;28(11):"
+       "3556-3583, doi 10.1111/ene.14959, content (IVIg or corticosteroids first line; "
+       "exchange if both fail). The J Peripher Nerv Syst co-publication pages as given in "
+       "the brief, not seen"),
+    _r("van Schaik 2010b", "van Schaik IN, Eftimov F, van Doorn PA, et al.", 2010,
+       "Pulsed high-dose dexamethasone versus standard prednisolone treatment for chronic "
+       "inflammatory demyelinating polyradiculoneuropathy (PREDICT study): a double-blind, "
+       "randomised, controlled trial", "Lancet Neurol", "9", "245-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Viala 2004", "Viala K, Renié L, Maisonobe T, et al.", 2004,
+       "Follow-up study and response to treatment in 23 patients with Lewis-Sumner syndrome",
+       "Brain", "127", "2010-2017", doi="10.1093/brain/awh222",
+       checked="reference list of a 2011 article: title, journal, volume, first page, DOI; "
+       "last page as usually cited; the shares responding to IVIg and steroids not checked"),
+    _r("Kuwabara & Yuki 2013", "Kuwabara S, Yuki N", 2013,
+       "Axonal Guillain-Barré syndrome: concepts and controversies", "Lancet Neurol",
+       "12", "1180-1188",
+       checked=_UNV + "volume and pages as given in the project's fact sheet, not checked"),
+    # --- motor neuron disease ------------------------------------------------------------------
+    _r("Chiò 2009", "Chiò A, Logroscino G, Hardiman O, et al.", 2009,
+       "Prognostic factors in ALS: a critical review", "Amyotroph Lateral Scler", "10", "310-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Chiò 2013", "Chiò A, Logroscino G, Traynor BJ, et al.", 2013,
+       "Global epidemiology of amyotrophic lateral sclerosis: a systematic review of the "
+       "published literature", "Neuroepidemiology", "41", "118-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Dalakas 1994", "Dalakas MC, Stein DP, Otero C, et al.", 1994,
+       "Effect of high-dose intravenous immunoglobulin on amyotrophic lateral sclerosis and "
+       "multifocal motor neuropathy", "Arch Neurol", "51(9)", "861-864",
+       doi="10.1001/archneur.1994.00540210031010", pmid="8080385",
+       checked="PubMed abstract: journal, year, volume, pages, content (9 ALS patients all "
+       "worse on IVIg; the MMN patient improved)"),
+    _r("de Carvalho 2008", "de Carvalho M, Dengler R, Eisen A, et al.", 2008,
+       "Electrodiagnostic criteria for diagnosis of ALS", "Clin Neurophysiol", "119", "497-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Eisen & Kuwabara 2012", "Eisen A, Kuwabara S", 2012,
+       "The split hand syndrome in amyotrophic lateral sclerosis",
+       "J Neurol Neurosurg Psychiatry", "83", "399-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Fujimura-Kiyono 2011", "Fujimura-Kiyono C, Kimura F, Ishida S, et al.", 2011,
+       "Onset and spreading patterns of lower motor neuron involvements predict survival in "
+       "sporadic amyotrophic lateral sclerosis", "J Neurol Neurosurg Psychiatry",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Kim 2009", "Kim WK, Liu X, Sandner J, et al.", 2009,
+       "Study of 962 patients indicates progressive muscular atrophy is a form of ALS",
+       "Neurology", "73", "1686-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Munsat 1988", "Munsat TL, Andres PL, Finison L, Conlon T, Thibodeau L", 1988,
+       "The natural history of motoneuron loss in amyotrophic lateral sclerosis", "Neurology",
+       "38", "409-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Ravits & La Spada 2009", "Ravits JM, La Spada AR", 2009,
+       "ALS motor phenotype heterogeneity, focality, and spread: deconstructing motor neuron "
+       "degeneration", "Neurology", "73", "805-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Shefner 2020", "Shefner JM, Al-Chalabi A, Baker MR, et al.", 2020,
+       "A proposal for new diagnostic criteria for ALS (Gold Coast criteria)",
+       "Clin Neurophysiol", "131", "1975-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Visser 2007", "Visser J, van den Berg-Vos RM, Franssen H, et al.", 2007,
+       "Disease course and prognostic factors of progressive muscular atrophy", "Arch Neurol",
+       "64", "522-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Wijesekera 2009", "Wijesekera LC, Mathers S, Talman P, et al.", 2009,
+       "Natural history and clinical features of the flail arm and flail leg ALS variants",
+       "Neurology", "72", "1087-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    # --- ulnar neuropathy at the elbow ---------------------------------------------------------
+    _r("Beekman 2004", "Beekman R, Wokke JHJ, Schoemaker MC, Lee ML, Visser LH", 2004,
+       "Ulnar neuropathy at the elbow: follow-up and prognostic factors determining outcome",
+       "Neurology", "63", "1675-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Campbell 1999", "American Association of Electrodiagnostic Medicine (Campbell WW et "
+       "al.)", 1999, "Practice parameter: electrodiagnostic studies in ulnar neuropathy at "
+       "the elbow", "Muscle Nerve", "22", "408-",
+       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("Mondelli 2005", "Mondelli M, Giannini F, Ballerini M, Ginanneschi F, Martorelli E",
+       2005, "Incidence of ulnar neuropathy at the elbow in the province of Siena (Italy)",
+       "J Neurol Sci",
+       checked=_UNV + "volume and pages left empty"),
+    _r("Richardson 2001", "Richardson JK et al.", 2001,
+       "(risk factors for ulnar neuropathy at the elbow; title not verified)",
+       "(journal not verified)",
+       checked=_UNV + "cited for the share of men among patients"),
+    # --- other ---------------------------------------------------------------------------------
+    _r("Howard 2021", "Howard JF Jr, Bril V, Vu T, et al.", 2021,
+       "Safety, efficacy, and tolerability of efgartigimod in patients with generalised "
+       "myasthenia gravis (ADAPT): a multicentre, randomised, placebo-controlled, phase 3 "
+       "trial", "Lancet Neurol", "20",
+       checked=_UNV + "volume only; pages left empty"),
+)
+
+BIBLIOGRAPHY: dict[str, Reference] = {r.key: r for r in _ENTRIES}
+
+# Names the text uses for a source instead of its author-year key.
+ALIASES: dict[str, str] = {
+    "EFNS/PNS 2010": "van Schaik 2010",
+    "EAN/PNS 2021": "Van den Bergh 2021",
+    "Gold Coast criteria 2020": "Shefner 2020",
+}
+
+_LOW = r"(?:(?:van|de|von|der|den|da|di|Van|De|La|Le|Di)\s+)"
+_NAME = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)*"
+_SUR = rf"{_LOW}{{0,2}}{_NAME}"
+_INIT = r"(?:\s+[A-Z]{1,4}(?:\s+Jr)?)?"  # Vancouver initials: "Hahn AF", "Howard JF Jr"
+_JOURNALS = ("J Peripher Nerv Syst", "J Neurol Neurosurg Psychiatry", "J Neurol Sci",
+             "J Neurol", "Neurology", "Brain", "Lancet Neurol", "Muscle Nerve",
+             "Clin Neurophysiol", "N Engl J Med", "Eur J Neurol", "Ann Neurol", "Arch Neurol",
+             "Amyotroph Lateral Scler", "Neuroepidemiology", "BMC Res Notes",
+             "Cochrane Database Syst Rev")
+_J = "|".join(re.escape(j) for j in sorted(_JOURNALS, key=len, reverse=True))
+# Surname [initials] [& Surname | et al.][,] [Journal] Year[a|b]
+_CITE = re.compile(
+    rf"(?<![\w-])(?P<a>{_SUR}){_INIT}(?:\s+(?:&|and)\s+(?P<b>{_SUR}){_INIT}|\s+et\s+al\.?)?"
+    rf",?\s+(?:(?P<j>{_J})\.?,?\s+)?(?P<y>(?:19|20)\d\d[ab]?)(?![\w])")
+# Entries also published in a second journal (the same text), which the text may cite.
+CO_PUBLISHED: dict[str, tuple[str, ...]] = {"Van den Bergh 2021": ("Eur J Neurol",)}
+# Capitalised words before a year that are not citations (explicit, kept short).
+_JOURNAL_YEAR = re.compile(rf"(?<![\w-])(?P<j>{_J})\.?,?\s+(?P<y>(?:19|20)\d\d)(?![\w])")
+NOT_CITATIONS = frozenset({
+    "In", "Since", "From", "Until", "Before", "After", "By", "The", "Of", "Copyright",
+    "Python", "WCAG",
+})
+
+
+def get(key: str) -> Reference:
+    """The reference for an in-text key (or an alias such as "EFNS/PNS 2010")."""
+    return BIBLIOGRAPHY[ALIASES.get(key, key)]
+
+
+def full(key: str) -> str:
+    """One formatted citation line: authors. title. journal year;volume:pages. doi. PMID."""
+    r = get(key)
+    where = f"{r.journal} {r.year}"
+    if r.volume:
+        where += f";{r.volume}"
+        if r.pages:
+            where += f":{r.pages}"
+    elif r.pages:
+        where += f":{r.pages}"
+    line = f"{r.authors.rstrip('.')}. {r.title.rstrip('.')}. {where}."
+    if r.doi:
+        line += f" doi:{r.doi}."
+    if r.pmid:
+        line += f" PMID {r.pmid}."
+    return line
+
+
+def _flatten(text: str) -> str:
+    """One line: comment markers at line starts dropped, so a key split over lines reads."""
+    text = re.sub(r"(?<=[^\\])[\"']\s*\n\s*[frb]?[\"']", "", text)  # "a "\n "b" (Python)
+    return re.sub(r"\s*\n\s*(?:#+|//|\*|>)?\s*", " ", text)
+
+
+def keys_in(text: str) -> list[str]:
+    """The cited keys in ``text``, in order of first appearance.
+
+    Recognises "Surname Year", "Surname et al. Year", "Surname & Surname Year" and Vancouver
+    forms ("Hahn AF et al. J Peripher Nerv Syst 2013;18:321"), plus the keys and aliases of
+    the bibliography written out as they are. A Vancouver citation whose author-year fits two
+    entries ("van Schaik ... Lancet Neurol 2010") is resolved by its journal.
+    """
+    flat = _flatten(text)
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name in sorted([*BIBLIOGRAPHY, *ALIASES], key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w])", flat):
+            if not any(s <= m.start() < e for s, e in taken):
+                found.append((m.start(), ALIASES.get(name, name)))
+                taken.append((m.start(), m.end()))
+    for m in _JOURNAL_YEAR.finditer(flat):
+        if not any(s <= m.start() < e for s, e in taken):
+            found.append((m.start(), _journal_key(m["j"], int(m["y"]), flat[:m.start()])))
+            taken.append((m.start(), m.end()))
+    for m in _CITE.finditer(flat):
+        if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+            continue
+        if m["a"] in NOT_CITATIONS:
+            continue
+        key = f"{m['a']} & {m['b']} {m['y']}" if m["b"] else f"{m['a']} {m['y']}"
+        found.append((m.start(), _by_journal(key, m["j"])))
+    return list(dict.fromkeys(k for _, k in sorted(found)))
+
+
+def _journal_key(journal: str, year: int, before: str) -> str:
+    """The entry a "Journal Year" citation points to: the one of that journal and year, or,
+    if several or none, the one whose first author is named just before it."""
+    same = [k for k, r in BIBLIOGRAPHY.items() if r.year == year and r.journal == journal]
+    if len(same) == 1:
+        return same[0]
+    near = before[-250:]
+    pool = same or [k for k, r in BIBLIOGRAPHY.items() if r.year == year]
+    at = {k: max((m.end() for m in re.finditer(
+        rf"(?<![\w-]){re.escape(k.rsplit(' ', 1)[0].split(' & ')[0])}(?![\w-])", near)),
+        default=-1) for k in pool}
+    named = sorted((pos, k) for k, pos in at.items() if pos >= 0)
+    if not named:
+        return f"{journal} {year}"
+    key = named[-1][1]
+    ok = journal in (BIBLIOGRAPHY[key].journal, *CO_PUBLISHED.get(key, ()))
+    return key if ok else f"{key} [not in {journal}]"
+
+
+def _by_journal(key: str, journal: str | None) -> str:
+    """Pick among entries sharing an author-year (a/b suffixes) by the cited journal."""
+    if not journal:
+        return key
+    same = [k for k in BIBLIOGRAPHY if k.rstrip("ab") == key.rstrip("ab")]
+    hit = [k for k in same if BIBLIOGRAPHY[k].journal == journal]
+    return hit[0] if len(hit) == 1 else key
+
+
+def markdown(keys: list[str] | None = None) -> str:
+    """A Markdown list of full references (all entries, or ``keys``), sorted by key."""
+    chosen = sorted(keys if keys is not None else BIBLIOGRAPHY, key=str.lower)
+    return "\n".join(f"- **{k}**: {full(k)}" for k in chosen if ALIASES.get(k, k) in
+                     BIBLIOGRAPHY)
+
+
+def references_md() -> str:
+    """The text of docs/references.md: every entry, its full reference and what was checked."""
+    n, ok = len(BIBLIOGRAPHY), sum(r.verified for r in BIBLIOGRAPHY.values())
+    lines = ["# References", "",
+             "Every source the simulator cites, by the key used in the code, presets, validation "
+             "targets and docs. Generated from `sim/references.py` (`python -m sim.references "
+             "> docs/references.md`); `tests/test_references.py` checks that the two match.", "",
+             f"{n} entries; {ok} checked against the source (fully or in part), {n - ok} not "
+             "yet verified (their details are left empty or marked as not verified).", ""]
+    for key in sorted(BIBLIOGRAPHY, key=str.lower):
+        lines += [f"- **{key}**: {full(key)}", f"  *Checked:* {BIBLIOGRAPHY[key].checked}."]
+    aliases = "; ".join(f"{a} = {k}" for a, k in ALIASES.items())
+    return "\n".join([*lines, "", f"Other names used in the text: {aliases}.", ""])
+
+
+if __name__ == "__main__":
+    print(references_md(), end="")
