@@ -25,6 +25,8 @@ from sim.validation.render import (
     summary_text,
     value_text,
 )
+from sim.validation.report import Result
+from sim.validation.targets import WORKING
 
 state.page_setup("Evidence: how far to trust the model")
 
@@ -35,14 +37,14 @@ def _report(mtime: float) -> tuple[dict, str]:
     return load(REFERENCE).to_dict(), model_fingerprint()
 
 
-def _table(report: Report, shown: list[str]) -> pd.DataFrame:
+def _table(results: list[Result], shown: list[str]) -> pd.DataFrame:
     """One row per target, status first so the colour is seen without scrolling."""
     rows = [{"status": r.status, "target": r.target.title, "model": value_text(r),
              "95% CI": ci_text(r), "published": r.target.range_text,
              "source": r.target.source, "n": r.measurement.n,
              "note": "; ".join(x for x in (r.measurement.detail, r.measurement.reason) if x),
              "group": r.target.group, "id": r.target.id}
-            for r in report.results if r.status in shown]
+            for r in results if r.status in shown]
     return pd.DataFrame(rows, columns=["status", "target", "model", "95% CI", "published",
                                        "source", "n", "note", "group", "id"])
 
@@ -54,7 +56,9 @@ def _colour(status: str) -> str:
 st.markdown(
     "Each row is a published finding about MMN, the range the literature gives, and what the "
     "model's virtual patients show when measured the way the study measured it. Use it to "
-    "show a class which parts of the simulator to trust and which to question."
+    "show a class which parts of the simulator to trust and which to question. Only published "
+    "targets count in the summary; the model's own working values (approx.) are listed apart "
+    "at the end and are not evidence."
 )
 if not REFERENCE.is_file():
     st.info("No validation report is shipped with this copy of the simulator. Run "
@@ -74,10 +78,16 @@ st.markdown(f"**{summary_text(report)}.** {LEGEND}")
 shown = st.multiselect("Show targets with status", list(STATUSES),
                        key=state.keep("evidence_status", default=lambda: list(STATUSES)),
                        help="Filter the table by colour, e.g. only the red targets.")
-table = _table(report, shown)
-st.dataframe(table.style.map(_colour, subset=["status"]), key="evidence_table",
-             hide_index=True, height=min(35 * (len(table) + 1) + 3, 900),
-             column_config={"note": st.column_config.TextColumn(width="large")})
+for results, key, heading in ((report.published(), "evidence_table", None),
+                              (report.working(), "evidence_working", WORKING)):
+    table = _table(results, shown)
+    if heading is not None:
+        st.subheader(heading)
+        st.caption("Ranges chosen for this model where no paper gives a number: they describe "
+                   "the model's behaviour and are not counted as agreement with the literature.")
+    st.dataframe(table.style.map(_colour, subset=["status"]), key=key,
+                 hide_index=True, height=min(35 * (len(table) + 1) + 3, 900),
+                 column_config={"note": st.column_config.TextColumn(width="large")})
 
 st.subheader("Plots")
 for target_id, builder, title in PLOTS:

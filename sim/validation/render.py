@@ -62,9 +62,14 @@ def meta_text(report: Report) -> str:
 
 
 def summary_text(report: Report) -> str:
-    c = report.counts()
-    return (f"{c[GREEN]} green, {c[AMBER]} amber, {c[RED]} red, {c[NOT_MEASURED]} not measured "
-            f"(of {len(report.results)} targets)")
+    """Counts of the published targets; the working values are named apart, not counted."""
+    c, w = report.counts(), report.working_counts()
+    text = (f"{c[GREEN]} green, {c[AMBER]} amber, {c[RED]} red, {c[NOT_MEASURED]} not measured "
+            f"(of {len(report.published())} published targets)")
+    if report.working():
+        text += (f"; {len(report.working())} working values of this model (approx.) listed "
+                 f"apart and not counted: {w[GREEN]} green, {w[AMBER]} amber, {w[RED]} red")
+    return text
 
 
 def _note(r: Result) -> str:

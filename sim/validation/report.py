@@ -21,7 +21,7 @@ from . import antibodies, course, dose, harms, ivig, other, population, withdraw
 from .cohorts import COHORTS
 from .render import SCOPE
 from .stats import Measurement, not_measured
-from .targets import GROUPS, STATUSES, TARGETS, Target, status
+from .targets import GROUPS, STATUSES, TARGETS, WORKING, Target, status
 from .traces import Cohorts
 
 __all__ = ["Result", "Report", "evaluate", "steps", "model_fingerprint", "write", "load",
@@ -53,12 +53,26 @@ class Report:
     provenance: Mapping[str, Any] = field(default_factory=dict)
     cohorts: tuple[tuple[str, str], ...] = ()  # (key, how to reproduce it)
 
+    def published(self) -> list[Result]:
+        """Targets whose range comes from a paper: only these count toward the summary."""
+        return [r for r in self.results if not r.target.approx]
+
+    def working(self) -> list[Result]:
+        """Working values of this model (approx.): shown apart, never counted as evidence."""
+        return [r for r in self.results if r.target.approx]
+
     def counts(self) -> dict[str, int]:
-        return {s: sum(r.status == s for r in self.results) for s in STATUSES}
+        """Statuses of the published targets (working values are not evidence)."""
+        return {s: sum(r.status == s for r in self.published()) for s in STATUSES}
+
+    def working_counts(self) -> dict[str, int]:
+        return {s: sum(r.status == s for r in self.working()) for s in STATUSES}
 
     def by_group(self) -> dict[str, list[Result]]:
-        return {g: [r for r in self.results if r.target.group == g] for g in GROUPS
-                if any(r.target.group == g for r in self.results)}
+        """Published targets by group, then the working values under :data:`WORKING`."""
+        out = {g: [r for r in self.published() if r.target.group == g] for g in GROUPS}
+        out[WORKING] = self.working()
+        return {g: rs for g, rs in out.items() if rs}
 
     def curve(self, target_id: str) -> dict[str, Any] | None:
         return next((r.measurement.curve for r in self.results if r.target.id == target_id),
@@ -68,6 +82,7 @@ class Report:
         return {
             "disclaimer": DISCLAIMER, "scope": SCOPE, "n": self.n, "seed": self.seed,
             "provenance": dict(self.provenance), "counts": self.counts(),
+            "working_counts": self.working_counts(),
             "cohorts": [{"key": k, "reproduce": d} for k, d in self.cohorts],
             "results": [_result_dict(r) for r in self.results],
         }

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GREEN", "AMBER", "RED", "NOT_MEASURED", "STATUSES", "GROUPS", "Target", "TARGETS",
+__all__ = ["GREEN", "AMBER", "RED", "NOT_MEASURED", "STATUSES", "GROUPS", "WORKING", "Target",
+           "TARGETS",
            "by_id", "status"]
 
 GREEN, AMBER, RED, NOT_MEASURED = "green", "amber", "red", "not measured"
 STATUSES = (GREEN, AMBER, RED, NOT_MEASURED)
 GROUPS = ("Population", "Untreated course", "First IVIg course", "IVIg withdrawal",
           "Dose and interval", "Treatments that do not help", "Antibodies", "Other")
+# The heading under which working values (approx.) are listed apart from published targets.
+WORKING = "Working values of this model (approx., not counted)"
 POINT_TOLERANCE = 0.10  # green: within 10% of the published point value
 
 
@@ -322,8 +325,10 @@ TARGETS += (
        "years: share of 'button a shirt' losses at a record where the weaker grip is still "
        "> 70% of healthy.", approx=True),
     _t("other.milestone_flicker", 7, "Milestones do not flicker", "functional threshold "
-       "(approx.)", None, 0, 2, "%", "maintenance", "1 g/kg every 4 weeks, years 2 and 3: "
-       "share of patient-years in which one milestone on one side is lost more than twice.",
+       "(approx.)", None, 0, 10, "%", "maintenance", "1 g/kg every 4 weeks, years 2 and 3: "
+       "share of patient-years in which one milestone on one side is lost more than twice. "
+       "A task lost at the trough of some cycles and regained after the next infusion is "
+       "real end-of-dose weakness; the working range keeps it to a minority of patients.",
        approx=True),
     _t("other.mimics", 7, "Mimics are told apart by the checklist",
        "van Schaik 2010 (EFNS/PNS); Van den Bergh 2021 (EAN/PNS)", None, 0, 5, "%", "",
