@@ -347,9 +347,9 @@ TARGETS += (
        "Patients with weaker grip < 80% at day 728 whose weaker-hand grip 4 weeks after the "
        "2 g/kg course is < 2 kg above untreated: share whose run records a no_response event.",
        approx=True,
-       quote=_NO_FIGURE + 'EFNS/PNS 2010: IVIg 2 g/kg is first-line; "If IVIg is not or not '
-       'sufficiently effective then immunosuppressive treatment may be considered". The flag '
-       'is a behaviour of this model; 90% is ours.'),
+       quote=_NO_FIGURE + 'EFNS/PNS 2010 good practice points: IVIg 2 g/kg first-line; "If '
+       'IVIg is not sufficiently effective then immunosuppressive treatment may be considered". '
+       'The flag is a behaviour of this model; 90% is ours.'),
     # --- treatments that do not help (targets 9, 10) -----------------------------------------
     _t("harm.pred_worse", 5, "Prednisolone: clearly worse at 4-8 weeks", "Donaghy 1994", None,
        30, 70, "%", "prednisolone-course untreated-weekly", "60 mg/day for 8 weeks from day "
