@@ -71,6 +71,7 @@ def test_range_text_reads_like_the_literature():
     assert _target(None, None, -1, approx=True).range_text == "≤ -1 kg (approx.)"
     assert _target(100, 100, 100).range_text == "100 kg"
     assert _target(binary=True).range_text == "holds"
+    assert _target(binary=True, approx=True).range_text == "holds (approx.)"
 
 
 # --- the catalogue --------------------------------------------------------------------------------
@@ -86,6 +87,18 @@ def test_catalogue_has_every_target_once_with_source_range_and_cohort():
             assert t.inside(t.point), t.id
     used = {c for t in TARGETS for c in t.cohorts}
     assert used == set(COHORTS)  # the report's cohort table lists what every target reads
+
+
+def test_every_target_says_where_its_range_comes_from():
+    """A published target quotes the number as its source reports it; the rest are marked
+    working values, so the report never shows our numbers as the literature's."""
+    for t in TARGETS:
+        assert t.quote.strip() or t.approx, t.id
+        if not t.approx:
+            assert t.quote.strip(), t.id
+            assert re.search(r"\d", t.quote), t.id  # the published number itself
+        else:
+            assert t.range_text.endswith("(approx.)"), t.id
 
 
 def test_every_reference_cohort_is_a_valid_scenario():
