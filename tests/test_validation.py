@@ -23,6 +23,7 @@ from sim.validation import (
     Measurement,
     Report,
     load,
+    render,
     report,
     status,
 )
@@ -30,7 +31,7 @@ from sim.validation.dose import cycle_swing
 from sim.validation.other import losses
 from sim.validation.population import asymmetric
 from sim.validation.stats import bootstrap, spearman, wilson
-from sim.validation.targets import AMBER, GREEN, NOT_MEASURED, RED, Target
+from sim.validation.targets import AMBER, GREEN, NOT_MEASURED, RED, WORKING, Target
 from sim.validation.traces import Cohorts, Trace
 
 
@@ -220,7 +221,18 @@ def test_a_failing_theme_marks_only_its_own_targets(monkeypatch):
     assert by["pop.male"].status == RED
     assert "broken on purpose" in by["pop.male"].measurement.reason
     assert by["ivig.responders"].status == NOT_MEASURED
-    assert sum(rep.counts().values()) == len(TARGETS)
+    assert sum(rep.counts().values()) == sum(not t.approx for t in TARGETS)
+    assert sum(rep.working_counts().values()) == sum(t.approx for t in TARGETS)
+
+
+def test_working_values_are_listed_apart_and_not_counted():
+    results = tuple(report.Result(t, Measurement(None, None, 0, reason="x"), NOT_MEASURED)
+                    for t in TARGETS)
+    rep = report.Report(results, 10, 1)
+    groups = rep.by_group()
+    assert all(not r.target.approx for g, rs in groups.items() if g != WORKING for r in rs)
+    assert {r.target.id for r in groups[WORKING]} == {t.id for t in TARGETS if t.approx}
+    assert "working values" in render.summary_text(rep)
 
 
 # --- a small run through the command line ---------------------------------------------------------

@@ -44,14 +44,14 @@ class Trace:
     mrc: np.ndarray  # MRC sum per record
     igg: np.ndarray  # serum IgG g/L per record
     status: dict[str, np.ndarray]  # milestone key -> (records, 2) bool
-    disability: np.ndarray  # ONLS total per record
-    arm: np.ndarray  # ONLS arm grade per record
     events: list[tuple[Any, ...]]  # (day, event, side, nerve, segment, value, detail)
     denervated: int  # muscles with > DENERVATED_LOSS axons lost at the last record
     ncs: dict[float, Any] = field(default_factory=dict)  # day -> study table
     exam: dict[float, dict[str, Any]] = field(default_factory=dict)
     grades: dict[float, np.ndarray] = field(default_factory=dict)  # day -> grade per muscle
     strength: dict[float, np.ndarray] = field(default_factory=dict)  # ncs day -> per muscle
+    disability: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # ONLS total
+    arm: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # ONLS arm grade
 
     def at(self, day: float) -> int:
         """Index of the first record on or after ``day`` (the last record if none)."""
