@@ -1,6 +1,7 @@
 """The untreated course: no remission, normal sensory conduction, slow decline, late wasting.
 
-Targets ``course.*`` (CLINICAL calibration targets 4 and 13), on ten untreated years.
+Targets ``course.*`` (CLINICAL calibration targets 4 and 13, and the share of patients whose
+conduction study shows block), on ten untreated years.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import numpy as np
 from .. import electro
 from ..units import DAYS_PER_YEAR
 from .stats import Measurement, not_measured, share, summary
-from .traces import Cohorts
+from .traces import Cohorts, Trace
 
 __all__ = ["measure"]
 
 STUDY_DAYS = (365.0, 1826.0, 3652.0)  # full studies at years 1, 5 and 10
+BLOCK_DAY = 1826.0  # year 5: near the cohorts' 5.5-5.9 years of disease when studied
 
 
 def measure(data: Cohorts) -> dict[str, Measurement]:
@@ -33,7 +35,16 @@ def measure(data: Cohorts) -> dict[str, Measurement]:
         "course.sensory_normal": share(sensory),
         "course.decline": summary(decline, "course.decline"),
         "course.wasting_late": _wasting(data),
+        **_blocks(traces),
     }
+
+
+def _blocks(traces: list[Trace]) -> dict[str, Measurement]:
+    """Share of patients whose full study at year 5 shows block in >= 1 nerve (EFNS/PNS
+    2010): definite, and definite or probable."""
+    reads = [electro.summarize(t.ncs[BLOCK_DAY]) for t in traces]
+    return {"course.block_definite": share([r.n_definite_nerves > 0 for r in reads]),
+            "course.block_any": share([r.n_block_nerves > 0 for r in reads])}
 
 
 def _wasting(data: Cohorts) -> Measurement:

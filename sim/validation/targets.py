@@ -132,6 +132,19 @@ TARGETS: tuple[Target, ...] = (
        "Lange 2006", None, 0, 25, "%", "untreated-weekly", "Untreated, at year 1, among "
        "patients with a muscle at MRC <= 4: share whose examination reports wasting.",
        approx=True),
+    _t("course.block_definite", 1, "Definite conduction block in at least one nerve",
+       "Löscher 2018 (54 of 57; CI of that count)", 95, 86, 98, "%", "untreated-weekly",
+       "Untreated, full bilateral motor study of every nerve up to Erb's point at year 5 "
+       "(the cohort's mean diagnostic delay was 5.5 years): share with >= 1 nerve with "
+       "definite block by EFNS/PNS 2010. The cohort is a nationwide register of diagnosed "
+       "MMN, studied as each clinic did, so it favours patients whose block was found."),
+    _t("course.block_any", 1, "Definite or probable conduction block in at least one nerve",
+       "Nobile-Orazio 2002 (14 of 23); Delmont 2006 (20 of 33); CI of 14 of 23", 61, 41, 78,
+       "%", "untreated-weekly", "Untreated, full bilateral motor study of every nerve up to "
+       "Erb's point at year 5 (consecutive patients with the clinical picture of MMN, with or "
+       "without block; mean disease duration 5.9 years in those with block): share with >= 1 "
+       "nerve with definite or probable block by EFNS/PNS 2010 (the papers used AAEM "
+       "definite or probable block, Nobile-Orazio 2002)."),
     # --- first IVIg course (targets 5, 6, 11 and block) -------------------------------------
     _t("ivig.responders", 2, "Responders to a first 2 g/kg course",
        "van Schaik 2005 (Cochrane); Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
