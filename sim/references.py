@@ -83,6 +83,13 @@ _ENTRIES: tuple[Reference, ...] = (
        checked="university publication records with abstract: journal, year, volume, pages, "
        "content (57 patients; prevalence 0.65/100,000; onset 44.1 +- 13.1 y; delay 5.5 +- 8.4 "
        "y; 77% upper-limb onset; anti-GM1 IgM 43%)"),
+    _r("Nobile-Orazio 2002", "Nobile-Orazio E, Cappellari A, Meucci N, et al.", 2002,
+       "Multifocal motor neuropathy: clinical and immunological features and response to IVIg "
+       "in relation to the presence and degree of motor conduction block",
+       "J Neurol Neurosurg Psychiatry", "72(6)", "761-766",
+       checked="PubMed abstract: journal, year, volume, pages, content (23 consecutive "
+       "patients; definite or probable block in 14, possible in 6, none in 3); the author list "
+       "beyond the first author and the exact title wording not re-checked"),
     _r("Nobile-Orazio 2005", "Nobile-Orazio E, Cappellari A, Priori A", 2005,
        "Multifocal motor neuropathy: current concepts and controversies", "Muscle Nerve",
        checked=_UNV + "cited as a review only; volume and pages left empty"),

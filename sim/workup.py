@@ -29,7 +29,8 @@ __all__ = ["WORKUP_TABLES", "patient_journey", "days_of", "journey_events", "ncs
 # Export table -> the [[study]] kind that fills it (the diagnosis fills them all).
 WORKUP_TABLES = {table: k.kind for k in STUDY_KINDS.values() for table in k.tables}
 _EMG_WINDOWS = (electro.EMG_PARAMS.active_window_days, electro.EMG_PARAMS.reinnervated_after_days,
-                electro.EMG_PARAMS.maturing_window_days)
+                electro.EMG_PARAMS.maturing_window_days,
+                electro.EMG_PARAMS.fibrillation_onset_days)
 _MUSCLE_NERVE = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
 _MOVEMENT = {m.name: m.movement for n in ANATOMY.nerves for m in n.muscles}
 
@@ -127,7 +128,8 @@ def emg_rows(run: Run, i: int, day: float) -> pd.DataFrame:
     snap = run.snapshot(day, i)
     earlier = [run.snapshot(max(0.0, snap.day - w), i) for w in _EMG_WINDOWS]
     df = electro.emg(snap, earlier[0], earlier[1], earlier[2],
-                     run.disease.fasciculation_propensity())
+                     run.disease.fasciculation_propensity(), onset_ago=earlier[3],
+                     fasciculation_tendency=run.patient_runs[i].patient.fasciculation_tendency)
     return _stamp(df, run, i, snap.day)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import electro, load_scenario, parse_scenario, simulate
+from sim import electro, load_scenario, parse_scenario, simulate, simulate_cohort
 from sim.anatomy import ANATOMY
+from sim.mnd_pattern import assess
 from sim.sites import SiteSnapshot
 
 BASE = electro.draw_baseline(np.random.default_rng(3))
@@ -57,6 +58,30 @@ def test_fasciculation_potentials_follow_the_disease_propensity():
     s = snap(block={ULNAR: 0.6}, loss={ULNAR: 0.2})
     assert row(electro.emg(s, s, s, s, 0.5), "left", "FDI")["fasciculation_potentials"]
     assert not row(electro.emg(s, s, s, s, 0.0), "left", "FDI")["fasciculation_potentials"]
+
+
+def test_fasciculation_potentials_need_the_patients_tendency_too():
+    s = snap(block={ULNAR: 0.6}, loss={ULNAR: 0.2})
+    prone = electro.emg(s, s, s, s, 0.5, fasciculation_tendency=0.9)
+    calm = electro.emg(s, s, s, s, 0.5, fasciculation_tendency=0.2)
+    assert row(prone, "left", "FDI")["fasciculation_potentials"]
+    assert not row(calm, "left", "FDI")["fasciculation_potentials"]
+
+
+def test_a_slow_trickle_of_loss_is_reinnervated_before_it_fibrillates():
+    healthy = snap(0.0)
+    slow = electro.emg(snap(loss={ULNAR: 0.02}), healthy, healthy, healthy, 0.5)
+    fast = electro.emg(snap(loss={ULNAR: 0.15}), healthy, healthy, healthy, 0.5)
+    assert row(slow, "left", "FDI")["fibrillations"] == 0  # sprouts keep pace
+    assert row(fast, "left", "FDI")["fibrillations"] >= 2  # loss outpaces sprouting
+
+
+def test_fibrillations_wait_two_to_three_weeks_after_the_axons_die():
+    healthy, lost = snap(0.0), snap(loss={ULNAR: 0.3})
+    just = electro.emg(lost, healthy, healthy, healthy, 0.5, onset_ago=healthy)
+    later = electro.emg(lost, healthy, healthy, healthy, 0.5, onset_ago=lost)
+    assert row(just, "left", "FDI")["fibrillations"] == 0
+    assert row(later, "left", "FDI")["fibrillations"] >= 3
 
 
 def test_a_muscle_without_conducting_units_has_no_recruitment():
@@ -142,3 +167,58 @@ def test_an_examination_emg_or_lab_test_never_changes_the_patient():
         looked = simulate(sc.with_overrides({"study.0.day": 801.5, "study.0.kind": kind}))
         for table in ("sites", "muscles", "clinical"):
             assert plain.tables[table].equals(looked.tables[table]), (kind, table)
+
+
+# --- drawn patients: MMN is not motor neuron disease on the needle ---------------------------
+EMG_DAYS = (365.0, 511.0, 1096.0, 1826.0)
+
+
+def _units_lost(snapshot: SiteSnapshot) -> np.ndarray:
+    alive = np.log(np.clip(1.0 - snapshot.axon_loss, 1e-12, 1.0))
+    return 1.0 - np.exp(alive @ ANATOMY.supply.T)
+
+
+@pytest.mark.slow
+def test_sixty_untreated_mmn_patients_fibrillate_only_where_axons_were_lost():
+    run = simulate_cohort(parse_scenario({"scenario": {"years": 5.1, "record_every_days": 7}}),
+                          60, seed=1)
+    weak_intact = weak_intact_fib = heavy = heavy_fib = 0
+    prone_early = weak = weak_fasc = 0
+    for i, pr in enumerate(run.patient_runs):
+        grades = run.arrays(i).grades
+        for day in EMG_DAYS:
+            emg = run.emg(day, i)
+            lost = _units_lost(run.snapshot(day, i))
+            mrc = grades[int(np.searchsorted(pr.days, day - 1e-9))]
+            fib = emg["fibrillations"].to_numpy() > 0
+            fasc = emg["fasciculation_potentials"].to_numpy()
+            intact = (mrc <= 4) & (lost < 0.10)  # clearly weak, little axonal loss
+            weak_intact += intact.sum()
+            weak_intact_fib += (fib & intact).sum()
+            heavy += (lost >= 0.30).sum()
+            heavy_fib += (fib & (lost >= 0.30)).sum()
+            weak += (mrc <= 4).sum()
+            weak_fasc += (fasc & (mrc <= 4)).sum()
+            if day <= 511.0:
+                prone_early += bool(fasc.any())
+    assert weak_intact >= 100 and weak_intact_fib < 0.10 * weak_intact  # block: no denervation
+    assert heavy >= 100 and heavy_fib >= 0.25 * heavy  # axonal loss: denervation is found
+    assert 0 < prone_early < 0.5 * 2 * len(run.patient_runs)  # fasciculations: a minority
+    assert 0 < weak_fasc < 0.6 * weak  # and never in every weak muscle
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["pma", "als"])
+def test_motor_neuron_disease_still_denervates_widely(variant):
+    data = {"scenario": {"years": 2, "record_every_days": 14},
+            "disease": {"kind": "motor_neuron", "variant": variant}}
+    run = simulate_cohort(parse_scenario(data), 40, seed=11)
+    fib_muscles = fasc_patients = named = 0
+    for i in range(40):
+        emg = run.emg(730.0, i)
+        fib_muscles += (emg["fibrillations"] > 0).sum()
+        fasc_patients += bool(emg["fasciculation_potentials"].any())
+        named += assess(run, 730.0, i).category != "not met"
+    assert fib_muscles >= 0.35 * 40 * len(ANATOMY.muscles)  # many muscles, many regions
+    assert fasc_patients >= 0.8 * 40
+    assert named >= 0.85 * 40  # the Gold Coast pattern is still named

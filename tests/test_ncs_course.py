@@ -103,3 +103,27 @@ def test_scheduled_studies_land_in_the_ncs_table_and_events():
     # a scenario without studies and no diagnosis within the run has no ncs table
     quiet = {"scenario": {"years": 1}, "journey": {"delay_years": 30}}
     assert simulate(parse_scenario(quiet), seed=2).tables["ncs"].empty
+
+
+_DISTAL_POINTS = {"wrist", "elbow", "below elbow", "forearm", "ankle", "below fibular head"}
+
+
+@pytest.mark.slow
+def test_five_untreated_years_show_block_and_proximal_segments_add_to_it():
+    """The full study (every nerve, both sides, up to Erb's point) at year 5 finds block in
+    most drawn patients, definite block in a good share, and more patients with block than
+    the same study stopped at the elbow and knee (EFNS/PNS 2010 advises proximal segments of
+    the clinically affected nerves)."""
+    sc = parse_scenario({"scenario": {"years": 5.1, "record_every_days": 28}})
+    run = simulate_cohort(sc, 60, seed=5)
+    full_any = full_def = distal_any = 0
+    for i in range(60):
+        df = run.ncs(1826, patient=i)
+        full, distal = summarize(df), summarize(
+            df[(df.kind == "sensory") | df.stim_site.isin(_DISTAL_POINTS)])
+        full_any += full.n_block_nerves > 0
+        full_def += full.n_definite_nerves > 0
+        distal_any += distal.n_block_nerves > 0
+        assert distal.n_block_nerves <= full.n_block_nerves  # more segments, never less
+    assert full_any >= 0.6 * 60 and full_def >= 0.3 * 60
+    assert full_any > distal_any

@@ -1,6 +1,7 @@
 """The untreated course: no remission, normal sensory conduction, slow decline, late wasting.
 
-Targets ``course.*`` (CLINICAL calibration targets 4 and 13), on ten untreated years.
+Targets ``course.*`` (CLINICAL calibration targets 4 and 13, and the share of patients whose
+conduction study shows block), on ten untreated years.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import numpy as np
 from .. import electro
 from ..units import DAYS_PER_YEAR
 from .stats import Measurement, bootstrap, not_measured, share, summary
-from .traces import Cohorts
+from .traces import Cohorts, Trace
 
 __all__ = ["measure"]
 
 STUDY_DAYS = (365.0, 1826.0, 3652.0)  # full studies at years 1, 5 and 10
+BLOCK_DAY = 1826.0  # year 5: near the cohorts' 5.5-5.9 years of disease when studied
 
 
 def measure(data: Cohorts) -> dict[str, Measurement]:
@@ -34,6 +36,7 @@ def measure(data: Cohorts) -> dict[str, Measurement]:
         "course.decline": summary(decline, "course.decline"),
         "course.wasting_late": _wasting(data),
         "course.treated_vs_untreated": _treated_vs_untreated(data),
+        **_blocks(traces),
     }
 
 
@@ -62,6 +65,14 @@ def _treated_vs_untreated(data: Cohorts) -> Measurement:
         len(pairs), f"mean decline {untreated.mean():.2f} MRC points/year untreated vs "
         f"{treated.mean():.2f} on maintenance", reason="" if not np.isnan(r) else
         "no decline on maintenance to compare with", failed=bool(np.isnan(r)))
+
+
+def _blocks(traces: list[Trace]) -> dict[str, Measurement]:
+    """Share of patients whose full study at year 5 shows block in >= 1 nerve (EFNS/PNS
+    2010): definite, and definite or probable."""
+    reads = [electro.summarize(t.ncs[BLOCK_DAY]) for t in traces]
+    return {"course.block_definite": share([r.n_definite_nerves > 0 for r in reads]),
+            "course.block_any": share([r.n_block_nerves > 0 for r in reads])}
 
 
 def _wasting(data: Cohorts) -> Measurement:

@@ -176,6 +176,24 @@ TARGETS: tuple[Target, ...] = (
        '(67%)"; Löscher 2018: "At the final follow-up, the majority of patients had atrophy '
        '(88%)"; Lange 2006 (Arch Neurol 63:1778): one untreated case, blocked nerves became '
        'inexcitable over 18 years. 0-25% is ours.'),
+    _t("course.block_definite", 1, "Definite conduction block in at least one nerve",
+       "Löscher 2018 (54 of 57; CI of that count)", 95, 86, 98, "%", "untreated-weekly",
+       "Untreated, full bilateral motor study of every nerve up to Erb's point at year 5 "
+       "(the cohort's mean diagnostic delay was 5.5 years): share with >= 1 nerve with "
+       "definite block by EFNS/PNS 2010. The cohort is a nationwide register of diagnosed "
+       "MMN, studied as each clinic did, so it favours patients whose block was found.",
+       quote='Definite conduction block in 54 of 57 patients (95%) of the Austrian register '
+       '(Löscher 2018, J Neurol 265:2834, abstract); range: 95% CI of 54/57.'),
+    _t("course.block_any", 1, "Definite or probable conduction block in at least one nerve",
+       "Nobile-Orazio 2002 (14 of 23); Delmont 2006 (20 of 33); CI of 14 of 23", 61, 41, 78,
+       "%", "untreated-weekly", "Untreated, full bilateral motor study of every nerve up to "
+       "Erb's point at year 5 (consecutive patients with the clinical picture of MMN, with or "
+       "without block; mean disease duration 5.9 years in those with block): share with >= 1 "
+       "nerve with definite or probable block by EFNS/PNS 2010 (the papers used AAEM "
+       "definite or probable block, Nobile-Orazio 2002).",
+       quote='14 of 23 consecutive patients with definite or probable block (Nobile-Orazio '
+       '2002, JNNP 72:761, abstract); 20 of 33 (Delmont 2006, abstract); range: 95% CI of '
+       '14/23.'),
     # --- first IVIg course (targets 5, 6, 11 and block) -------------------------------------
     _t("ivig.responders", 2, "Responders to a first 2 g/kg course",
        "Cochrane 2005; Léger 2008; Van den Berg-Vos 2000", 78, 67, 81, "%",
