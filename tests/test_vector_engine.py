@@ -134,6 +134,30 @@ def test_weekly_adequate_courses_with_overlapping_response_checks_match():
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
 
 
+@pytest.mark.parametrize("after", ["stop", "continue"])
+def test_courses_after_no_response_match(after):
+    # non-responders drawn from the population on the non-responder plan, with a titration
+    # rule: "stop" ends the courses at the next one due, "continue" keeps them (no titration)
+    inputs = replace(resolve(load_preset("ivig-non-responder").with_overrides({
+        "treatment.1.after_no_response": after, "scenario.years": 3,
+        "treatment.1.titration": {"rule": "shorten_interval", "confirm_cycles": 1}})),
+        fixed_traits={"ivig_responsiveness": 0.05})
+    a = compare(inputs, SEED, range(6))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    runs = run_patients(inputs, SEED, range(6))
+    stopped = [pr for pr in runs if any(e[1] == "ivig_stopped" for e in pr.events)]
+    flagged = [pr for pr in runs if any(e[1] == "no_response" for e in pr.events)]
+    assert len(flagged) >= 3
+    if after == "stop":
+        assert stopped == flagged
+        for pr in stopped:
+            halt = next(e[0] for e in pr.events if e[1] == "ivig_stopped")
+            assert all(e[0] < halt for e in pr.events if e[1] in ("ivig_dose", "titration"))
+    else:
+        assert not stopped
+        assert all(max(e[0] for e in pr.events if e[1] == "ivig_dose") > 1000 for pr in flagged)
+
+
 @pytest.mark.parametrize("overrides", [
     # exchanges every day (many rebound windows open at once), no count: until the end
     {"treatment.1.every_days": 1, "treatment.1.count": 30, "scenario.years": 3},
