@@ -23,7 +23,7 @@ from sim.diseases.mmn import DISEASE, MMN
 from sim.engine import run_patient
 from sim.resolve import resolve
 from sim.results import ClinicalArrays, Run
-from sim.scenario import load_preset, loads_scenario, preset_names
+from sim.scenario import load_preset, loads_scenario, parse_scenario, preset_names
 from sim.vector import run_batch, run_patients, supports
 from sim.vector.agreement import compare
 from sim.vector.prepare import draw, site_weights
@@ -198,6 +198,18 @@ def test_patients_drawn_from_the_whole_population_match(name):
     a = compare(inputs, SEED, range(N))
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
     assert a.max_grip_diff < 1e-6 and a.max_mrc_diff == 0
+
+
+@pytest.mark.parametrize("kind", ["cyclophosphamide", "rituximab"])
+def test_second_line_kinds_run_on_the_simpy_engine(kind):
+    data = load_preset("ivig-non-responder").to_dict()
+    data["treatment"].append({"kind": kind, "start_day": 800})
+    inputs = resolve(parse_scenario(data))
+    assert not supports(inputs)
+    [a] = run_patients(inputs, SEED, [1])
+    b = run_patient(inputs, SEED, 1)
+    assert np.array_equal(a.blocked, b.blocked) and a.events == b.events
+    assert any(e[1].startswith(kind) for e in a.events)
 
 
 class _OtherDisease(MMN):
