@@ -9,7 +9,10 @@ pin down are drawn anew, so the 20 seeds are 20 comparable patients). Comparison
 
 Absolute claims ("never", "no benefit", "the same") must hold on every seed. Claims about what
 usually happens must hold on the own seed and in ``TYPICAL`` (3 in 4) of the seeds; claims with
-a published share are checked against that share with an allowance for sampling. A check the
+a published share are checked against that share with an allowance for sampling. A claim
+about a patient kept on IVIg (wearing-off, IgG kinetics on maintenance) does not judge a seed
+whose drawn patient had no response to the loading course: IVIg is stopped there, as the
+guideline says (``support.on_ivig``). A check the
 model fails although the line is clinically right is marked ``xfail(strict=True)`` with a
 reason starting "MODEL:", so the failure stays visible and an accidental fix is noticed.
 

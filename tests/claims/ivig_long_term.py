@@ -27,6 +27,7 @@ from .support import (
     grip,
     improved,
     mrc,
+    on_ivig,
     over_seeds,
     own_seed,
     responder,
@@ -310,7 +311,7 @@ def scig_flat_plateau() -> str:
         r = run(SCIG, s)
         igg = r.patient_runs[0].igg
         return _window_swing(r, igg, IV_YEAR3), _window_swing(r, igg, SC_YEAR5)
-    return every(over_seeds(SCIG, f), lambda x: x[0] >= 0.2 and x[1] <= 0.05,
+    return every(on_ivig(SCIG, f), lambda x: x[0] >= 0.2 and x[1] <= 0.05,
                  "(IgG swing on IVIg, on SCIg)")
 
 
@@ -352,5 +353,5 @@ def scig_needs_more_drug() -> str:
                        ((r, IV_YEAR3), (r, SC_YEAR5), (low, SC_YEAR5)))
         return float(sc_ / iv), float(lo / sc_)
     return f"dose ratio {ratio:.2f}; " + every(
-        over_seeds(SCIG, f), lambda x: 0.9 <= x[0] <= 1.1 and x[1] <= 0.9,
+        on_ivig(SCIG, f), lambda x: 0.9 <= x[0] <= 1.1 and x[1] <= 0.9,
         "(mean IgG SCIg / IVIg, same-amount SCIg / SCIg)")
