@@ -16,13 +16,17 @@ Reproducibility: ``SeedSequence(seed, spawn_key=(patient,))`` is patient
 *patient*'s own seed, the same whatever the cohort size; it spawns one stream per random
 process: traits, attacks, nerve-conduction normals, the diagnostic journey, laboratory
 results. New streams are only ever appended to ``STREAMS``: ``spawn`` numbers its children
-in order, so the earlier streams (and every draw from them) stay the same.
+in order, so the earlier streams (and every draw from them) stay the same. A treatment that
+needs a draw of its own (e.g. whether this patient responds to it) gets it from
+:meth:`_Model.treatment_draw`: a child of the patient's seed keyed on the kind's name, outside
+``STREAMS``, so adding such a kind moves no existing stream.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,6 +129,13 @@ class _Model:
 
     def sync(self) -> None:
         self.exposure.advance_to(self.env.now)
+
+    def treatment_draw(self, kind: str) -> float:
+        """A uniform draw in [0, 1) of this patient's own for treatment ``kind``: the same
+        whatever the plan, so two plans for one patient agree on it (common random numbers)."""
+        key = (self.patient_index, 2**31 + zlib.crc32(kind.encode("utf-8")))
+        return float(np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+                     .random())
 
     def healthy_grip(self) -> float:
         return self.patient.baseline_grip_kg

@@ -307,6 +307,49 @@ def test_complement_inhibitor_lowers_lesion_count():
     assert all(x <= y for x, y in zip(count[:20], count[20:], strict=True))
 
 
+def _lesions(p: Pt, lo: float, hi: float) -> int:
+    return sum(e[1] == "lesion_onset" and lo <= e[0] < hi for e in p.events)
+
+
+def test_cyclophosphamide_slows_new_lesions_in_responders_after_months_only():
+    """Weak evidence, modest model (Pestronk 1988; van Schaik 2010): six monthly pulses from
+    day 365; nothing changes in the first 4 weeks; in patients it acts on, never more attacks
+    from month 3 to year 3 than the same patients untreated, and at least 15% fewer from month
+    3 to month 12 (while it acts); in the others, nothing changes at all; each pulse records
+    the cumulative dose (its toxicity grows with it)."""
+    plan = [{"kind": "cyclophosphamide", "start_day": 365}]
+    on, off = cohort(3, plan, n=60, rec=7), cohort(3, n=60, rec=7)
+    responders = [any(e[1] == "cyclophosphamide_response" and e[5] > 0 for e in a.events)
+                  for a in on]
+    assert 18 <= sum(responders) <= 42  # a share of patients, about half
+    fewer, same = [], []
+    for a, b, resp in zip(on, off, responders, strict=True):
+        early = a.days <= 365 + 28
+        assert np.array_equal(a.arr.grip[early], b.arr.grip[early])  # never within days
+        if resp:
+            fewer.append((_lesions(a, 455, 730), _lesions(b, 455, 730)))
+            assert _lesions(a, 455, 1096) <= _lesions(b, 455, 1096)
+        else:
+            same.append(np.array_equal(a.arr.grip, b.arr.grip))
+        doses = [e[5] for e in a.events if e[1] == "cyclophosphamide_dose"]
+        assert doses == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert all(same)
+    treated, untreated = map(sum, zip(*fewer, strict=True))
+    assert treated <= 0.85 * untreated
+
+
+def test_rituximab_leaves_the_course_of_mmn_unchanged():
+    """No benefit in the open-label trial (Chaudhry & Cornblath 2010: no change in MRC sum,
+    grip or IVIg use): the same patients with and without two 1,000 mg infusions have
+    identical grip and MRC sum at every record, and the infusions are recorded."""
+    plan = [{"kind": "rituximab", "start_day": 365}]
+    on, off = cohort(3, plan, n=20, rec=7), cohort(3, n=20, rec=7)
+    for a, b in zip(on, off, strict=True):
+        assert np.array_equal(a.arr.grip, b.arr.grip)
+        assert np.array_equal(a.arr.mrc_sum, b.arr.mrc_sum)
+        assert [e[0] for e in a.events if e[1] == "rituximab_dose"] == [365.0, 379.0]
+
+
 def test_titration_rule_shortens_interval_over_the_years():
     data = {
         "scenario": {"years": 10, "record_every_days": 7},

@@ -23,7 +23,7 @@ from sim.diseases.mmn import DISEASE, MMN
 from sim.engine import run_patient
 from sim.resolve import resolve
 from sim.results import ClinicalArrays, Run
-from sim.scenario import load_preset, loads_scenario, preset_names
+from sim.scenario import load_preset, loads_scenario, parse_scenario, preset_names
 from sim.vector import run_batch, run_patients, supports
 from sim.vector.agreement import compare
 from sim.vector.prepare import draw, site_weights
@@ -134,6 +134,30 @@ def test_weekly_adequate_courses_with_overlapping_response_checks_match():
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
 
 
+@pytest.mark.parametrize("after", ["stop", "continue"])
+def test_courses_after_no_response_match(after):
+    # non-responders drawn from the population on the non-responder plan, with a titration
+    # rule: "stop" ends the courses at the next one due, "continue" keeps them (no titration)
+    inputs = replace(resolve(load_preset("ivig-non-responder").with_overrides({
+        "treatment.1.after_no_response": after, "scenario.years": 3,
+        "treatment.1.titration": {"rule": "shorten_interval", "confirm_cycles": 1}})),
+        fixed_traits={"ivig_responsiveness": 0.05})
+    a = compare(inputs, SEED, range(6))
+    assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
+    runs = run_patients(inputs, SEED, range(6))
+    stopped = [pr for pr in runs if any(e[1] == "ivig_stopped" for e in pr.events)]
+    flagged = [pr for pr in runs if any(e[1] == "no_response" for e in pr.events)]
+    assert len(flagged) >= 3
+    if after == "stop":
+        assert stopped == flagged
+        for pr in stopped:
+            halt = next(e[0] for e in pr.events if e[1] == "ivig_stopped")
+            assert all(e[0] < halt for e in pr.events if e[1] in ("ivig_dose", "titration"))
+    else:
+        assert not stopped
+        assert all(max(e[0] for e in pr.events if e[1] == "ivig_dose") > 1000 for pr in flagged)
+
+
 @pytest.mark.parametrize("overrides", [
     # exchanges every day (many rebound windows open at once), no count: until the end
     {"treatment.1.every_days": 1, "treatment.1.count": 30, "scenario.years": 3},
@@ -174,6 +198,18 @@ def test_patients_drawn_from_the_whole_population_match(name):
     a = compare(inputs, SEED, range(N))
     assert a.max_state_diff < 1e-9 and a.event_mismatch == 0
     assert a.max_grip_diff < 1e-6 and a.max_mrc_diff == 0
+
+
+@pytest.mark.parametrize("kind", ["cyclophosphamide", "rituximab"])
+def test_second_line_kinds_run_on_the_simpy_engine(kind):
+    data = load_preset("ivig-non-responder").to_dict()
+    data["treatment"].append({"kind": kind, "start_day": 800})
+    inputs = resolve(parse_scenario(data))
+    assert not supports(inputs)
+    [a] = run_patients(inputs, SEED, [1])
+    b = run_patient(inputs, SEED, 1)
+    assert np.array_equal(a.blocked, b.blocked) and a.events == b.events
+    assert any(e[1].startswith(kind) for e in a.events)
 
 
 class _OtherDisease(MMN):

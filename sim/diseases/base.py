@@ -11,7 +11,9 @@ Treatment mechanisms reach a disease through an :class:`Exposure` (``sim.treatme
 ``rho`` (the patient's IVIg responsiveness), ``effect`` (IVIg effect before responsiveness),
 ``steroid`` (0..1 intensity; ``steroid_effect`` is the same lagged by weeks, with its
 ``steroid_effect_integral`` over the interval being advanced), ``pe_active`` (open
-plasma-exchange windows) and ``complement`` (share of complement activity blocked).
+plasma-exchange windows), ``complement`` (share of complement activity blocked) and
+``immunosuppression`` (share of new attacks and block growth an immunosuppressant prevents;
+read by MMN only, the mimics leave it out).
 """
 
 from __future__ import annotations

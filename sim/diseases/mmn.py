@@ -241,7 +241,8 @@ class MMN(ImmuneReadouts):
         r = self.response
         ivig = 1.0 - r.ivig_lesion_suppression * x.rho * x.effect
         pe = r.pe_rebound_multiplier if x.pe_active else 1.0
-        return self._steroid(r.steroid_lesion_multiplier, x) * pe * ivig * (1.0 - x.complement)
+        return (self._steroid(r.steroid_lesion_multiplier, x) * pe * ivig * (1.0 - x.complement)
+                * (1.0 - x.immunosuppression))
 
     def lift(self, x: Exposure) -> float:
         r = self.response
@@ -257,7 +258,7 @@ class MMN(ImmuneReadouts):
         r, rho, c = self.response, x.rho, x.complement
         growth = self._steroid(r.steroid_growth_multiplier, x) * (1.0 - c) * (
             dt - r.ivig_growth_suppression * rho * effect_integral
-        )
+        ) * (1.0 - x.immunosuppression)
         lift = min(dt, r.ivig_block_lift * rho * effect_integral + r.complement_block_lift * c * dt)
         progression = r.steroid_progression_per_day * x.steroid * x.steroid_sensitivity * dt
         return growth, lift, progression

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import complement_inhibitor, fcrn_blocker, ivig, plasma_exchange, prednisolone, scig
+from . import (
+    complement_inhibitor,
+    cyclophosphamide,
+    fcrn_blocker,
+    ivig,
+    plasma_exchange,
+    prednisolone,
+    rituximab,
+    scig,
+)
 from .base import Context, Control, Treatment, TreatmentSpec
 from .exposure import IGG, Exposure, IgGParams, Modifiers
 
@@ -69,5 +78,6 @@ def event_rows() -> dict[str, str]:
     return {name: row for t in REGISTRY.values() for name, row in t.events.items()}
 
 
-for _module in (ivig, scig, prednisolone, plasma_exchange, complement_inhibitor, fcrn_blocker):
+for _module in (ivig, scig, prednisolone, plasma_exchange, complement_inhibitor, fcrn_blocker,
+                cyclophosphamide, rituximab):
     register(_module.TREATMENT)

@@ -74,6 +74,9 @@ class Context(Protocol):
     def sync(self) -> None:
         """Bring the exposure (and its modifier integrals) up to ``env.now``."""
 
+    def treatment_draw(self, kind: str) -> float:
+        """This patient's own uniform draw in [0, 1) for ``kind`` (e.g. does it respond)."""
+
     def event(self, name: str, value: float = math.nan, detail: str = "", side: str = "",
               nerve: str = "", segment: str = "") -> None:
         """Record an event at ``env.now``."""

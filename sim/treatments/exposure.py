@@ -99,6 +99,8 @@ class Exposure:
         self.pe_active = 0  # plasma-exchange windows open right now
         self.complement = 0.0  # share of complement activity blocked while an inhibitor runs
         self.fcrn = 0.0  # share of FcRn receptors blocked (faster IgG clearance)
+        # share of new attacks and of block growth prevented by an immunosuppressant
+        self.immunosuppression = 0.0
         self._k = math.log(2) / params.igg_half_life_days
         self._ka = math.log(2) / params.absorption_half_life_days
         self._ks = math.log(2) / params.igg_recovery_half_life_days

@@ -46,6 +46,10 @@ ADEQUATE_COURSE_G_PER_KG = 2.0
 RESPONSE_CHECK_DAYS = (14.0, 21.0, 28.0)
 JUDGEABLE_GRIP_SHARE = 0.9
 JUDGEABLE_MRC = 195
+# After no response to an adequate course the guideline's answer is to stop and reconsider
+# the diagnosis, not to continue or escalate (van Schaik et al. 2010): by default an entry gives
+# no further course once ``no_response`` has been recorded; "continue" keeps the schedule (the
+# titration rule still stops), to show what continuing would and would not buy.
 
 
 class TitrationSpec(Strict):
@@ -76,6 +80,9 @@ class IVIgSpec(ScheduleSpec):
     count: Count = None
     until_day: UntilDay = None
     titration: TitrationSpec | None = None
+    after_no_response: Literal["stop", "continue"] = Field(
+        "stop", description="what this entry does after a 'no_response' event"
+    )
 
     @model_validator(mode="after")
     def _schedule(self) -> IVIgSpec:
@@ -109,7 +116,8 @@ class IVIg(Treatment):
     title = "IVIg"
     Spec = IVIgSpec
     events = {"ivig_dose": "IVIg course", "titration": "IVIg dose change",
-              "no_response": "no response: reconsider the diagnosis"}
+              "no_response": "no response: reconsider the diagnosis",
+              "ivig_stopped": "no response: reconsider the diagnosis"}
     course_event = "ivig_dose"
     colour = "blue"
     immunoglobulin = True
@@ -136,6 +144,11 @@ class IVIg(Treatment):
             spec.until_day is None or course_start <= spec.until_day
         ):
             yield env.timeout(course_start - env.now)
+            if ctx.no_response and spec.after_no_response == "stop":
+                ctx.event("ivig_stopped", float(n),
+                          f"IVIg stopped after no response to an adequate course: the course "
+                          f"due on day {course_start:.0f} is not given; reconsider the diagnosis")
+                return
             before = ctx.examine_now() if dose >= ADEQUATE_COURSE_G_PER_KG else None
             yield from self._infuse(ctx, dose, n_days, n)
             n += 1
@@ -166,8 +179,9 @@ class IVIg(Treatment):
         """After an adequate course, look for an objective response over the next 4 weeks.
 
         No response to an adequate first course is a reason to reconsider the diagnosis, not
-        to escalate (van Schaik et al. 2010): the run records ``no_response`` and the
-        titration rule stops. A patient too strong to show a change is not judged.
+        to escalate (van Schaik et al. 2010): the run records ``no_response``, the titration
+        rule stops, and an entry with ``after_no_response = "stop"`` (the default) gives no
+        further course. A patient too strong to show a change is not judged.
         """
         env, (grip0, mrc0) = ctx.env, before
         best_grip, best_mrc = grip0, mrc0
@@ -225,7 +239,10 @@ class IVIg(Treatment):
         return every, dose
 
     def plan_text(self, spec: IVIgSpec) -> str:
-        return dosing_text(self.title, spec.dose, spec)
+        text = dosing_text(self.title, spec.dose, spec)
+        if spec.every_days is not None and spec.after_no_response == "continue":
+            text += ", continued after no response"
+        return text
 
     def control_defaults(self, entries: Sequence[IVIgSpec]) -> dict[str, Any]:
         maint = next((t for t in reversed(entries) if t.every_days is not None), None)

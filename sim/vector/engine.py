@@ -180,6 +180,10 @@ def _events(plan: Plan, inputs: Inputs, ev, a: int, n: int) -> list[tuple]:
             rows.append((day, "no_response", "", "", "", val,
                          "no objective response to an adequate IVIg course: reconsider the "
                          "diagnosis"))
+        elif code == K.EV_IVIG_STOPPED:
+            rows.append((day, "ivig_stopped", "", "", "", val,
+                         f"IVIg stopped after no response to an adequate course: the course "
+                         f"due on day {day:.0f} is not given; reconsider the diagnosis"))
         elif code == K.EV_SCIG:
             rows.append((day, "scig_dose", "", "", "", val, f"dose {int(ea[k])}"))
         elif code == K.EV_STEROID_START:

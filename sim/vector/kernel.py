@@ -22,6 +22,7 @@ import numpy as np
 __all__ = ["simulate_many", "EV_LESION", "EV_IVIG", "EV_TITRATION", "EV_NO_RESPONSE",
            "EV_SCIG", "EV_STUDY", "EV_STEROID_START", "EV_STEROID_END", "EV_EXCHANGE",
            "EV_COMPLEMENT_START", "EV_COMPLEMENT_END", "EV_FCRN_START", "EV_FCRN_END",
+           "EV_IVIG_STOPPED",
            "KIND_IVIG", "KIND_SCIG", "KIND_PRED", "KIND_PE", "KIND_COMP", "KIND_FCRN", "CX", "TX",
            "CNT_LESION", "CNT_DOSE", "CNT_TITRATION", "N_COUNTS"]
 
@@ -29,6 +30,7 @@ __all__ = ["simulate_many", "EV_LESION", "EV_IVIG", "EV_TITRATION", "EV_NO_RESPO
 EV_LESION, EV_IVIG, EV_TITRATION, EV_NO_RESPONSE, EV_SCIG, EV_STUDY = 1, 2, 3, 4, 5, 6
 EV_STEROID_START, EV_STEROID_END, EV_EXCHANGE = 7, 8, 9
 EV_COMPLEMENT_START, EV_COMPLEMENT_END, EV_FCRN_START, EV_FCRN_END = 10, 11, 12, 13
+EV_IVIG_STOPPED = 14
 KIND_IVIG, KIND_SCIG, KIND_PRED, KIND_PE, KIND_COMP, KIND_FCRN = 1, 2, 3, 4, 5, 6
 # Cumulative counts kept per record (batch read-out).
 CNT_LESION, CNT_DOSE, CNT_TITRATION = 0, 1, 2
@@ -56,7 +58,7 @@ CX = _Layout(
 # One [[treatment]] entry (``treat`` rows).
 TX = _Layout(
     "kind start every count until dose n_days titr rule drop step_days min_every step_g "
-    "max_dose confirm decline value level duration"
+    "max_dose confirm decline value level duration stop_nr"
 )
 # Slot numbers as plain module constants (what the compiler can read).
 C_K = CX.k
@@ -121,6 +123,7 @@ T_DECLINE = TX.decline
 T_VALUE = TX.value
 T_LEVEL = TX.level
 T_DURATION = TX.duration
+T_STOP_NR = TX.stop_nr
 # Exposure state vector: time, excess, depot, endogenous, effect, the modifier accumulators,
 # the mechanism states (steroid, complement, open exchange windows, FcRn, IgG clearance); the
 # lag stages follow from LAG on.
@@ -671,7 +674,12 @@ def _simulate_one(
             else:
                 phase = t_phase[i]
             after_infuse = False
-            if phase == 1 or phase == 2:
+            if phase == 1 and no_response and treat[i, T_STOP_NR] > 0:
+                # no response to an adequate course: this entry gives no further course
+                _emit(ev_t, ev_c, ev_a, ev_b, ev_v, n_ev, now, EV_IVIG_STOPPED, 0, i,
+                      float(t_n[i]))
+                phase = -1
+            elif phase == 1 or phase == 2:
                 if phase == 1:
                     t_before[i] = t_dose[i] >= cx[C_ADEQUATE]
                     if t_before[i]:

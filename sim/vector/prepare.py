@@ -184,6 +184,8 @@ def plan_of(inputs: Inputs) -> Plan:
             row[TX.value] = spec.share_blocked
         elif spec.kind == "plasma_exchange":
             n_windows += _open_windows(spec)
+        elif spec.kind == "ivig":
+            row[TX.stop_nr] = spec.after_no_response == "stop"
         titr = getattr(spec, "titration", None)
         if titr is not None:
             row[TX.titr] = 1

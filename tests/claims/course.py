@@ -29,6 +29,7 @@ from .support import (
     improved,
     lesions,
     mrc,
+    on_ivig,
     over_seeds,
     pooled,
     responder,
@@ -203,7 +204,7 @@ def late_ends_weaker_than_early() -> str:
     untreated block turned into axonal loss that IVIg cannot give back (Herraets 2020). The
     gain in kilograms right after the course is not compared: a year-1 patient has less
     weakness to win back, so a small early gain is no sign that early treatment helps less."""
-    v = over_seeds(LATE, _late_vs_early_outcome)
+    v = on_ivig(LATE, _late_vs_early_outcome)
     return every(v, lambda x: x[0] < x[1] and x[2] <= x[3],
                  "(weaker grip late, early, MRC late, early) at year 10")
 

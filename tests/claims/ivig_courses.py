@@ -27,6 +27,7 @@ from .support import (
     igg_half_life,
     lesions,
     mrc,
+    on_ivig,
     over_seeds,
     own_seed,
     pooled,
@@ -202,11 +203,11 @@ def maintenance_wearing_off() -> str:
         if not responder_with_room(r, 729):
             return None
         return swing(cycles(r, weaker(r, 3 * YEAR), 3 * YEAR, 6 * YEAR))
-    v = over_seeds(MAINT, sw)
+    v = on_ivig(MAINT, sw)
     med = float(np.median([x for s, x in v.items() if s in SEEDS and x is not None]))
     assert 0.05 <= med <= 0.20, f"median swing over responders {med:.3f}"
     return "; ".join([
-        every(over_seeds(MAINT, hl), lambda x: 17 <= x <= 30, "IgG half-life (days)"),
+        every(on_ivig(MAINT, hl), lambda x: 17 <= x <= 30, "IgG half-life (days)"),
         every(v, lambda x: x > 0, "median within-cycle fall of grip (share of peak)"),
         f"own {next(iter(v.values())):.1%}, median over responders {med:.1%}",
     ])
@@ -225,7 +226,7 @@ def maintenance_drifts_down() -> str:
         lost = r.patient_runs[0].lost
         return (mrc(r, 3 * YEAR) - mrc(r, 6 * YEAR), max(c[0] for c in y3) - max(c[0] for c in
                 y6), float(lost[at(r, 6 * YEAR)].sum() - lost[at(r, 3 * YEAR)].sum()))
-    return share(over_seeds(MAINT, f), lambda x: x[0] > 0 and x[1] > 0 and x[2] > 0, TYPICAL,
+    return share(on_ivig(MAINT, f), lambda x: x[0] > 0 and x[1] > 0 and x[2] > 0, TYPICAL,
                  "(MRC points lost y3->y6, best-grip kg lost, axonal loss gained)")
 
 
@@ -256,7 +257,7 @@ def long_igg_peaks_and_troughs() -> str:
         hl = igg_half_life(a, start + 10, start + 66, a.patient_runs[0].igg[0])
         return (min(p for p, _ in ca) - max(p for p, _ in cb),
                 max(t for _, t in ca) - min(t for _, t in cb), hl)
-    return every(over_seeds(LONG, f), lambda x: x[0] > 0 and x[1] < 0 and 17 <= x[2] <= 30,
+    return every(on_ivig(LONG, f), lambda x: x[0] > 0 and x[1] < 0 and 17 <= x[2] <= 30,
                  "(lowest peak minus 4-weekly highest g/L, highest pre-course level minus "
                  "4-weekly lowest g/L, half-life days)")
 

@@ -27,6 +27,7 @@ from .support import (
     grip,
     improved,
     mrc,
+    on_ivig,
     over_seeds,
     own_seed,
     responder,
@@ -146,15 +147,84 @@ def creep_axonal_loss_not_bought_back() -> str:
 NONRESP = "ivig-non-responder"
 
 
+CONTINUE = {"treatment.1.after_no_response": "continue"}
+STOP_WITHIN_DAYS = 28.0  # the maintenance interval: the next course due is the one not given
+
+
+def _stop_timing(r) -> tuple[float, float, float, int]:
+    """(day of no_response, day of ivig_stopped, last IVIg infusion day, infusion days after
+    the stop) of patient ``r``; nan where an event is missing."""
+    nr = [e[0] for e in events(r, "no_response")]
+    st = [e[0] for e in events(r, "ivig_stopped")]
+    doses = [e[0] for e in events(r, "ivig_dose")]
+    flag = nr[0] if nr else np.nan
+    stop = st[0] if st else np.nan
+    after = sum(d >= stop for d in doses) if st else 0
+    return flag, stop, max(doses), after
+
+
+def nonresponder_stops_after_no_response() -> str:
+    """Every seed: 'no_response' is recorded 4 weeks after the loading course (day 758),
+    'ivig_stopped' within 28 days of it (the next maintenance course due), no IVIg infusion
+    after that, and the last infusion within 28 days of the flag. Among 300 patients drawn from
+    the whole population on the same plan (to year 2.3), every patient flagged 'no_response'
+    is stopped the same way, and none who is not flagged is stopped."""
+    def f(s):
+        return _stop_timing(run(NONRESP, s))
+
+    def ok(x):
+        flag, stop, last, after = x
+        return flag == 758.0 and 0 < stop - flag <= STOP_WITHIN_DAYS and after == 0 and (
+            last - flag <= STOP_WITHIN_DAYS)
+    line = every(over_seeds(NONRESP, f), ok, "(no_response day, ivig_stopped day, last "
+                 "infusion day, infusions after the stop)")
+    r = cohort(NONRESP, 300, patient={}, set={"scenario.years": 2.3})
+    flagged, bad = 0, []
+    for i, pr in enumerate(r.patient_runs):
+        names = {e[1] for e in pr.events}
+        nr = [e[0] for e in pr.events if e[1] == "no_response"]
+        st = [e[0] for e in pr.events if e[1] == "ivig_stopped"]
+        if not nr:
+            if st:
+                bad.append(i)
+            continue
+        flagged += 1
+        doses = [e[0] for e in pr.events if e[1] == "ivig_dose"]
+        if not st or not 0 < st[0] - nr[0] <= STOP_WITHIN_DAYS or max(doses) > st[0]:
+            bad.append(i)
+        assert "titration" not in names
+    assert flagged >= 30 and not bad, f"{flagged} flagged; not stopped as stated: {bad}"
+    return f"{line}; population: {flagged}/300 flagged, every one stopped within 28 days"
+
+
+def nonresponder_continuing_buys_nothing() -> str:
+    """Every seed, same patient and seed (common random numbers) with the maintenance entry's
+    after_no_response = "continue": 90-110 more IVIg infusion days; the weaker hand's grip
+    (the weaker hand at each record) is less than 1 kg above the same patient with IVIg
+    stopped on average over the weekly records after the stop (day 786 on), and below the
+    2 kg of an objective response at every one of them."""
+    def f(s):
+        a, b = run(NONRESP, s), run(NONRESP, s, set=CONTINUE)
+        more = len(events(b, "ivig_dose")) - len(events(a, "ivig_dose"))
+        d = a.patient_runs[0].days >= 786.0
+        gain = b.arrays(0).grip.min(axis=1) - a.arrays(0).grip.min(axis=1)
+        return more, round(float(gain[d].max()), 3), round(float(gain[d].mean()), 3)
+    return every(over_seeds(NONRESP, f), lambda x: 90 <= x[0] <= 110 and x[1] < 2.0
+                 and x[2] < 1.0, "(more infusion days, best and mean weaker-grip gain kg)")
+
+
 def nonresponder_same_igg() -> str:
-    """Every seed: serum IgG at every record equals the same patient's on 'IVIg maintenance'
-    (the same plan in a patient who responds: the own seed's and 15 of the 20)."""
+    """Every seed: serum IgG at every record up to day 785 (the day before the stop) equals the
+    same patient's on 'IVIg maintenance' (the same plan in a patient who responds: the own
+    seed's), and after the loading course it rises above 20 g/L as it does there."""
     def f(s):
         a, b = run(NONRESP, s), run(MAINT, s)
-        return bool(np.array_equal(a.patient_runs[0].igg, b.patient_runs[0].igg)), responder(b)
+        m = a.patient_runs[0].days <= 785.0
+        ia, ib = a.patient_runs[0].igg[m], b.patient_runs[0].igg[m]
+        return bool(np.array_equal(ia, ib)) and float(ia.max()) > 20.0, responder(b)
     v = over_seeds(NONRESP, f)
-    assert next(iter(v.values()))[1], "the own seed's maintenance patient is no responder"
-    return every(v, lambda x: x[0], "(IgG identical, maintenance patient responds)")
+    assert v[own_seed(NONRESP)][1], "the own seed's maintenance patient is no responder"
+    return every(v, lambda x: x[0], "(IgG identical and above 20 g/L, maintenance responds)")
 
 
 def nonresponder_no_response() -> str:
@@ -241,7 +311,7 @@ def scig_flat_plateau() -> str:
         r = run(SCIG, s)
         igg = r.patient_runs[0].igg
         return _window_swing(r, igg, IV_YEAR3), _window_swing(r, igg, SC_YEAR5)
-    return every(over_seeds(SCIG, f), lambda x: x[0] >= 0.2 and x[1] <= 0.05,
+    return every(on_ivig(SCIG, f), lambda x: x[0] >= 0.2 and x[1] <= 0.05,
                  "(IgG swing on IVIg, on SCIg)")
 
 
@@ -260,7 +330,7 @@ def scig_same_dose_similar_strength() -> str:
         g, gi = r.arrays(0).grip[:, h], iv.arrays(0).grip[:, h]
         m = window(r, *SC_YEAR5)
         return float(g[m].mean() / gi[m].mean())
-    return "dose ratio 1.00; " + every(over_seeds(SCIG, f), lambda x: 0.92 <= x <= 1.08,
+    return "dose ratio 1.00; " + every(on_ivig(SCIG, f), lambda x: 0.92 <= x <= 1.08,
                                         "mean grip SCIg / IVIg kept")
 
 
@@ -274,4 +344,4 @@ def scig_dip_flattens_here() -> str:
             return None
         g = r.arrays(0).grip[:, weaker(r, 4 * YEAR)]
         return _window_swing(r, g, SC_YEAR5) / _window_swing(r, g, IV_YEAR3)
-    return every(over_seeds(SCIG, f), lambda x: x < 0.5, "grip swing SCIg / IVIg")
+    return every(on_ivig(SCIG, f), lambda x: x < 0.5, "grip swing SCIg / IVIg")

@@ -26,6 +26,7 @@ from .support import (
     grip,
     healthy,
     lesions,
+    on_ivig,
     over_seeds,
     own_seed,
     pooled,
@@ -112,7 +113,7 @@ def fcrn_igg_falls() -> str:
         pre = [igg[at(a, d - 1)] for d in course_starts(a) if F_ON + 28 <= d < F_OFF]
         return (float(igg[m].mean() / b.patient_runs[0].igg[m].mean()),
                 float(max(pre) - igg[0]))
-    return every(over_seeds(FCRN, f), lambda x: x[0] < 0.5 and x[1] < 0,
+    return every(on_ivig(FCRN, f), lambda x: x[0] < 0.5 and x[1] < 0,
                  "(IgG share of no-blocker, highest pre-course IgG minus pre-treatment g/L)")
 
 
@@ -147,9 +148,9 @@ def fcrn_ivig_wears_off() -> str:
         h = weaker(a, F_ON - 1)
         return grip(a, F_OFF, h) - grip(a, F_ON - 1, h), grip(a, F_OFF, h) - grip(b, F_OFF, h)
     return "; ".join([
-        every(over_seeds(FCRN, igg), lambda x: x[0] <= 7 < x[1] and x[2] <= 0.25,
+        every(on_ivig(FCRN, igg), lambda x: x[0] <= 7 < x[1] and x[2] <= 0.25,
               "(days for the IgG rise to halve, without blocker, IVIg effect share)"),
-        share(over_seeds(FCRN, gr), lambda x: x[0] < 0 and x[1] < 0, TYPICAL,
+        share(on_ivig(FCRN, gr), lambda x: x[0] < 0 and x[1] < 0, TYPICAL,
               "(grip change on blocker kg, vs no blocker kg)"),
     ])
 

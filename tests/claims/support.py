@@ -20,7 +20,8 @@ from sim.clinical import objective_response, weaker_side
 from sim.results import Run
 
 __all__ = [
-    "SEEDS", "TYPICAL", "own_seed", "run", "cohort", "over_seeds", "at", "grip", "weaker",
+    "SEEDS", "TYPICAL", "own_seed", "run", "cohort", "over_seeds", "on_ivig", "stopped", "at",
+    "grip", "weaker",
     "healthy", "trait", "responder", "events", "course_starts", "lesions", "mrc",
     "every", "share", "pooled", "fmt", "YEAR", "ROOM_TO_GAIN",
     "IMPROVED_WEEKS", "UNTREATED", "has_room", "gain_after", "improved", "igg_half_life",
@@ -84,6 +85,18 @@ def over_seeds(preset: str, fn: Callable[[int], Any]) -> dict[int, Any]:
     for s in SEEDS:
         out[s] = out[s] if s in out else fn(s)
     return out
+
+
+def stopped(r: Run) -> bool:
+    """Whether patient 0's IVIg was stopped after no response to an adequate course."""
+    return any(e[1] == "ivig_stopped" for e in r.patient_runs[0].events)
+
+
+def on_ivig(preset: str, fn: Callable[[int], Any]) -> dict[int, Any]:
+    """``over_seeds`` for a claim about a patient kept on IVIg: a seed whose drawn patient did
+    not respond to the loading course has IVIg stopped (the guideline's rule), so the claim does
+    not apply there (None, not judged)."""
+    return over_seeds(preset, lambda s: None if stopped(run(preset, s)) else fn(s))
 
 
 # --- reading a run as a clinician does (patient 0) ----------------------------------------
