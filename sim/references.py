@@ -83,6 +83,15 @@ _ENTRIES: tuple[Reference, ...] = (
        checked="university publication records with abstract: journal, year, volume, pages, "
        "content (57 patients; prevalence 0.65/100,000; onset 44.1 +- 13.1 y; delay 5.5 +- 8.4 "
        "y; 77% upper-limb onset; anti-GM1 IgM 43%)"),
+    _r("Umapathi 2015", "Umapathi T, Hughes RAC, Nobile-Orazio E, Léger JM", 2015,
+       "Immunosuppressant and immunomodulatory treatments for multifocal motor neuropathy",
+       "Cochrane Database Syst Rev", "2015(3)", "CD003217",
+       checked="Cochrane abstract: the only randomised trial is of mycophenolate (no benefit); "
+       "the role of immunosuppressants is uncertain"),
+    _r("Kornberg & Pestronk 1995", "Kornberg AJ, Pestronk A", 1995,
+       "Chronic motor neuropathies: diagnosis, therapy, and pathogenesis", "(journal not "
+       "verified)", checked=_UNV + "authors, year and the sentence on responses to "
+       "immunosuppression within 2-4 months seen; journal, volume and pages not found"),
     _r("Nobile-Orazio 2002", "Nobile-Orazio E, Cappellari A, Meucci N, et al.", 2002,
        "Multifocal motor neuropathy: clinical and immunological features and response to IVIg "
        "in relation to the presence and degree of motor conduction block",

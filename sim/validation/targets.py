@@ -200,7 +200,7 @@ TARGETS: tuple[Target, ...] = (
        "single-course untreated-daily", f"Among {_HAND}: share whose weaker-hand grip at day "
        "758 (4 weeks) is >= 2 kg above the same patient untreated.",
        quote='"Strength improved in 78% of patients treated with IVIg vs. 4% of placebo" (3 '
-       'trials, n = 27; 21/27, 95% CI 58-91%) (van Schaik 2005, CD004429); "MRC score '
+       'trials, n = 27; 21/27, 95% CI 58-91%) (Cochrane 2005, CD004429); "MRC score '
        'significantly improved in 14 (70%; 95% CI 0.46 to 0.88)" (Léger 2008, JNNP 79:93); 17 of '
        '21 definite MMN responded = 81% (Van den Berg-Vos 2000, Ann Neurol 48:919). 81 = Van den '
        'Berg-Vos; the 67 lower bound was not found as such (inside both CIs).'),
@@ -242,7 +242,7 @@ TARGETS: tuple[Target, ...] = (
        "Responders: median first day after the peak on which the benefit is below half its peak "
        "(patients still above half at the end count as the last day).", approx=True,
        quote=_NO_FIGURE + 'Van den Berg-Vos 2002 (abstract): maintenance "ranged from one '
-       'infusion every 1 to 7 weeks"; Van den Berg 1998 (Brain 121:421): a full course '
+       'infusion every 1 to 7 weeks"; a 1998 Brain study (121:421): a full course '
        '"improved muscle strength but for not longer than 12 weeks". No half-life of benefit '
        'is published.'),
     _t("ivig.block_change", 2, "Block change 4 weeks after a course", "Federico 2000 (block "
@@ -404,7 +404,7 @@ TARGETS += (
        ">= 10%.", approx=True,
        quote='Not in the Herraets 2020 abstract. "During follow-up most patients needed higher '
        'IVIg dosage to maintain improvement" (Terenghi et al., abstract); "most patients need '
-       'progressive increases in dosage or reduced intervals" (van den Berg 2012 review). '
+       'progressive increases in dosage or reduced intervals" (a 2012 review). '
        '"Most" only; 70% is ours.'),
     _t("dose.no_response", 4, "Non-responders flagged, not escalated",
        "van Schaik 2010 (EFNS/PNS)", None, 90, 100, "%", "no-response untreated-weekly",
@@ -450,7 +450,7 @@ TARGETS += (
        "whose weaker-hand grip at day 758 is >= 2 kg above the same patient untreated.",
        approx=True,
        quote='"Patients with multifocal motor neuropathy do not usually respond to steroids or '
-       'plasma exchange, and may even worsen with these treatments" (van Schaik 2005, CD004429, '
+       'plasma exchange, and may even worsen with these treatments" (Cochrane 2005, CD004429, '
        'background); "plasmapheresis may even be disadvantageous" (Claus 2000, one case). No '
        'share; 0-5% is ours.'),
     _t("harm.pe_after_ivig", 5, "IVIg benefit kept when exchange follows the course",
