@@ -130,7 +130,7 @@ class CIDPResponse:
     # Plasma exchange: improvement in about 80% within weeks, relapse soon after stopping
     # (Hahn et al. 1996; Dyck et al. 1986). (approx.) while an exchange's window is open.
     pe_lesion_suppression: float = 0.6
-    pe_block_lift: float = 0.7
+    pe_block_lift: float = 0.2  # calibrated on Hahn et al. 1996 (12 of 15 improved; cidp.pe_hahn)
     complement_block_lift: float = 0.3  # hypothetical (approx.)
 
 

@@ -49,6 +49,8 @@ class Trace:
     exam: dict[float, dict[str, Any]] = field(default_factory=dict)
     grades: dict[float, np.ndarray] = field(default_factory=dict)  # day -> grade per muscle
     strength: dict[float, np.ndarray] = field(default_factory=dict)  # ncs day -> per muscle
+    # ODSS-like disability (0-12) per record: the closest read-out to the trials' INCAT scale
+    disability: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     def at(self, day: float) -> int:
         """Index of the first record on or after ``day`` (the last record if none)."""
@@ -94,6 +96,7 @@ def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
         igg=pr.igg.astype(np.float32),
         status={k: v.copy() for k, v in arr.status.items()},
         events=list(pr.events), denervated=_denervated(pr.lost[-1]),
+        disability=arr.disability.astype(np.int8),
     )
     for day in ref.ncs_days:
         tr.ncs[day] = run.ncs(day, patient=i)[_NCS_COLUMNS].reset_index(drop=True)

@@ -14,8 +14,19 @@ from sim import electro
 from sim.diagnosis import SENSORY_FOR, evaluate
 from sim.workup import patient_journey
 
-from .support import (SEEDS, TYPICAL, UNTREATED, every, grip, healthy, mrc, over_seeds,
-                      own_seed, run, share)
+from .support import (
+    SEEDS,
+    TYPICAL,
+    UNTREATED,
+    every,
+    grip,
+    healthy,
+    mrc,
+    over_seeds,
+    own_seed,
+    run,
+    share,
+)
 
 CIDP_PRED = "cidp-prednisolone"
 MCIDP = "multifocal-cidp"
@@ -38,9 +49,10 @@ def _clear(g: tuple[int, float]) -> bool:
 
 def cidp_pred_builds_over_weeks() -> str:
     """Against the same patient untreated: at 2 weeks the MRC sum gain is at most 3 points or a
-    third of the 12-week gain, on every seed (little within days); at 12 weeks clearly better (MRC sum >=2 points higher
-    or the weaker hand >=2 kg stronger) on the own seed and in 45-85% of the seeds, around
-    the 12 of 19 (63%) improved on prednisone at 12 weeks (Dyck et al. 1982)."""
+    third of the 12-week gain, on every seed (little within days); at 12 weeks clearly better
+    (MRC sum >=2 points higher or the weaker hand >=2 kg stronger) on the own seed and in
+    45-85% of the seeds, around the 12 of 19 (63%) improved on prednisone at 12 weeks (Dyck
+    et al. 1982)."""
     start = _start(CIDP_PRED)
     late = over_seeds(CIDP_PRED, lambda s: _gain(s, start + 84.0))
     early = over_seeds(CIDP_PRED, lambda s: (_gain(s, start + 14.0)[0], late[s][0]))
