@@ -256,3 +256,64 @@ def test_motor_level_counts_nerves_as_the_guideline_does():
     assert motor_level([r("median", "d"), r("ulnar", "d"), r("tibial", "a")])[0] == "strong"
     assert motor_level([r("median", "e"), r("ulnar", "d")])[0] == "weak"  # d cannot pair e
     assert motor_level([r("median", "e"), r("ulnar", "c")])[0] == "strong"
+
+
+# --- the tapered prednisolone course --------------------------------------------------------
+
+
+def _pred_scenario(kind: str, **course):
+    return scenario(kind, 1.5, [{"kind": "prednisolone", "start_day": 100, "mg_per_day": 60,
+                                 "duration_days": 28, **course}])
+
+
+def test_a_taper_steps_the_dose_down_weekly_to_zero():
+    spec = _pred_scenario("cidp", taper_weeks=3).treatment[0]
+    assert spec.schedule() == [(128.0, 45.0), (135.0, 30.0), (142.0, 15.0), (149.0, 0.0)]
+    assert spec.end_day == 149.0
+    assert _pred_scenario("cidp").treatment[0].schedule() == [(128.0, 0.0)]
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, 105, "six"])
+def test_a_bad_taper_is_one_sentence(bad):
+    from sim.scenario_errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"taper_weeks = .*allowed: 0 to 104") as err:
+        _pred_scenario("cidp", taper_weeks=bad)
+    assert str(err.value).count(". ") == 0 and "\n" not in str(err.value)
+
+
+def test_tapered_courses_run_on_the_reference_engine():
+    from sim.resolve import resolve
+    from sim.vector import supports
+
+    assert supports(resolve(_pred_scenario("mmn")))
+    assert not supports(resolve(_pred_scenario("mmn", taper_weeks=4)))
+
+
+def test_mmn_steroid_harm_follows_the_tapered_dose():
+    """The steroid harm reads the dose: a taper adds harm over its weeks, none after it."""
+    def loss(**course):
+        run = simulate(_pred_scenario("mmn", **course))
+        return float(run.tables["clinical"]["mrc_sum"].iloc[-1])
+
+    untreated = float(simulate(scenario("mmn", 1.5)).tables["clinical"]["mrc_sum"].iloc[-1])
+    assert loss(taper_weeks=8) <= loss() <= untreated
+
+
+def test_cidp_steroid_benefit_builds_slowly_and_lasts():
+    """The same CIDP responders: little at 2 weeks, more at 12, and still there 12 weeks after
+    a tapered course ends (the benefit is mostly repair)."""
+    course = [{"kind": "prednisolone", "start_day": START, "mg_per_day": 60,
+               "duration_days": 28, "taper_weeks": 8}]
+    treated = simulate_cohort(scenario("cidp", 1.9, course), N_TREATED)
+    untreated = simulate_cohort(scenario("cidp", 1.9), N_TREATED)
+
+    def pick(c, day):
+        return c[c["day"] >= day - 1e-6].groupby("patient").first()["mrc_sum"]
+
+    def gain(day):
+        a, b = (r.tables["clinical"] for r in (treated, untreated))
+        return (pick(a, day) - pick(b, day)).mean()
+
+    two, twelve, after = gain(START + 14), gain(START + 84), gain(START + 84 + 84)
+    assert two < 0.35 * twelve and twelve >= 2 and after >= 0.5 * twelve

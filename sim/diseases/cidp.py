@@ -113,19 +113,24 @@ class CIDPResponse:
     ivig_lesion_suppression: float = 0.7
     ivig_growth_suppression: float = 0.5
     ivig_block_lift: float = 1.0
-    # Corticosteroids: prednisone better than no treatment (Dyck et al. 1982); pulsed
-    # dexamethasone and daily prednisolone alike (van Schaik 2010b, PREDICT). About
-    # 60-70% respond (approx.): the patient's ``steroid_sensitivity`` (uniform 0..1) below
-    # this share makes a responder. The benefit builds over weeks (the lagged intensity).
-    steroid_responder_share: float = 0.7
+    # Corticosteroids: prednisone better than no treatment (Dyck et al. 1982: 12 of 19 on
+    # prednisone vs 5 of 16 untreated improved at 12 weeks); pulsed dexamethasone and daily
+    # prednisolone alike, with remission at 12 months in 6 of 16 on a tapered prednisolone
+    # course (van Schaik 2010b, PREDICT). (approx.) 0.65 respond: the patient's
+    # ``steroid_sensitivity`` (uniform 0..1) below this share makes a responder. The benefit
+    # builds over weeks (the lagged intensity) and is mostly *repair*: with the inflammation
+    # damped, demyelinated axons remyelinate faster, which outlasts the course (durable), and
+    # a smaller part lifts block only while the steroid acts. (approx.) values.
+    steroid_responder_share: float = 0.65
     steroid_lesion_suppression: float = 0.7
     steroid_growth_suppression: float = 0.5
-    steroid_block_lift: float = 0.9
+    steroid_block_lift: float = 0.3
+    steroid_repair_per_year: float = 3.0  # extra remyelination rate at full lagged intensity
     steroid_nonresponder_factor: float = 0.1  # (approx.) a little benefit even then
     # Plasma exchange: improvement in about 80% within weeks, relapse soon after stopping
     # (Hahn et al. 1996; Dyck et al. 1986). (approx.) while an exchange's window is open.
     pe_lesion_suppression: float = 0.6
-    pe_block_lift: float = 0.7
+    pe_block_lift: float = 0.2  # calibrated on Hahn et al. 1996 (12 of 15 improved; cidp.pe_hahn)
     complement_block_lift: float = 0.3  # hypothetical (approx.)
 
 
@@ -190,9 +195,12 @@ class RemyelinatingSites(SiteState):
         self.repair = remyelination_per_year / 365.25  # per day
 
     def step(self, dt: float, growth: float, lift_mean: float, progression: float) -> None:
-        super().step(dt, growth, lift_mean, progression)
-        if self.repair > 0:
-            k = math.exp(-self.repair * dt)
+        """As the shared state, plus healing: natural remyelination over ``dt`` and, when the
+        signed progression integral is negative, the treatment-driven repair it carries."""
+        super().step(dt, growth, lift_mean, max(progression, 0.0))
+        heal = self.repair * dt + max(-progression, 0.0)
+        if heal > 0:
+            k = math.exp(-heal)
             lost = self.lost
             self.damaged = lost + (self.damaged - lost) * k
             self.target = np.maximum(self.damaged, lost + (self.target - lost) * k)
@@ -326,7 +334,8 @@ class CIDP(ImmuneReadouts):
                    + r.steroid_block_lift * steroid_integral
                    + ((r.pe_block_lift * dt) if x.pe_active else 0.0)
                    + r.complement_block_lift * c * dt)
-        return growth, lift, 0.0
+        repair = r.steroid_repair_per_year / 365.25 * steroid_integral
+        return growth, lift, -repair
 
     # --- beyond the motor axon ----------------------------------------------------------------
     def sensory_dysfunction(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:

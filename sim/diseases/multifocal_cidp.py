@@ -59,6 +59,12 @@ LESIONS = replace(
     severity_mean=0.6,  # focal blocks as large as MMN's (approx.)
     severity_concentration=5.0,
     affinity_shape=1.0,  # clustered on a few nerves, as MMN (approx.)
+    # The block is persistent and present at rest: a single supramaximal stimulus fails to
+    # cross the lesion (Lewis et al. 1982: "multifocal demyelinating neuropathy with
+    # persistent conduction block"; Rajabally et al. 2009: motor conduction block in arm
+    # nerves in about 90% of upper-limb-onset cases), so the study sees more of it than in
+    # MMN, where many axons fail only during sustained firing. (approx.) 0.9 (MMN 0.7).
+    rest_block_share=0.9,
 )
 
 

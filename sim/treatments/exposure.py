@@ -60,10 +60,13 @@ class IgGParams:
 
 
 IGG = IgGParams()
-# A corticosteroid's anti-inflammatory benefit builds over weeks, not on the first day: in
-# CIDP improvement on prednisone begins within weeks and grows over months (Dyck et al. 1982).
-# The lagged intensity follows the dose with this time constant (approx.). A disease that
-# is *helped* by steroids reads the lagged intensity; MMN's worsening reads the dose itself.
+# A corticosteroid's anti-inflammatory benefit builds over weeks to months, not on the first
+# day: in CIDP improvement on prednisone is seen by the third month (Dyck et al. 1982: 12 of 19
+# improved at 12 weeks) and remission is judged at 12 months (van Schaik et al. 2010, PREDICT).
+# The lagged intensity follows the dose through two first-order stages of this time constant
+# each (approx.): an S-shaped onset, about 15% of full at 2 weeks, 40% at 4, 60% at 6 and 90% at
+# 12 weeks, and as slow a fall after the dose ends. A disease *helped* by steroids reads the
+# lagged intensity; MMN's worsening reads the dose itself.
 STEROID_ONSET_DAYS = 21.0
 
 
@@ -74,7 +77,9 @@ class Modifiers:
     duration: float
     growth: float  # ∫ block-growth multiplier dt
     lift: float  # ∫ block-lift share dt
-    progression: float  # ∫ steroid progression rate dt (per-day rate * days)
+    # ∫ steroid progression rate dt (per-day rate * days), signed: positive creeps the attacked
+    # share (MMN's steroid harm), negative heals it (steroid-driven repair in CIDP)
+    progression: float
 
 
 class Exposure:
@@ -94,7 +99,8 @@ class Exposure:
         # lag stages between the level and the effect (the effect is the last one)
         self._lag = [0.0] * (params.effect_lag_stages - 1)
         self.steroid = 0.0  # 0..1 dose-scaled intensity while a course runs
-        self.steroid_effect = 0.0  # the intensity lagged by STEROID_ONSET_DAYS (benefit)
+        self._steroid_stage = 0.0  # first lag stage between the dose and its benefit
+        self.steroid_effect = 0.0  # the intensity lagged by two STEROID_ONSET_DAYS stages
         self.steroid_effect_integral = 0.0  # its integral over the interval being advanced
         self.pe_active = 0  # plasma-exchange windows open right now
         self.complement = 0.0  # share of complement activity blocked while an inhibitor runs
@@ -137,12 +143,15 @@ class Exposure:
             effect_integral = 0.0
         else:
             effect_integral = self._integrate_effect(dt_total)
-        s0, s1 = self.steroid_effect, self.steroid  # constant dose over the interval
-        decay = math.exp(-dt_total / STEROID_ONSET_DAYS)
-        self.steroid_effect_integral = (s1 * dt_total
-                                        + (s0 - s1) * STEROID_ONSET_DAYS * (1.0 - decay))
+        a0, b0, s1 = self._steroid_stage, self.steroid_effect, self.steroid  # dose constant
+        x = dt_total / STEROID_ONSET_DAYS
+        decay = math.exp(-x)
+        self.steroid_effect_integral = (
+            s1 * dt_total + (b0 - s1) * STEROID_ONSET_DAYS * (1.0 - decay)
+            + (a0 - s1) * STEROID_ONSET_DAYS * (1.0 - decay * (1.0 + x)))
         growth, lift, prog = self.disease.modifier_increments(self, dt_total, effect_integral)
-        self.steroid_effect = s1 + (s0 - s1) * decay
+        self._steroid_stage = s1 + (a0 - s1) * decay
+        self.steroid_effect = s1 + ((b0 - s1) + (a0 - s1) * x) * decay
         self._acc_growth += growth
         self._acc_lift += lift
         self._acc_prog += prog

@@ -134,6 +134,9 @@ COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("complement", "complement.toml"),
     ReferenceCohort("no-response", "no-response.toml"),
     ReferenceCohort("dose-creep", "ivig-dose-creep", seeds=20),
+    *(ReferenceCohort(k, f"{k}.toml") for k in (
+        "cidp-untreated", "cidp-ivig", "cidp-prednisone", "cidp-prednisolone",
+        "cidp-exchange-4w", "cidp-exchange-3w")),
 )}
 
 

@@ -45,7 +45,8 @@ def supports(inputs: Inputs) -> bool:
     runs on the simpy engine, and so does an immunoglobulin course starting less than a day
     after the previous course's last infusion day (possible only with intervals of one or two
     days): the compiled course process mis-counts that overlap (found by the fuzz suite), so
-    it is left to the reference engine."""
+    it is left to the reference engine. A tapered prednisolone course (weekly dose steps)
+    has no compiled counterpart either: the kernel knows only a constant dose, then none."""
     if type(inputs.disease) is not MMN:
         return False
     for spec in inputs.treatments:
@@ -53,6 +54,8 @@ def supports(inputs: Inputs) -> bool:
         if want is None or type(treatments.get(spec.kind)) is not want:
             return False
         if want is IVIg and _shortest_gap(spec) < 1.0:
+            return False
+        if want is Prednisolone and spec.taper_weeks > 0:
             return False
     return inputs.record_every_days > 0
 
