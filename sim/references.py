@@ -92,6 +92,13 @@ _ENTRIES: tuple[Reference, ...] = (
        "Chronic motor neuropathies: diagnosis, therapy, and pathogenesis", "(journal not "
        "verified)", checked=_UNV + "authors, year and the sentence on responses to "
        "immunosuppression within 2-4 months seen; journal, volume and pages not found"),
+    _r("Rajabally 2009", "Rajabally YA, et al.", 2009,
+       "Lewis-Sumner syndrome of pure upper-limb onset: diagnostic, prognostic, and "
+       "therapeutic features", "Muscle Nerve", "39(2)", "206-220", doi="10.1002/mus.21199",
+       pmid="19145651",
+       checked="PubMed abstract (PMID 19145651): journal, year, volume, pages, content (8 "
+       "patients and 82 reviewed; motor conduction block in arm nerves in about 90%; over 80% "
+       "of treated patients respond); co-authors not shown on the copy found"),
     _r("Nobile-Orazio 2002", "Nobile-Orazio E, Cappellari A, Meucci N, et al.", 2002,
        "Multifocal motor neuropathy: clinical and immunological features and response to IVIg "
        "in relation to the presence and degree of motor conduction block",

@@ -99,7 +99,6 @@ def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
         disability=arr.disability.astype(np.int8),
         arm=onls_arm(arr.grades, arr.status, arr.affected).astype(np.int8),
         events=list(pr.events), denervated=_denervated(pr.lost[-1]),
-        disability=arr.disability.astype(np.int8),
     )
     for day in ref.ncs_days:
         tr.ncs[day] = run.ncs(day, patient=i)[_NCS_COLUMNS].reset_index(drop=True)
