@@ -136,7 +136,10 @@ def motor_nerve(
     cond = survive * np.cumprod(1.0 - beta[:n_pts])  # share conducting from point k
 
     d = dmg[:n_pts]
-    disp = params.dispersion_linear * d + params.dispersion_heavy * d**4
+    # Dispersion comes from the damaged axons that still conduct (slowed), not from axons
+    # that have degenerated: those are simply missing from the response.
+    dl = np.clip(dmg - loss, 0.0, 1.0)[:n_pts]
+    disp = params.dispersion_linear * dl + params.dispersion_heavy * dl**4
     if demyel is not None:
         disp = disp + params.dispersion_per_slowing * demyel
     ratio = (
