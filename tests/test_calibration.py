@@ -212,10 +212,12 @@ def test_complement_inhibitor_benefit_builds_over_one_to_three_weeks():
     assert 5 <= half <= 21
 
 
-def test_milestones_follow_the_hand_and_do_not_flicker_on_ivig():
+def test_milestones_follow_the_hand_come_back_on_ivig_and_rarely_flicker():
     """An untreated patient loses 'button a shirt' only once the hand is clearly weak (never
-    while the weaker grip is above 70% of healthy); on 4-weekly IVIg a task is regained at most
-    twice a year (no flicker with each cycle)."""
+    while the weaker grip is above 70% of healthy). On 4-weekly IVIg most patients who had lost
+    a task at the loading course regain one within 6 weeks (IVIg restores function, not only
+    grip), and fewer than 5% of patient-years see one task regained more than twice (a task
+    lost and regained with every cycle is end-of-dose weakness in a few, not the rule)."""
     untreated = simulate_cohort(parse_scenario({"scenario": {"years": 10, "seed": 31}}), 100)
     for i in range(100):
         arr, base = untreated.arrays(i), untreated.patient_runs[i].patient.baseline_grip_kg
@@ -227,13 +229,20 @@ def test_milestones_follow_the_hand_and_do_not_flicker_on_ivig():
              "every_days": 28}]
     treated = simulate_cohort(parse_scenario({"scenario": {"years": 10, "seed": 32},
                                               "treatment": plan}), 100)
-    most = 0
+    flicker, had_lost, regained = 0, 0, 0
     for i in range(100):
-        year = (treated.patient_runs[i].days // 365.25).astype(int)
-        for st in treated.arrays(i).status.values():
+        days, status = treated.patient_runs[i].days, treated.arrays(i).status
+        year = (days // 365.25).astype(int)
+        for st in status.values():
             back = (st[1:] & ~st[:-1]).any(axis=1)  # regained on either side
-            most = max(most, int(np.bincount(year[1:][back], minlength=11).max()))
-    assert most <= 2
+            flicker += int((np.bincount(year[1:][back], minlength=11)[1:10] > 2).sum())
+        a, b = np.searchsorted(days, 364.0), np.searchsorted(days, 364.0 + 42)
+        lost = [st for st in status.values() if not st[a].all()]
+        if lost:
+            had_lost += 1
+            regained += any(st[a:b].all(axis=1).any() for st in lost)
+    assert flicker < 0.05 * 100 * 9
+    assert had_lost >= 10 and regained > had_lost / 2
     labels = {m.lost_label for m in MILESTONES}
     assert {"wrist drop", "foot drop", "drops objects"} <= labels
 
