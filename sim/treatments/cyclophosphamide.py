@@ -75,10 +75,7 @@ class CyclophosphamideSpec(ScheduleSpec):
 
     @model_validator(mode="after")
     def _schedule(self) -> CyclophosphamideSpec:
-        if self.until_day is not None and self.until_day < self.start_day:
-            raise ValueError("'until_day' must not be before 'start_day'")
-        if self.count is not None and self.until_day is not None:
-            raise ValueError("give either 'count' or 'until_day', not both")
+        self._filled().check_schedule()  # with the monthly default interval filled in
         return self
 
     # A course is DEFAULT_COUNT monthly pulses unless the entry says otherwise.
