@@ -56,7 +56,7 @@ class ClinicalParams:
     # A lost task comes back once the muscles that do it are strong enough again: the task is
     # lost below its threshold and regained only above this multiple of it, so it does not
     # flicker with each IVIg cycle near the threshold. (approx.)
-    regain_factor: float = 1.5
+    regain_factor: float = 1.5  # (approx.) keeps end-of-dose flicker to a few patients
     # ONLS (Graham & Hughes 2006): a function is "affected but not prevented" while the
     # strength it needs is below this multiple of the threshold at which it is lost. (approx.)
     affected_factor: float = 2.0

@@ -66,6 +66,8 @@ CLAIMS: tuple[Claim, ...] = (
           ivig_courses.first_course_few_kg_not_cure),
     Claim("first-ivig-course", 2, "block is partly lifted",
           ivig_courses.first_course_block_partly_lifted),
+    Claim("first-ivig-course", 4, "Function returns with strength",
+          ivig_courses.first_course_restores_function),
     Claim("first-ivig-course", 3, "half-life of about three weeks",
           ivig_courses.first_course_wears_off),
     Claim("ivig-maintenance", 0, "within 1-3 weeks", ivig_courses.maintenance_improves_in_weeks),

@@ -525,7 +525,7 @@ TARGETS += (
        ">= 1 point below baseline at every 3-weekly visit from week 6 to 24. ICE: '32 of 59 "
        "(54%) patients treated with IGIV-C ... had an improvement in adjusted INCAT disability "
        "score that was maintained through to week 24' (abstract, Findings). The model has no "
-       "INCAT: its ODSS-like disability (0-12) is read instead."),
+       "INCAT: its ONLS disability (0-12) is read instead."),
     _t("cidp.ivig_placebo", 8, "CIDP: 'responders' on placebo at 24 weeks (ICE)", "Hughes 2008",
        21, 11, 33, "%", "cidp-untreated", _CIDP + "the same patients untreated, read as "
        "cidp.ivig_ice. ICE: '12 of 58 (21%) patients who received placebo' (abstract)."),
