@@ -525,39 +525,53 @@ TARGETS += (
        ">= 1 point below baseline at every 3-weekly visit from week 6 to 24. ICE: '32 of 59 "
        "(54%) patients treated with IGIV-C ... had an improvement in adjusted INCAT disability "
        "score that was maintained through to week 24' (abstract, Findings). The model has no "
-       "INCAT: its ONLS disability (0-12) is read instead."),
+       "INCAT: its ONLS disability (0-12) is read instead.",
+       quote='"32 of 59 (54%) patients treated with IGIV-C" improved in adjusted INCAT '
+       '(Hughes 2008, Lancet Neurol 7:136, abstract); range: 95% CI of 32/59.'),
     _t("cidp.ivig_placebo", 8, "CIDP: 'responders' on placebo at 24 weeks (ICE)", "Hughes 2008",
        21, 11, 33, "%", "cidp-untreated", _CIDP + "the same patients untreated, read as "
-       "cidp.ivig_ice. ICE: '12 of 58 (21%) patients who received placebo' (abstract)."),
+       "cidp.ivig_ice. ICE: '12 of 58 (21%) patients who received placebo' (abstract).",
+       quote='"12 of 58 (21%) patients who received placebo" (Hughes 2008, abstract); range: '
+       '95% CI of 12/58.'),
     _t("cidp.pred_dyck", 8, "CIDP: improved at 12 weeks on prednisone", "Dyck 1982", 63, 38, 84,
        "%", "cidp-prednisone", _CIDP + "60 mg/day for 4 weeks tapered to zero over 8 (Dyck "
        "gave prednisone on alternate days tapered over 3 months): share with MRC sum >= 2 "
        "points above baseline at week 12. Dyck 1982 as summarised by the Cochrane review "
        "(CD002062): 'Twelve of 19 participants treated with prednisone, compared with five of "
        "16 participants randomised to no treatment, had improved neuropathy impairment scores "
-       "after 12 weeks'. Impairment is read on the MRC sum (the model has no NIS)."),
+       "after 12 weeks'. Impairment is read on the MRC sum (the model has no NIS).",
+       quote='12 of 19 on prednisone improved at 12 weeks (Dyck 1982, Ann Neurol 11:136, via '
+       'Cochrane CD002062); range: 95% CI of 12/19.'),
     _t("cidp.pred_dyck_untreated", 8, "CIDP: improved at 12 weeks untreated", "Dyck 1982", 31,
        11, 59, "%", "cidp-untreated", _CIDP + "the same patients untreated, read as "
-       "cidp.pred_dyck (Cochrane CD002062: five of 16 untreated improved)."),
+       "cidp.pred_dyck (Cochrane CD002062: five of 16 untreated improved).",
+       quote='5 of 16 untreated improved at 12 weeks (Dyck 1982, via Cochrane CD002062); '
+       'range: 95% CI of 5/16.'),
     _t("cidp.pred_predict", 8, "CIDP: remission at 12 months on tapered prednisolone",
-       "van Schaik 2010 (PREDICT)", 38, 18, 61, "%", "cidp-prednisolone", _CIDP + "60 mg/day "
+       "van Schaik 2010b (PREDICT)", 38, 18, 61, "%", "cidp-prednisolone", _CIDP + "60 mg/day "
        "for 8 weeks, tapered to zero over 24 (approx.): share whose disability at 12 months "
        "is >= 1 point below baseline. PREDICT: remission 'defined as improvement of at least "
        "three points on the Rivermead mobility index and improvement of at least one point on "
        "the inflammatory neuropathy cause and treatment disability scale'; 'six in the "
        "prednisolone group' of 16 (abstract). The model has neither scale: one point of its "
-       "disability scale stands for both."),
+       "disability scale stands for both.",
+       quote='"six in the prednisolone group" of 16 in remission at 12 months (van Schaik '
+       '2010b, PREDICT, Lancet Neurol 9:245, abstract); range: 95% CI of 6/16.'),
     _t("cidp.pe_hahn", 8, "CIDP: improved after ten plasma exchanges over 4 weeks", "Hahn 1996",
        80, 55, 93, "%", "cidp-exchange-4w", _CIDP + "an exchange every 3 days x 10: share with "
        "MRC sum >= 2 points above baseline at week 4. Hahn 1996: 'Fifteen patients completed "
        "the trial and of those, 12 patients (80%) improved substantially with PE' (abstract; "
-       "NDS, clinical grade and grip there, the MRC sum here)."),
+       "NDS, clinical grade and grip there, the MRC sum here).",
+       quote='"12 patients (80%) improved substantially with PE" of 15 completers (Hahn 1996, '
+       'Brain 119:1055, abstract); range: 95% CI of 12/15.'),
     _t("cidp.pe_dyck", 8, "CIDP: improved beyond any sham patient after 3 weeks of exchange",
        "Dyck 1986", 33, 15, 58, "%", "cidp-exchange-3w cidp-untreated", _CIDP + "an exchange "
        "every 3.5 days x 6: share whose MRC-sum gain at week 3 exceeds the largest gain among "
        "the same patients untreated (the sham arm). Dyck 1986: 'Improvement to a greater "
        "degree than for any patient receiving sham exchange was detected in the "
-       "neurologic-disability score in five patients' of 15 (abstract)."),
+       "neurologic-disability score in five patients' of 15 (abstract).",
+       quote='5 of 15 improved beyond any sham patient (Dyck 1986, N Engl J Med 314:461, '
+       'abstract); range: 95% CI of 5/15.'),
 )
 
 
