@@ -199,7 +199,9 @@ for col, (comp, pw) in zip(st.columns(len(res.power)), res.power.items(), strict
     col.metric(f"Power: {comp}", f"{pw:.0%}", border=True,
                help=f"95% interval {lo:.0%} to {hi:.0%} (Monte Carlo error of {res.R} trials).")
 st.markdown(f"Estimate: **{res.unit}**. Mean per arm over the pool: " + ", ".join(
-    f"{a} {m:.3g}" for a, m in res.arm_means.items()) + ".")
+    f"{a} {m:.3g}" for a, m in res.arm_means.items()) + ". Needed rescue (switched to "
+    "open-label treatment) per arm over the pool: " + ", ".join(
+    f"{a} {m:.0%}" for a, m in res.arm_rescued.items()) + ".")
 for comp in res.power:
     state.chart(TF.effect_histogram_figure(res.trials, comp, res.unit, res.pool_effect[comp],
                                            res.no_effect),

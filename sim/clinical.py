@@ -22,7 +22,6 @@ __all__ = [
     "weaker_side",
     "objective_response",
     "weaker_grip",
-    "disability",
     "onls_arm",
     "onls_leg",
     "task_affected",
@@ -255,11 +254,4 @@ def onls_leg(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
     grade = np.where((prox <= 2).any(-1).all(-1), 5, grade)
     grade = np.where((leg <= 2).all(-1), 6, grade)
     return np.where((leg <= 1).all(-1), 7, grade).astype(np.int64)
-
-
-def disability(grades: np.ndarray, status: dict[str, np.ndarray],
-               affected: dict[str, np.ndarray]) -> np.ndarray:
-    """ONLS total, arms 0-5 + legs 0-7 = 0-12 (Graham & Hughes 2006), from the modelled tasks
-    and muscles: treatment that restores a task lowers it."""
-    return onls_arm(grades, status, affected) + onls_leg(grades, status)
 

@@ -23,10 +23,11 @@ from .clinical import (
     milestone_status,
     mrc_grade,
     mrc_sum,
+    onls_arm,
+    onls_leg,
     strength_fraction,
     task_affected,
 )
-from .clinical import disability as disability_score
 from .diseases.base import Disease
 from .electro import EMG_COLUMNS, FWAVE_COLUMNS, STUDY_COLUMNS
 from .engine import PatientRun
@@ -89,7 +90,8 @@ class ClinicalArrays:
     """Clinical arrays of one patient (records on axis 0), computed once per run.
 
     ``strength`` and ``grades`` are (records x muscles of ``ANATOMY.muscles``), ``grip`` is
-    (records x 2) left then right, ``status`` maps each milestone to (records x 2) booleans.
+    (records x 2) left then right, ``status`` maps each milestone to (records x 2) booleans,
+    ``disability`` is the ONLS total per record and ``disability_arm`` its arm grade.
     """
 
     def __init__(self, pr: PatientRun) -> None:
@@ -101,7 +103,8 @@ class ClinicalArrays:
         base = pr.patient.baseline_grip_kg
         self.status = milestone_status(self.strength, self.grip, base)
         self.affected = task_affected(self.strength, self.grip, base)
-        self.disability = disability_score(self.grades, self.status, self.affected)
+        self.disability_arm = onls_arm(self.grades, self.status, self.affected)
+        self.disability = self.disability_arm + onls_leg(self.grades, self.status)
         self.active = (pr.blocked >= ACTIVE_BLOCK).sum(axis=1)
 
 

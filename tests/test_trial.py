@@ -166,6 +166,7 @@ def _fake_pool(design, size, effect_kg, sd=2.0, seed=0):
     mrc = np.full(grip.shape, 190, dtype=np.int16)
     return Pool(seed=1, index=np.arange(size), screened=size, grip=grip, mrc=mrc,
                 hand=np.zeros(size, np.int8), benefit=np.full(size, np.nan),
+                task_lost=np.zeros(grip.shape, bool),
                 traits={"sex": np.array(["male"] * size), "age_at_onset": np.full(size, 40.0),
                         "anti_gm1": np.ones(size, bool), "baseline_grip_kg": np.full(size, 45.0)})
 
@@ -208,6 +209,25 @@ def test_time_to_rescue_and_responder_endpoints_read_the_weekly_grip():
     assert (out.time[1, 0, 0], out.event[1, 0, 0]) == (4, 0)
     pool.grip[2, 0, 0] = [20, 20, 20, 20, 22.5]  # +2.5 kg: an objective response
     assert endpoint_values(d.with_changes(endpoint="responder"), pool).value[2, 0, 0]
+
+
+def test_hahns_switch_rule_counts_a_lost_task_and_reads_the_endpoint_at_the_switch():
+    """Hahn 2013: switch on a >= 50% grip decline or a lost daily task; the grip endpoint is
+    the last value before the switch."""
+    d = _design(endpoint="grip_change_pct", period_weeks=4, rescue_pct=-50)
+    pool = _fake_pool(d, 3, 0.0)
+    pool.grip[0, 0, 0] = [20, 18, 9, 12, 16]  # -55% at week 2, then partly back
+    pool.grip[1, 0, 0] = [20, 19, 18, 17, 16]  # a task lost at week 1, grip -20% at week 4
+    pool.grip[2, 0, 0] = [20, 19, 18, 17, 16]
+    pool.task_lost[1, 0, 0] = [False, True, True, True, True]
+    plain = endpoint_values(d, pool)
+    assert plain.value[0, 0, 0] == pytest.approx(-20) and plain.rescued[0, 0, 0]
+    assert not plain.rescued[1, 0, 0]  # task losses are ignored unless asked for
+    hahn = endpoint_values(d.with_changes(rescue_on_task_loss=True, endpoint_at_rescue=True),
+                           pool)
+    assert hahn.value[0, 0, 0] == pytest.approx(-55)  # read at the switch, week 2
+    assert hahn.rescued[1, 0, 0] and hahn.value[1, 0, 0] == pytest.approx(-5)  # week 1
+    assert not hahn.rescued[2, 0, 0] and hahn.value[2, 0, 0] == pytest.approx(-20)
 
 
 # --- the real pool ------------------------------------------------------------------------

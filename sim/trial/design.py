@@ -78,6 +78,13 @@ class TrialInfo(Strict):
     # (approx., teaching value; Hahn et al. 2013 rescued patients on clinical deterioration).
     rescue_pct: float = Field(-20.0, ge=-90, le=-1, description="grip change (%) that needs "
                               "rescue")
+    # Hahn et al. 2013 switched a patient to open-label IVIg on a >= 50% grip decline of the
+    # more affected hand *or* deterioration with difficulty in daily activities: with this set,
+    # losing a daily arm task the patient could do at the period's start needs rescue too.
+    rescue_on_task_loss: bool = False
+    # Read a change endpoint at the rescue, the last value before the switch (Hahn 2013), not
+    # at the period's end.
+    endpoint_at_rescue: bool = False
     # Measurement error of one grip reading, added to every reading the trial takes. Repeated
     # dynamometer readings in immune neuropathies agree with ICC 0.96-0.997 (Draak et al.
     # 2015); with weaker-hand grips spread by about 10 kg that is an error of about 2 kg.

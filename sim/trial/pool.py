@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..clinical import grip_kg, mrc_grade, mrc_sum, strength_fraction
+from ..clinical import MILESTONES, grip_kg, milestone_status, mrc_grade, mrc_sum, strength_fraction
 from ..engine import PatientRun, run_patient
 from ..resolve import resolve
 from .design import RECORD_DAYS, TrialDesign, TrialError
@@ -49,6 +49,8 @@ class Pool:
     mrc: np.ndarray  # (P, courses, periods, weeks + 1) MRC sum points
     hand: np.ndarray  # (P,) 0 left, 1 right: the weaker hand at baseline
     benefit: np.ndarray  # (P,) kg grip above the same patient untreated at baseline (nan: n/a)
+    task_lost: np.ndarray  # (P, courses, periods, weeks + 1) a daily arm task able at the
+    # period's start has been lost by that week
     traits: dict[str, np.ndarray]  # sex, age_at_onset, anti_gm1, baseline_grip_kg
 
     @property
@@ -63,7 +65,7 @@ class Pool:
             return self
         last = int(self.index[size - 1])
         return Pool(self.seed, self.index[:size], last + 1, self.grip[:size], self.mrc[:size],
-                    self.hand[:size], self.benefit[:size],
+                    self.hand[:size], self.benefit[:size], self.task_lost[:size],
                     {k: v[:size] for k, v in self.traits.items()})
 
 
@@ -74,6 +76,22 @@ def _readings(pr: PatientRun, days: np.ndarray, hand: int) -> tuple[np.ndarray, 
     strength = strength_fraction(conducting)
     grip = grip_kg(strength, pr.patient.baseline_grip_kg)[:, hand]
     return grip, mrc_sum(mrc_grade(strength))
+
+
+def _arm_able(pr: PatientRun) -> np.ndarray:
+    """(records, 2 sides, arm tasks): which daily arm tasks (milestones) the patient can do."""
+    strength = strength_fraction(1.0 - pr.blocked - pr.lost)
+    base = pr.patient.baseline_grip_kg
+    status = milestone_status(strength, grip_kg(strength, base), base)
+    return np.stack([status[m.key] for m in MILESTONES if m.limb == "arm"], axis=-1)
+
+
+def _task_lost(pr: PatientRun, able: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Per day of ``days`` (one period's weekly grid): has a daily arm task that the patient
+    could do on the first day been lost at some record since?"""
+    rows = np.searchsorted(pr.days, days - 1e-9)
+    lost = able[rows[0]] & ~np.minimum.accumulate(able[rows[0]:rows[-1] + 1], axis=0)
+    return lost.any(axis=(1, 2))[rows - rows[0]]
 
 
 def _grip_both(pr: PatientRun, day: float) -> np.ndarray:
@@ -106,11 +124,16 @@ def screen_chunk(design: TrialDesign, seed: int, first: int, count: int) -> list
         runs += [run_patient(inp, seed, i) for inp in courses[1:]]
         grip = np.empty((len(runs), design.periods, weeks + 1))
         mrc = np.empty((len(runs), design.periods, weeks + 1), dtype=np.int16)
+        lost = np.zeros((len(runs), design.periods, weeks + 1), dtype=bool)
         for c, pr in enumerate(runs):
+            able = _arm_able(pr) if design.trial.rescue_on_task_loss else None
             for p in range(design.periods):
                 grip[c, p], mrc[c, p] = _readings(pr, days[p], hand)
+                if able is not None:
+                    lost[c, p] = _task_lost(pr, able, days[p])
         pt = runs[0].patient
         out.append({"index": i, "grip": grip, "mrc": mrc, "hand": hand, "benefit": benefit,
+                    "task_lost": lost,
                     "sex": pt.sex, "age_at_onset": pt.age_at_onset, "anti_gm1": pt.anti_gm1,
                     "baseline_grip_kg": pt.baseline_grip_kg})
     return out
@@ -125,6 +148,7 @@ def _assemble(seed: int, rows: list[dict[str, Any]], screened: int) -> Pool:
         mrc=np.stack([r["mrc"] for r in rows]),
         hand=np.array([r["hand"] for r in rows], dtype=np.int8),
         benefit=np.array([r["benefit"] for r in rows], dtype=float),
+        task_lost=np.stack([r["task_lost"] for r in rows]),
         traits={k: np.array([r[k] for r in rows]) for k in
                 ("sex", "age_at_onset", "anti_gm1", "baseline_grip_kg")},
     )

@@ -41,28 +41,36 @@ class Outcome:
     value: np.ndarray  # (P, courses, periods): the measured change, or responder (bool)
     time: np.ndarray | None = None  # time to rescue (weeks), censored at the period's end
     event: np.ndarray | None = None  # 1 rescued, 0 censored
+    rescued: np.ndarray | None = None  # (P, courses, periods) met the rescue rule, any endpoint
 
 
 def endpoint_values(design: TrialDesign, pool: Pool) -> Outcome:
-    """Read the design's endpoint off the pool's weekly readings (baseline = period start)."""
+    """Read the design's endpoint off the pool's weekly readings (baseline = period start).
+
+    A change endpoint is read at the period's end, or at the rescue week when
+    ``endpoint_at_rescue`` is set (the last value before a switch to open-label treatment)."""
     g, m = measured_grip(design, pool), pool.mrc.astype(float)
-    ep = design.trial.endpoint
-    dg, dm = g[..., -1] - g[..., 0], m[..., -1] - m[..., 0]
-    if ep == "grip_change_kg":
-        return Outcome(dg)
+    ep, weeks = design.trial.endpoint, design.trial.period_weeks
     base = np.maximum(g[..., :1], PCT_FLOOR_KG)  # a percentage of almost nothing is noise
-    if ep == "grip_change_pct":
-        return Outcome(100.0 * (g[..., -1] / base[..., 0] - 1.0))
-    if ep == "mrc_change":
-        return Outcome(dm)
-    if ep == "responder":  # the objective-response rule of sim.clinical (EFNS/PNS 2010)
-        return Outcome((dg >= RESPONSE_GRIP_KG) | (dm >= RESPONSE_MRC_POINTS))
-    pct = 100.0 * (g / base - 1.0)
-    hit = pct[..., 1:] <= design.trial.rescue_pct
-    weeks = design.trial.period_weeks
+    hit = 100.0 * (g[..., 1:] / base - 1.0) <= design.trial.rescue_pct
+    if design.trial.rescue_on_task_loss:
+        hit = hit | pool.task_lost[..., 1:]
     event = hit.any(axis=-1)
-    time = np.where(event, hit.argmax(axis=-1) + 1, weeks)
-    return Outcome(event, time.astype(np.int64), event.astype(np.int64))
+    week = np.where(event, hit.argmax(axis=-1) + 1, weeks)  # rescue week, or the period's end
+    if ep == "time_to_rescue":
+        return Outcome(event, week.astype(np.int64), event.astype(np.int64), event)
+    read = (week if design.trial.endpoint_at_rescue else np.full_like(week, weeks))[..., None]
+    g_end = np.take_along_axis(g, read, axis=-1)[..., 0]
+    m_end = np.take_along_axis(m, read, axis=-1)[..., 0]
+    dg, dm = g_end - g[..., 0], m_end - m[..., 0]
+    if ep == "grip_change_kg":
+        return Outcome(dg, rescued=event)
+    if ep == "grip_change_pct":
+        return Outcome(100.0 * (g_end / base[..., 0] - 1.0), rescued=event)
+    if ep == "mrc_change":
+        return Outcome(dm, rescued=event)
+    # "responder": the objective-response rule of sim.clinical (EFNS/PNS 2010)
+    return Outcome((dg >= RESPONSE_GRIP_KG) | (dm >= RESPONSE_MRC_POINTS), rescued=event)
 
 
 def measured_grip(design: TrialDesign, pool: Pool) -> np.ndarray:
@@ -152,6 +160,7 @@ class TrialResult:
     power: dict[str, float]  # comparison -> share of trials with p < alpha
     pool_effect: dict[str, float]  # comparison -> the effect in the whole pool
     arm_means: dict[str, float] = field(default_factory=dict)  # arm -> pool mean endpoint
+    arm_rescued: dict[str, float] = field(default_factory=dict)  # arm -> pool share rescued
 
     @property
     def no_effect(self) -> float:
@@ -247,18 +256,19 @@ def simulate_trials(design: TrialDesign, R: int = DEFAULT_R, seed: int = 1,
             "significant": p < design.trial.alpha}))
         power[label] = float(np.mean(p < design.trial.alpha))
         effect[label] = _pool_effect(design, out, whole, a, c)
-    means = {}
+    means, rescued = {}, {}
     for a, arm in enumerate(design.arm):
-        vals = []
         per = _arm_period(design)[:, a]
-        for cc in range(len(design.courses)):
-            if per[cc] >= 0:
-                vals.append(out.value[:, cc, per[cc]].astype(float))
-        means[arm.name] = float(np.mean(np.concatenate(vals)))
+        given = [(cc, per[cc]) for cc in range(len(design.courses)) if per[cc] >= 0]
+        means[arm.name] = float(np.mean(np.concatenate(
+            [out.value[:, cc, p].astype(float) for cc, p in given])))
+        assert out.rescued is not None
+        rescued[arm.name] = float(np.mean(np.concatenate(
+            [out.rescued[:, cc, p] for cc, p in given])))
     if progress is not None:
         progress(total + 1, total + 1)
     return TrialResult(design, seed, R, n, pool.size, pool.screened,
-                       pd.concat(frames, ignore_index=True), power, effect, means)
+                       pd.concat(frames, ignore_index=True), power, effect, means, rescued)
 
 
 def _pool_effect(design: TrialDesign, out: Outcome, whole: np.ndarray, a: int, c: int) -> float:

@@ -4,7 +4,7 @@ Targets ``cidp.*``. Every cohort draws the same CIDP patients (common random num
 treated patient is compared with the same patient untreated (the trials' placebo or sham arm).
 The trials scored disability on the INCAT scale (ICE, PREDICT) or impairment on the NIS/NDS
 (Dyck 1982, Dyck 1986, Hahn 1996); the model has neither, so disability is read on its
-ONLS scale (``sim.clinical.disability``, 0-12) and impairment on the MRC sum. Entry
+ONLS scale (``sim.results.ClinicalArrays.disability``, 0-12) and impairment on the MRC sum. Entry
 (the trials enrolled patients with active, disabling disease): disability >= 1 and MRC sum
 below 200 on the day before treatment.
 """

@@ -19,7 +19,6 @@ import numpy as np
 
 from .. import simulate_cohort
 from ..anatomy import ANATOMY
-from ..clinical import onls_arm
 from ..patient import Patient
 from .cohorts import ReferenceCohort, cohort
 
@@ -97,7 +96,7 @@ def _reduce(run: Run, i: int, ref: ReferenceCohort) -> Trace:
         igg=pr.igg.astype(np.float32),
         status={k: v.copy() for k, v in arr.status.items()},
         disability=arr.disability.astype(np.int8),
-        arm=onls_arm(arr.grades, arr.status, arr.affected).astype(np.int8),
+        arm=arr.disability_arm.astype(np.int8),
         events=list(pr.events), denervated=_denervated(pr.lost[-1]),
     )
     for day in ref.ncs_days:
