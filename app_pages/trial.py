@@ -36,7 +36,11 @@ RESULT = "trial_result"  # session key of the last run's result
 JOBS = 2  # worker processes simulating a pool (results do not depend on it)
 
 # The arms a teacher can pick: treatment entries with days from the start of the period.
+OWN = "IVIg, each patient's own regimen"
 ARMS: dict[str, list[dict[str, Any]]] = {
+    # Each patient's titrated maintenance goes on (Hahn et al. 2013's blinded IVIg arm); needs
+    # the withdrawal population, whose run-in titrates it.
+    OWN: [],
     # Maintenance 1 g/kg every 4 weeks (van Schaik et al. 2010, EFNS/PNS guideline).
     "IVIg 1 g/kg every 4 weeks": [{"kind": "ivig", "start_day": 0, "dose_g_per_kg": 1.0,
                                    "infusion_days": 2, "every_days": 28}],
@@ -62,7 +66,7 @@ def _k(name: str, default: Any) -> str:
 
 def _hahn_values() -> dict[str, Any]:
     d = load_design(HAHN)
-    return {"arms": ["IVIg 1 g/kg every 4 weeks", PLACEBO],
+    return {"arms": [OWN, PLACEBO],
             "population_label": "Stable on IVIg and dependent on it (withdrawal trial)",
             "design": d.trial.design, "n": d.trial.n, "period": d.trial.period_weeks,
             "washout": d.trial.washout_weeks, "endpoint": d.trial.endpoint,
@@ -89,8 +93,10 @@ def _design(v: dict[str, Any]) -> TrialDesign:
                   "endpoint": v["endpoint"], "control": control,
                   "grip_sd_kg": float(v["grip_sd"])},
         "population": base,
-        "arm": [{"name": a, "treatment": ARMS[a]} for a in v["arms"]],
+        "arm": [{"name": a, "treatment": ARMS[a], "own_regimen": a == OWN} for a in v["arms"]],
     }
+    if v["population"] == "dependent" and v["design"] == "crossover" and v["washout"] > 0:
+        data["trial"]["washout_treatment"] = "own_regimen"  # open-label IVIg between periods
     return parse_design(data, source="trial designer")
 
 
@@ -128,19 +134,22 @@ st.markdown(
 )
 st.button("Hahn 2013: IVIg withdrawal crossover (one click)", key=state.key("trial_hahn"),
           on_click=_on_hahn, type="primary",
-          help="44 patients stable on IVIg, 12 weeks IVIg and 12 weeks placebo in random order; "
-          "grip of the weaker hand (Hahn et al. 2013).")
+          help="44 patients stable on their own IVIg regimen, 12 weeks IVIg and 12 weeks placebo "
+          "in random order with 12 weeks of open-label IVIg between; grip of the weaker hand "
+          "(Hahn et al. 2013).")
 
 c1, c2 = st.columns(2)
 with c1:
     arms = st.multiselect("Arms (2 to 4)", list(ARMS), max_selections=4,
-                          key=_k("arms", ["IVIg 1 g/kg every 4 weeks", PLACEBO]),
+                          key=_k("arms", [OWN, PLACEBO]),
                           help="Each arm is a treatment plan from randomisation; the placebo "
                           "arm is the comparator when chosen.")
     population = st.radio("Who is enrolled", list(POPULATIONS), key=_k(
         "population_label", "Stable on IVIg and dependent on it (withdrawal trial)"),
-        help="Stable on IVIg: two years of 1 g/kg every 4 weeks, weaker-hand grip at least "
-        "2 kg above the same patient untreated. Untreated: every drawn patient.")
+        help="Stable on IVIg: IVIg from 5.8 years after onset, each patient's maintenance "
+        "titrated (1 g/kg every 4, 3 or 2 weeks, then 1.2 g/kg every 2 weeks) until "
+        "end-of-dose weakness stops, weaker-hand grip at least 2 kg above the same patient "
+        "untreated. Untreated: every drawn patient.")
     design_kind = st.radio("Design", ("parallel", "crossover"), horizontal=True,
                            key=_k("design", "crossover"),
                            help="Crossover: every patient gets both arms in random order "
@@ -152,7 +161,9 @@ with c2:
     n = st.slider("n (per arm; crossover: in total)", 4, 150, key=_k("n", 44))
     period = st.slider("Treatment period (weeks)", 2, 52, key=_k("period", 12))
     washout = st.slider("Washout between crossover periods (weeks)", 0, 26,
-                        key=_k("washout", 0), disabled=design_kind != "crossover")
+                        key=_k("washout", 12), disabled=design_kind != "crossover",
+                        help="In a withdrawal trial the patients get open-label IVIg at "
+                        "their own regimen between the periods (Hahn et al. 2013).")
     R = st.select_slider("Simulated trials R", R_CHOICES, key=_k("R", 500))
     grip_sd = st.slider("Grip measurement error (SD, kg)", 0.0, 5.0, step=0.5,
                         key=_k("grip_sd", 2.0),

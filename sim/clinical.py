@@ -22,6 +22,7 @@ __all__ = [
     "weaker_side",
     "objective_response",
     "weaker_grip",
+    "wear_off_pct",
     "onls_arm",
     "onls_leg",
     "task_affected",
@@ -255,3 +256,22 @@ def onls_leg(grades: np.ndarray, status: dict[str, np.ndarray]) -> np.ndarray:
     grade = np.where((leg <= 2).all(-1), 6, grade)
     return np.where((leg <= 1).all(-1), 7, grade).astype(np.int64)
 
+
+def wear_off_pct(days: np.ndarray, grip: np.ndarray, before_day: float, every_days: float,
+                 cycles: int = 3) -> float:
+    """End-of-dose wear-off on a regimen: over the last ``cycles`` dosing cycles before
+    ``before_day``, the median of (post-dose peak - following trough) / peak of one hand's
+    ``grip`` (records at ``days``), in %. A titrating clinic shortens the interval or raises
+    the dose while this stays high; withdrawal trials and cohorts pick each patient's regimen
+    by it."""
+    drops = []
+    for k in range(cycles, 0, -1):
+        a = int(np.searchsorted(days, before_day - k * every_days - 1e-9))
+        b = int(np.searchsorted(days, before_day - (k - 1) * every_days - 1e-9))
+        seg = np.asarray(grip[a:b + 1], dtype=float)
+        if seg.size == 0:
+            continue
+        top = int(np.argmax(seg))
+        if seg[top] > 0:
+            drops.append(100 * (seg[top] - seg[top:].min()) / seg[top])
+    return float(np.median(drops)) if drops else 0.0

@@ -324,7 +324,7 @@ def test_trial_designer_runs_hahn_2013_in_the_real_server(server, browser):
     _settle(page)
     body = page.inner_text("body")
     assert "500 trials of n = 44 (crossover)" in body and "not for clinical decisions" in body
-    assert "Power: IVIg 1 g/kg every 4 weeks vs Placebo" in body
+    assert "Power: IVIg, each patient's own regimen vs Placebo" in body
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
 

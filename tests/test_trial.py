@@ -14,9 +14,13 @@ from scipy import stats
 
 from sim import DISCLAIMER
 from sim.cli import main
+from sim.clinical import wear_off_pct
+from sim.engine import run_patient
 from sim.figures import trial as TF
+from sim.resolve import resolve
 from sim.trial import TrialError, load_design, loads_design, parse_design
 from sim.trial import analysis as A
+from sim.trial import pool as P
 from sim.trial.export import design_toml
 from sim.trial.pool import Pool, PoolCache, simulate_pool
 from sim.trial.trials import endpoint_values, pool_for, power_curve, simulate_trials
@@ -106,12 +110,72 @@ def test_the_design_round_trips_through_toml():
 
 def test_hahn_courses_withhold_the_dose_due_on_the_baseline_day():
     d = load_design("hahn-2013")
-    assert d.population.baseline_day == 1120 and d.end_day == 1120 + 2 * 84
-    first, second = (d.course_scenario(c).treatment for c in range(2))
-    assert first[1].until_day == second[1].until_day == 1119  # run-in stops before baseline
-    assert (first[2].start_day, first[2].until_day) == (1120, 1203)  # IVIg, then placebo
-    assert (second[2].start_day, second[2].until_day) == (1204, 1287)  # placebo, then IVIg
+    assert d.population.baseline_day == 2905 and d.end_day == 2905 + 3 * 84
+    first, second = (d.course_scenario(c, 0).treatment for c in range(2))
+    assert first[1].until_day == second[1].until_day == 2904  # run-in stops before baseline
+    # IVIg (own regimen), 12 weeks of open-label IVIg, then placebo
+    assert [(t.start_day, t.until_day) for t in first[2:]] == [(2905, 2988), (2989, 3072)]
+    # placebo, open-label IVIg, then IVIg (own regimen)
+    assert [(t.start_day, t.until_day) for t in second[2:]] == [(2989, 3072), (3073, 3156)]
     assert d.courses == [(0, 1), (1, 0)] and d.control_index == 1
+    # every regimen of the ladder has a dose due on the baseline day
+    assert all((2905 - 2149) % r.every_days == 0 for r in d.population.regimens)
+
+
+def test_a_ladder_regimen_replaces_the_maintenance_in_the_run_in_and_the_ivig_arm():
+    d = load_design("hahn-2013")
+    t = d.course_scenario(0, 3).treatment
+    assert [(x.every_days, x.dose_g_per_kg) for x in t[1:]] == [(14, 1.2)] * 3
+    assert t[0].dose_g_per_kg == 2.0 and t[0].every_days is None  # the loading course stays
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"arm": [{"name": "IVIg", "own_regimen": True}, {"name": "placebo"}], "population": {}},
+     "need a repeating run-in entry"),
+    ({"trial": {"design": "parallel", "washout_treatment": "own_regimen"}},
+     "washout_treatment needs a crossover"),
+    ({"population": {"regimens": [{"every_days": 3, "dose_g_per_kg": 1.0}]}},
+     "population.regimens.0.every_days"),
+])
+def test_titration_and_own_regimen_mistakes_are_one_sentence(change, words):
+    data = load_design("hahn-2013").to_dict()
+    for section, value in change.items():
+        if section == "population" and not value:
+            data["population"] = {"baseline_week": 104}
+        elif isinstance(value, dict):
+            data[section].update(value)
+        else:
+            data[section] = value
+    with pytest.raises(TrialError, match=words):
+        parse_design(data, source="t")
+
+
+def test_each_patient_keeps_the_first_regimen_that_stops_the_wearing_off():
+    """The clinic's titration: on the chosen regimen the weaker hand wears off by less than
+    wear_off_pct before baseline, on every earlier one by more (unless it is the last)."""
+    d = load_design("hahn-2013")
+    pop, base = d.population, d.population.baseline_day
+    ladder = [[resolve(d.course_scenario(0, r))] for r in range(len(pop.regimens))]
+    seen = set()
+    for i in range(8):
+        chosen, _ = P._titrated(d, ladder, 5, i)
+        seen.add(chosen)
+        for r in range(chosen + 1):
+            pr = run_patient(ladder[r][0], 5, i)
+            hand = int(np.argmin(P._grip_both(pr, base)))
+            worn = wear_off_pct(pr.days, P._grip_records(pr)[:, hand], base,
+                                pop.regimens[r].every_days)
+            assert (worn < pop.wear_off_pct) == (r == chosen) or r == len(pop.regimens) - 1
+    assert len(seen) >= 2  # the ladder is used: not every patient stays on the first regimen
+
+
+def test_wear_off_is_the_median_peak_to_trough_drop_of_the_last_cycles():
+    days = np.arange(0, 57, 7.0)  # weekly records, a dose every 28 days, baseline day 56
+    grip = np.array([10, 20, 15, 12, 10, 20, 18, 16, 10.0])
+    # cycles [0, 28]: peak 20 then trough 10 -> 50%; [28, 56]: 20 then 10 -> 50%
+    assert wear_off_pct(days, grip, 56, 28, cycles=2) == pytest.approx(50)
+    flat = np.full(9, 20.0)
+    assert wear_off_pct(days, flat, 56, 28) == 0
 
 
 # --- the statistics against scipy -------------------------------------------------------------

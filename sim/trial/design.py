@@ -38,6 +38,7 @@ __all__ = [
     "trial_preset_dir",
     "trial_preset_names",
     "RECORD_DAYS",
+    "Regimen",
 ]
 
 RECORD_DAYS = 7  # outcomes are read weekly (the engine's grid step)
@@ -70,6 +71,10 @@ class TrialInfo(Strict):
     n: int = Field(20, ge=4, le=400, description="patients per arm (crossover: in total)")
     period_weeks: int = Field(12, ge=1, le=104, description="weeks of each treatment period")
     washout_weeks: int = Field(0, ge=0, le=52, description="weeks between crossover periods")
+    # What patients get between the crossover periods: nothing, or open-label IVIg at their own
+    # regimen (Hahn et al. 2013 gave 12 weeks of it "between double-blinded periods to prevent
+    # a carry-over effect").
+    washout_treatment: Literal["none", "own_regimen"] = "none"
     endpoint: Literal["grip_change_pct", "grip_change_kg", "mrc_change", "time_to_rescue",
                       "responder"] = "grip_change_pct"
     control: str = Field("", max_length=40, description="name of the comparator arm")
@@ -95,8 +100,26 @@ class TrialInfo(Strict):
                                "patients one trial enrols")
 
 
+class Regimen(Strict):
+    """One maintenance regimen of a titration ladder: a dose every so many days."""
+
+    every_days: int = Field(ge=7, le=56, description="days between doses")
+    dose_g_per_kg: float = Field(gt=0, le=2.4, description="g/kg per dose")
+
+    @property
+    def label(self) -> str:
+        return f"{self.dose_g_per_kg:g} g/kg every {self.every_days / 7:g} weeks"
+
+
 class Population(Strict):
-    """Who is enrolled: sampler-drawn patients, a run-in plan, an inclusion rule at baseline."""
+    """Who is enrolled: sampler-drawn patients, a run-in plan, an inclusion rule at baseline.
+
+    With ``regimens``, each patient's maintenance is titrated the way a clinic does it: the
+    run-in's repeating entry is given at each regimen of the ladder in turn, and the patient
+    keeps the first one on which the weaker hand no longer wears off (its trough, over the last
+    three cycles before baseline, within ``wear_off_pct`` of the post-dose peak), else the
+    last. Hahn et al. 2013 enrolled patients stabilised on their own regimen (0.5-2.4 g/kg a
+    month, every 2, 3 or 4 weeks)."""
 
     baseline_week: int = Field(104, ge=1, le=1500, description="week from onset of "
                                "randomisation")
@@ -104,11 +127,22 @@ class Population(Strict):
     benefit_kg: float = Field(2.0, ge=0.5, le=20, description="grip (kg) above untreated that "
                               "counts as IVIg-dependent")
     treatment: tuple[Any, ...] = entries(max_length=MAX_ENTRIES)  # run-in, days from onset
+    regimens: tuple[Regimen, ...] = entries(max_length=6)
+    # A titrating clinic shortens the interval while end-of-dose weakness shows; 10% matches the
+    # titration rule's default trough drop (approx., teaching value).
+    wear_off_pct: float = Field(10.0, ge=1, le=50, description="trough drop (%) below the "
+                                "post-dose peak that moves a patient to the next regimen")
 
     @field_validator("treatment", mode="before")
     @classmethod
     def _entries(cls, value: Any) -> Any:
         return _specs(value, "population.treatment")
+
+    @property
+    def maintenance_index(self) -> int | None:
+        """The run-in's last repeating entry (the maintenance a ladder titrates), or None."""
+        rep = [i for i, t in enumerate(self.treatment) if getattr(t, "every_days", None)]
+        return rep[-1] if rep else None
 
     @property
     def baseline_day(self) -> int:
@@ -118,6 +152,9 @@ class Population(Strict):
 class Arm(Strict):
     name: Line = Field(min_length=1, max_length=40)
     treatment: tuple[Any, ...] = entries(max_length=MAX_ENTRIES)  # days from period start
+    # The run-in's maintenance goes on through this arm's period, at the patient's own
+    # regimen when the population titrates one (a withdrawal trial's "continued IVIg" arm).
+    own_regimen: bool = False
 
     @field_validator("treatment", mode="before")
     @classmethod
@@ -159,6 +196,16 @@ class TrialDesign(Strict):
         if self.population.inclusion == "ivig_dependent" and not self.population.treatment:
             raise ValueError("population.inclusion = 'ivig_dependent' needs a run-in "
                              "[[population.treatment]] (the IVIg the patients depend on)")
+        pop = self.population
+        own = any(a.own_regimen for a in self.arm) or self.trial.washout_treatment != "none"
+        if (pop.regimens or own) and pop.maintenance_index is None:
+            raise ValueError("population.regimens, arm.own_regimen and trial.washout_treatment "
+                             "need a repeating run-in entry (a [[population.treatment]] with "
+                             "every_days)")
+        if self.trial.washout_treatment != "none" and not (
+                self.trial.design == "crossover" and self.trial.washout_weeks > 0):
+            raise ValueError("trial.washout_treatment needs a crossover with washout_weeks "
+                             "of 1 or more")
         period = self.trial.period_weeks * RECORD_DAYS
         for a in self.arm:
             for i, t in enumerate(a.treatment):
@@ -171,9 +218,10 @@ class TrialDesign(Strict):
             if t.start_day >= base:
                 raise ValueError(f"population.treatment.{i}.start_day = {t.start_day:g} is not "
                                  f"before the baseline (day {base}); allowed: 0 to {base - 1}")
-        for k in range(len(self.arm)):  # every course must make a valid scenario
+        for k in range(len(self.courses)):  # every course must make a valid scenario
             try:
-                self.course_scenario(k)
+                for r in range(max(1, len(pop.regimens))):
+                    self.course_scenario(k, r if pop.regimens else None)
             except ScenarioError as err:
                 raise ValueError(str(err).rstrip(".")) from None
         return self
@@ -234,13 +282,24 @@ class TrialDesign(Strict):
         per = n if self.crossover else n * len(self.arm)
         return math.ceil(self.trial.pool_factor * per)
 
-    def _runin(self) -> list[dict[str, Any]]:
+    def _maintenance(self, regimen: int | None) -> dict[str, Any]:
+        """The run-in's maintenance entry, at ladder regimen ``regimen`` (None: as written)."""
+        pop = self.population
+        d = pop.treatment[pop.maintenance_index].model_dump(exclude_none=True)
+        if regimen is not None:
+            d["every_days"] = pop.regimens[regimen].every_days
+            d["dose_g_per_kg"] = pop.regimens[regimen].dose_g_per_kg
+        return d
+
+    def _runin(self, regimen: int | None = None) -> list[dict[str, Any]]:
         """Run-in entries, every schedule stopped before the baseline (the first withheld
-        dose falls on the baseline day)."""
+        dose falls on the baseline day); the maintenance at ladder regimen ``regimen``."""
         base = self.population.baseline_day
         out = []
-        for t in self.population.treatment:
+        for i, t in enumerate(self.population.treatment):
             d = t.model_dump(exclude_none=True)
+            if regimen is not None and i == self.population.maintenance_index:
+                d = self._maintenance(regimen)
             if d.get("every_days") is not None and d.get("count") is None:
                 d["until_day"] = max(d["start_day"], min(d.get("until_day", base - 1), base - 1))
             if "duration_days" in type(t).model_fields:
@@ -249,13 +308,21 @@ class TrialDesign(Strict):
             out.append(d)
         return out
 
-    def _arm_entries(self, arm: int, start: int) -> list[dict[str, Any]]:
+    def _arm_entries(self, arm: int, start: int, regimen: int | None = None
+                     ) -> list[dict[str, Any]]:
         """An arm's entries placed in the period starting on ``start``, none acting after it
-        (a crossover's second period, or the end of the trial, stops every schedule)."""
+        (a crossover's second period, or the end of the trial, stops every schedule); an
+        ``own_regimen`` arm first continues the run-in's maintenance."""
         end = start + self.period_days
         out = []
-        for t in self.arm[arm].treatment:
-            d = t.model_dump(exclude_none=True)
+        specs = [(type(t), t.model_dump(exclude_none=True)) for t in self.arm[arm].treatment]
+        if self.arm[arm].own_regimen:
+            pop = self.population
+            d = self._maintenance(regimen)
+            d.pop("until_day", None)
+            d.pop("titration", None)  # held, as the trial held each patient's regimen
+            specs.insert(0, (type(pop.treatment[pop.maintenance_index]), d | {"start_day": 0}))
+        for kind, d in specs:
             d["start_day"] = first = start + d.get("start_day", 0)
             every, count = d.get("every_days"), d.pop("count", None)
             if every is not None:
@@ -267,18 +334,28 @@ class TrialDesign(Strict):
                 d["until_day"] = max(first, last)
             elif count is not None:
                 d["count"] = count
-            if "duration_days" in type(t).model_fields:
-                length = d.get("duration_days", getattr(t, "days", end - first))
+            if "duration_days" in kind.model_fields:
+                length = d.get("duration_days", end - first)
                 d["duration_days"] = max(1, min(length, end - first))
             out.append(d)
         return out
 
-    def course_scenario(self, course: int) -> Scenario:
-        """The scenario one pooled patient runs through for course ``course``."""
+    def _between(self, start: int, end: int, regimen: int | None) -> list[dict[str, Any]]:
+        """Open-label maintenance at the patient's own regimen from ``start`` to ``end``."""
+        d = self._maintenance(regimen)
+        d.pop("titration", None)
+        return [d | {"start_day": start, "until_day": end - 1}]
+
+    def course_scenario(self, course: int, regimen: int | None = None) -> Scenario:
+        """The scenario one pooled patient runs through for course ``course`` (with a
+        titration ladder: on its regimen ``regimen``)."""
         plan = self.courses[course]
-        entries_ = self._runin()
+        entries_ = self._runin(regimen)
         for p, arm in enumerate(plan):
-            entries_ += self._arm_entries(arm, self.period_start(p))
+            entries_ += self._arm_entries(arm, self.period_start(p), regimen)
+            if p + 1 < len(plan) and self.trial.washout_treatment == "own_regimen":
+                entries_ += self._between(self.period_start(p) + self.period_days,
+                                          self.period_start(p + 1), regimen)
         return self._scenario(entries_, self.end_day, f"{self.name}: {self.course_label(course)}")
 
     def untreated_scenario(self) -> Scenario:

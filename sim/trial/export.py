@@ -53,6 +53,8 @@ def pool_table(design: TrialDesign, pool: Pool) -> pd.DataFrame:
                 "benefit_kg": round(float(pool.benefit[i]), 3)
                 if np.isfinite(pool.benefit[i]) else None,
             }
+            if pool.regimen is not None:
+                row["regimen"] = design.population.regimens[int(pool.regimen[i])].label
             for p in range(design.periods):
                 row[f"period{p + 1}_grip_start_kg"] = round(float(pool.grip[i, c, p, 0]), 3)
                 row[f"period{p + 1}_grip_end_kg"] = round(float(pool.grip[i, c, p, -1]), 3)
@@ -71,6 +73,9 @@ def _readme(result: TrialResult) -> str:
         f"{'in total (crossover)' if d.crossover else 'per arm'}, seed {result.seed}.",
         f"Pool: {result.pool_size} patients meeting the inclusion ({d.population.inclusion}) "
         f"among the first {result.screened} drawn; each was simulated under every arm.",
+        *(["Own regimens (titrated before baseline): " + ", ".join(
+            f"{k} on {label}" for label, k in result.regimens.items()) + "."]
+          if result.regimens else []),
         f"Estimate: {result.unit}.",
         "",
     ]
@@ -117,6 +122,7 @@ def write_trial(result: TrialResult, pool: Pool, out: str | Path, *,
         "R": result.R,
         "n": result.n,
         "pool": {"size": result.pool_size, "screened": result.screened,
+                 "regimens": result.regimens,
                  "patients": [int(i) for i in pool.index],
                  "times_one_trial": round(result.pool_size / (
                      result.n if result.design.crossover else result.n * len(result.design.arm)),

@@ -22,7 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from ..clinical import MILESTONES, grip_kg, milestone_status, mrc_grade, mrc_sum, strength_fraction
+from ..clinical import (
+    MILESTONES,
+    grip_kg,
+    milestone_status,
+    mrc_grade,
+    mrc_sum,
+    strength_fraction,
+    wear_off_pct,
+)
 from ..engine import PatientRun, run_patient
 from ..resolve import resolve
 from .design import RECORD_DAYS, TrialDesign, TrialError
@@ -52,6 +60,7 @@ class Pool:
     task_lost: np.ndarray  # (P, courses, periods, weeks + 1) a daily arm task able at the
     # period's start has been lost by that week
     traits: dict[str, np.ndarray]  # sex, age_at_onset, anti_gm1, baseline_grip_kg
+    regimen: np.ndarray | None = None  # (P,) each patient's ladder regimen (None: no ladder)
 
     @property
     def size(self) -> int:
@@ -66,7 +75,8 @@ class Pool:
         last = int(self.index[size - 1])
         return Pool(self.seed, self.index[:size], last + 1, self.grip[:size], self.mrc[:size],
                     self.hand[:size], self.benefit[:size], self.task_lost[:size],
-                    {k: v[:size] for k, v in self.traits.items()})
+                    {k: v[:size] for k, v in self.traits.items()},
+                    None if self.regimen is None else self.regimen[:size])
 
 
 def _readings(pr: PatientRun, days: np.ndarray, hand: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,9 +110,33 @@ def _grip_both(pr: PatientRun, day: float) -> np.ndarray:
     return grip_kg(strength, pr.patient.baseline_grip_kg)[0]
 
 
+def _grip_records(pr: PatientRun) -> np.ndarray:
+    """(records, 2) grip of both hands."""
+    strength = strength_fraction(1.0 - pr.blocked - pr.lost)
+    return grip_kg(strength, pr.patient.baseline_grip_kg)
+
+
+def _titrated(design: TrialDesign, ladder: list[list[Any]], seed: int, i: int
+              ) -> tuple[int, PatientRun]:
+    """The patient's ladder regimen and their run on course 0 at it: the first regimen on
+    which the weaker hand's wear-off before baseline is below ``wear_off_pct``, else the last
+    (each rung is simulated only when the one before it still wears off)."""
+    pop, base = design.population, design.population.baseline_day
+    for r, rung in enumerate(pop.regimens):
+        pr = run_patient(ladder[r][0], seed, i)
+        hand = int(np.argmin(_grip_both(pr, base)))
+        worn = wear_off_pct(pr.days, _grip_records(pr)[:, hand], base, rung.every_days)
+        if worn < pop.wear_off_pct or r == len(pop.regimens) - 1:
+            return r, pr
+    raise AssertionError("unreachable: a ladder has at least one regimen")
+
+
 def screen_chunk(design: TrialDesign, seed: int, first: int, count: int) -> list[dict[str, Any]]:
     """Candidates ``first .. first+count-1``: the readings of those who meet the inclusion."""
-    courses = [resolve(design.course_scenario(c)) for c in range(len(design.courses))]
+    n_courses = len(design.courses)
+    rungs = range(len(design.population.regimens))
+    ladder = [[resolve(design.course_scenario(c, r)) for c in range(n_courses)] for r in rungs]
+    courses = None if ladder else [resolve(design.course_scenario(c)) for c in range(n_courses)]
     dependent = design.population.inclusion == "ivig_dependent"
     untreated = resolve(design.untreated_scenario()) if dependent else None
     base = design.population.baseline_day
@@ -111,7 +145,13 @@ def screen_chunk(design: TrialDesign, seed: int, first: int, count: int) -> list
                      for p in range(design.periods)], dtype=float)
     out = []
     for i in range(first, first + count):
-        runs = [run_patient(courses[0], seed, i)]
+        regimen = -1
+        if ladder:
+            regimen, first_run = _titrated(design, ladder, seed, i)
+            plan = ladder[regimen]
+        else:
+            plan, first_run = courses, run_patient(courses[0], seed, i)
+        runs = [first_run]
         grips = _grip_both(runs[0], base)
         hand = int(np.argmin(grips))
         if grips[hand] < MIN_GRIP_KG:
@@ -121,7 +161,7 @@ def screen_chunk(design: TrialDesign, seed: int, first: int, count: int) -> list
             benefit = float(grips[hand] - _grip_both(run_patient(untreated, seed, i), base)[hand])
             if benefit < design.population.benefit_kg:
                 continue
-        runs += [run_patient(inp, seed, i) for inp in courses[1:]]
+        runs += [run_patient(inp, seed, i) for inp in plan[1:]]
         grip = np.empty((len(runs), design.periods, weeks + 1))
         mrc = np.empty((len(runs), design.periods, weeks + 1), dtype=np.int16)
         lost = np.zeros((len(runs), design.periods, weeks + 1), dtype=bool)
@@ -133,7 +173,7 @@ def screen_chunk(design: TrialDesign, seed: int, first: int, count: int) -> list
                     lost[c, p] = _task_lost(pr, able, days[p])
         pt = runs[0].patient
         out.append({"index": i, "grip": grip, "mrc": mrc, "hand": hand, "benefit": benefit,
-                    "task_lost": lost,
+                    "task_lost": lost, "regimen": regimen,
                     "sex": pt.sex, "age_at_onset": pt.age_at_onset, "anti_gm1": pt.anti_gm1,
                     "baseline_grip_kg": pt.baseline_grip_kg})
     return out
@@ -151,6 +191,8 @@ def _assemble(seed: int, rows: list[dict[str, Any]], screened: int) -> Pool:
         task_lost=np.stack([r["task_lost"] for r in rows]),
         traits={k: np.array([r[k] for r in rows]) for k in
                 ("sex", "age_at_onset", "anti_gm1", "baseline_grip_kg")},
+        regimen=(np.array([r["regimen"] for r in rows], dtype=np.int8)
+                 if rows and rows[0]["regimen"] >= 0 else None),
     )
 
 

@@ -22,7 +22,8 @@ from .design import ENDPOINTS, TrialDesign, TrialError
 from .pool import Pool, PoolCache, simulate_pool
 
 __all__ = ["TrialResult", "simulate_trials", "power_curve", "draw_trials", "endpoint_values",
-           "pool_for", "measured_grip", "DEFAULT_R", "MAX_R", "CURVE_POOL_RATIO"]
+           "pool_for", "measured_grip", "regimen_counts", "DEFAULT_R", "MAX_R",
+           "CURVE_POOL_RATIO"]
 
 DEFAULT_R = 500
 MAX_R = 20000
@@ -161,6 +162,7 @@ class TrialResult:
     pool_effect: dict[str, float]  # comparison -> the effect in the whole pool
     arm_means: dict[str, float] = field(default_factory=dict)  # arm -> pool mean endpoint
     arm_rescued: dict[str, float] = field(default_factory=dict)  # arm -> pool share rescued
+    regimens: dict[str, int] = field(default_factory=dict)  # ladder regimen -> pooled patients
 
     @property
     def no_effect(self) -> float:
@@ -268,7 +270,16 @@ def simulate_trials(design: TrialDesign, R: int = DEFAULT_R, seed: int = 1,
     if progress is not None:
         progress(total + 1, total + 1)
     return TrialResult(design, seed, R, n, pool.size, pool.screened,
-                       pd.concat(frames, ignore_index=True), power, effect, means, rescued)
+                       pd.concat(frames, ignore_index=True), power, effect, means, rescued,
+                       regimen_counts(design, pool))
+
+
+def regimen_counts(design: TrialDesign, pool: Pool) -> dict[str, int]:
+    """Pooled patients on each regimen of the population's titration ladder (empty: none)."""
+    if pool.regimen is None:
+        return {}
+    counts = np.bincount(pool.regimen, minlength=len(design.population.regimens))
+    return {r.label: int(k) for r, k in zip(design.population.regimens, counts, strict=True)}
 
 
 def _pool_effect(design: TrialDesign, out: Outcome, whole: np.ndarray, a: int, c: int) -> float:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..clinical import MILESTONES
+from ..clinical import MILESTONES, wear_off_pct
 from .cohorts import ESTABLISHED_BASELINE, RUNGS
 from .stats import Measurement, not_measured, share, summary
 from .traces import Cohorts, Trace
@@ -50,14 +50,7 @@ class Arm:
 
 def _wear_off(t: Trace, hand: int, every: float) -> float:
     """Median over the last three cycles before baseline of (peak - trough) / peak, in %."""
-    drops = []
-    for k in range(3, 0, -1):
-        a, b = t.at(BASELINE_DAY - k * every), t.at(BASELINE_DAY - (k - 1) * every)
-        seg = t.grip[a:b + 1, hand].astype(float)
-        top = int(np.argmax(seg))
-        if seg[top] > 0:
-            drops.append(100 * (seg[top] - seg[top:].min()) / seg[top])
-    return float(np.median(drops)) if drops else 0.0
+    return wear_off_pct(t.days, t.grip[:, hand], BASELINE_DAY, every)
 
 
 def stabilised(data: Cohorts) -> list[tuple[Trace, Trace, int, int]]:
