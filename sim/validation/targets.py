@@ -179,10 +179,12 @@ TARGETS: tuple[Target, ...] = (
        'inexcitable over 18 years. 0-25% is ours.'),
     _t("course.block_definite", 1, "Definite conduction block in at least one nerve",
        "Löscher 2018 (54 of 57; CI of that count)", 95, 86, 98, "%", "untreated-weekly",
-       "Untreated, full bilateral motor study of every nerve up to Erb's point at year 5 "
-       "(the cohort's mean diagnostic delay was 5.5 years): share with >= 1 nerve with "
-       "definite block by EFNS/PNS 2010. The cohort is a nationwide register of diagnosed "
-       "MMN, studied as each clinic did, so it favours patients whose block was found.",
+       "Untreated, full bilateral motor studies of every nerve up to Erb's point at years 1, "
+       "5 and 10 (the register's mean diagnostic delay was 5.5 years, and its patients were "
+       "followed on): among the patients whom the criteria diagnose (>= 1 nerve with definite "
+       "or probable block by EFNS/PNS 2010 on any of the studies), the share with definite "
+       "block found on at least one. The register holds diagnosed MMN, and counts the blocks "
+       "found over each patient's course, as this does.",
        quote='Definite conduction block in 54 of 57 patients (95%) of the Austrian register '
        '(Löscher 2018, J Neurol 265:2834, abstract); range: 95% CI of 54/57.'),
     _t("course.block_any", 1, "Definite or probable conduction block in at least one nerve",
