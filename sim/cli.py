@@ -26,9 +26,12 @@ This module holds the parser and the entry point; the sub-commands are in
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._meta import DISCLAIMER
@@ -51,6 +54,7 @@ from .cli_commands import (
 from .cli_progress import Progress
 from .cli_trial import add_trial_parser, cmd_trial
 from .cohort import DEFAULT_ENGINE, RUNNERS
+from .dask_cluster import dask_logs_shown, machine_cores
 from .dataset import DEFAULT_CHUNK, DETAILS, MAX_CHUNK, DaskError
 from .limits import MAX_COHORT, MAX_FIRST, ascii_number, ascii_whole, quote
 from .scenario import ScenarioError
@@ -58,7 +62,10 @@ from .sweep import MAX_SWEEP_PATIENTS
 from .threads import one_blas_thread
 from .validation import DEFAULT_N, DEFAULT_SEED
 
-__all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+__all__ = ["main", "Progress", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED",
+           "EXIT_TERMINATED", "Terminated"]
+
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,7 +96,10 @@ _seed = _whole_number(0, 2**63 - 1, "2**63-1")
 _cohort_size = _whole_number(1, MAX_COHORT)
 _first_patient = _whole_number(0, MAX_FIRST)
 _validation_size = _whole_number(20, 5000)
-_jobs = _whole_number(1, 64)
+# Worker processes: at most one per core this process may use; more only slow the run and
+# multiply its memory (64 Dask workers on 2 cores grew to 12 GB before failing to start).
+CORES = machine_cores()
+_jobs = _whole_number(1, CORES, f"{CORES} (the cores of this machine)")
 _chunk_size = _whole_number(1, MAX_CHUNK)
 _sweep_size = _whole_number(1, MAX_SWEEP_PATIENTS)
 
@@ -164,9 +174,11 @@ def _build_parser() -> _Parser:
                      help=f"simulation engine (default {DEFAULT_ENGINE})")
     where = swp.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_jobs, metavar="N",
-                       help="run on a local Dask cluster of N worker processes (1 to 64)")
+                       help="run on a local Dask cluster of N worker processes "
+                       f"(1 to {CORES})")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on an existing Dask cluster, e.g. tcp://host:8786")
+    _add_verbose(swp)
     _add_run_options(swp, default_format="parquet", what="the sweep table")
 
     rep = sub.add_parser("reproduce", help="re-run from a manifest.json and check the SHA-256s",
@@ -182,9 +194,10 @@ def _build_parser() -> _Parser:
     where = rep.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_jobs, metavar="N",
                        help="re-run a cohort or sweep on a local Dask cluster of N worker "
-                       "processes (1 to 64); the files do not depend on it")
+                       f"processes (1 to {CORES}); the files do not depend on it")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="re-run a cohort or sweep on an existing Dask cluster")
+    _add_verbose(rep)
 
     ver = sub.add_parser("verify", help="check an export's tables against its manifest.json",
                          description="Check that every table file of an export folder has the "
@@ -207,7 +220,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     val.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
                      help=f"root seed (default {DEFAULT_SEED})")
     val.add_argument("--jobs", type=_jobs, default=1, metavar="J",
-                     help="worker processes (1 to 64; default 1); the report does not depend "
+                     help=f"worker processes (1 to {CORES}; default 1); the report does not depend "
                      "on it")
     val.add_argument("--out", default="validation", metavar="DIR",
                      help="folder to write (default ./validation; must not exist or be empty, "
@@ -215,6 +228,12 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     val.add_argument("--force", action="store_true",
                      help="replace --out if it holds a previous validation report")
     val.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+
+
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--verbose", action="store_true",
+                   help="show Dask's own log lines (by default a Dask run reports only its "
+                   "progress and, on a fault, one sentence)")
 
 
 def _add_cohort_options(p: argparse.ArgumentParser) -> None:
@@ -234,10 +253,11 @@ def _add_cohort_options(p: argparse.ArgumentParser) -> None:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_jobs, metavar="N",
                        help="run the chunks on a local Dask cluster of N worker processes "
-                       "(1 to 64); the files do not depend on N")
+                       f"(1 to {CORES}); the files do not depend on N")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the chunks on an existing Dask cluster, e.g. tcp://host:8786 "
                        "(its workers need this package installed)")
+    _add_verbose(p)
 
 
 def _add_overrides(p: argparse.ArgumentParser) -> None:
@@ -291,13 +311,37 @@ def _dispatch(args: argparse.Namespace, out: TextIO, argv: list[str]) -> int:
     return cmd_reproduce(args, out, argv)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that every ``except BaseException`` clean-up
+    (staged export folders, a Dask cluster) runs, as for Ctrl-C."""
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block SIGTERM raises :class:`Terminated` (in the main thread only, where
+    signal handlers can be set); the previous handler comes back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    old = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out = sys.stdout
     try:
         args = _build_parser().parse_args(argv)
-        with one_blas_thread():  # see sim.threads: tiny products, spinning BLAS threads
+        with _sigterm_as_interrupt(), one_blas_thread(), \
+                dask_logs_shown(bool(getattr(args, "verbose", False))):
             return _dispatch(args, out, argv)
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -308,8 +352,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_USAGE)
     except DaskError as err:
         return _fail(str(err), EXIT_FAILED)
-    except KeyboardInterrupt:
-        return _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+    except KeyboardInterrupt as err:
+        code = EXIT_TERMINATED if isinstance(err, Terminated) else EXIT_INTERRUPTED
+        return _fail("interrupted; nothing was written", code)
     except OSError as err:
         where = err.filename or ""
         return _fail(f"could not write {where}: {err.strerror or err}; nothing was written",

@@ -14,6 +14,7 @@ from typing import TextIO
 from ._meta import DISCLAIMER
 from .cli_commands import EXIT_OK, PROG, _check_out
 from .cli_progress import Progress
+from .dask_cluster import machine_cores
 from .limits import ascii_whole, quote
 from .trial import load_design
 from .trial.design import TrialDesign
@@ -68,9 +69,11 @@ def add_trial_parser(sub: argparse._SubParsersAction) -> None:
                     help="patients per arm (crossover: in total); default the design's")
     tr.add_argument("--curve", type=_sizes, metavar="N1,N2,...",
                     help="also write power_curve.csv: the power at these trial sizes")
-    tr.add_argument("--jobs", type=_whole(1, 64, "--jobs"), default=2, metavar="J",
-                    help="worker processes simulating the pool (default 2); results do not "
-                    "depend on it")
+    cores = machine_cores()  # more worker processes than cores only cost memory
+    tr.add_argument("--jobs", type=_whole(1, cores, "--jobs"), default=min(2, cores),
+                    metavar="J", help=f"worker processes simulating the pool (1 to {cores}, the "
+                    f"cores of this machine; default {min(2, cores)}); results do not depend "
+                    "on it")
     tr.add_argument("--out", required=True, metavar="DIR",
                     help="folder to write (must not exist or be empty, unless --force)")
     tr.add_argument("--force", action="store_true",

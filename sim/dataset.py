@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 
 from . import export, table_writer
 from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
+from .dask_cluster import DaskError, dask_map
 from .results import Run
 from .scenario import Scenario, ScenarioError
 from .table_writer import arrow_table
@@ -44,10 +44,6 @@ DETAILS = ("summary", "full")
 DEFAULT_CHUNK = 64  # patients per chunk (~1 MB of arrays each for 10 years)
 MAX_CHUNK = 10_000
 _SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]{1,200}$")
-
-
-class DaskError(RuntimeError):
-    """The Dask cluster could not be reached or started (one sentence)."""
 
 
 @dataclass(frozen=True)
@@ -156,47 +152,13 @@ def ordered_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple], *,
 def _dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
               workers: int | None, scheduler: str | None) -> Iterator[Any]:
     try:
-        from dask.distributed import Client, LocalCluster
+        import distributed  # noqa: F401 - only to say clearly that it is missing
     except ImportError as err:  # pragma: no cover - a dependency
         raise DaskError(f"dask.distributed is not installed ({err}); "
                         "pip install 'dask[distributed]'.") from None
-    cluster = None
-    try:
-        if scheduler is not None:
-            client = Client(check_scheduler(scheduler), timeout="10s")
-            width = max(1, sum(client.nthreads().values()))  # threads the cluster has now
-        else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-            width = int(workers or 1)
-    except (OSError, TimeoutError) as err:
-        if cluster is not None:
-            cluster.close()
-        where = scheduler or f"a local cluster of {workers} workers"
-        raise DaskError(f"could not reach the Dask scheduler at {where} ({err}); check "
-                        "that it is running and reachable.") from None
-    try:
-        remote = client.scatter(shared, broadcast=True)
-        pending: deque = deque()
-        todo = iter(items)
-        window = 2 * width  # items in flight: memory stays bounded by the chunk size
-        for item in todo:
-            pending.append(client.submit(fn, remote, *item, pure=False))
-            if len(pending) >= window:
-                break
-        while pending:
-            fut = pending.popleft()
-            result = fut.result()
-            fut.release()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(client.submit(fn, remote, *nxt, pure=False))
-            yield result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    return dask_map(fn, shared, items, workers=workers, scheduler=scheduler)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pytest
 import sim
 from sim import cohort, dataset, sweep
 from sim.cli import Progress, main
+from sim.dask_cluster import machine_cores
 from sim.engine import patient_streams
 from sim.patient import draw_patient
 from sim.units import DAYS_PER_YEAR
@@ -284,7 +285,8 @@ def test_a_manifest_naming_a_part_outside_the_export_is_refused(tmp_path, capsys
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--chunk", "0"], ["--chunk", "1 to"]),
-    (["--workers", "0"], ["--workers", "1 to 64"]),
+    (["--workers", "0"], ["--workers", f"1 to {machine_cores()}"]),
+    (["--workers", str(machine_cores() + 1)], ["--workers", "the cores of this machine"]),
     (["--workers", "2", "--scheduler", "tcp://h:1"], ["--scheduler", "--workers"]),
     (["--scheduler", "h 8786"], ["--scheduler", "tcp://host:8786"]),
     (["--detail", "weekly"], ["--detail", "summary"]),
