@@ -364,12 +364,22 @@ _ENTRIES: tuple[Reference, ...] = (
     # --- CIDP and multifocal CIDP --------------------------------------------------------------
     _r("Broers 2019", "Broers MC, Bunschoten C, Nieboer D, Lingsma HF, Jacobs BC", 2019,
        "Incidence and prevalence of chronic inflammatory demyelinating polyradiculoneuropathy: "
-       "a systematic review and meta-analysis", "Neuroepidemiology", "52", "161-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Dyck 1982", "Dyck PJ, O'Brien PC, Oviatt KF, et al.", 1982,
+       "a systematic review and meta-analysis", "Neuroepidemiology", "52(3-4)", "161-172",
+       doi="10.1159/000494291", pmid="30669140",
+       checked="PubMed abstract and journal page: title, journal, year, volume, pages, DOI, "
+       "content (11 studies; pooled incidence 0.33 per 100,000 person-years, prevalence 2.81 "
+       "per 100,000; heterogeneity partly from differing diagnostic criteria). The abstract "
+       "gives no sex ratio or onset age, so it supports CIDP epidemiology in general only; "
+       "co-authors after the first as previously cited, not shown on the copy"),
+    _r("Dyck 1982", "Dyck PJ, O'Brien PC, Oviatt KF, Dinapoli RP, Daube JR, Bartleson JD, "
+       "et al.", 1982,
        "Prednisone improves chronic inflammatory demyelinating polyradiculoneuropathy more "
-       "than no treatment", "Ann Neurol", "11", "136-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "than no treatment", "Ann Neurol", "11(2)", "136-141", pmid="7041788",
+       checked="reference list and abstract of Cochrane review CD002062: authors, journal, "
+       "year, volume, pages, PMID, content (one non-blinded RCT, 35 participants; 12 of 19 on "
+       "prednisone vs 5 of 16 untreated improved in impairment at 12 weeks). Cochrane gives "
+       "the title without \"demyelinating\". The paper's own abstract was not found, so the "
+       "timing of the benefit (the model's 21-day lag) is not from it"),
     _r("Dyck 1986", "Dyck PJ, Daube J, O'Brien P, et al.", 1986,
        "Plasma exchange in chronic inflammatory demyelinating polyradiculoneuropathy",
        "N Engl J Med", "314", "461-",
@@ -380,15 +390,24 @@ _ENTRIES: tuple[Reference, ...] = (
        "double-blind, sham-controlled, cross-over study", "Brain", "119", "1055-",
        checked="partly: cited as the cross-over RCT (18 patients) of Cochrane review "
        "CD003906; volume and first page as previously cited in the project"),
-    _r("Hughes 2008", "Hughes RAC, Donofrio P, Bril V, et al.", 2008,
+    _r("Hughes 2008", "Hughes RAC, Donofrio P, Bril V, Dalakas MC, Deng C, Hanna K, Hartung "
+       "HP, Latov N, Merkies ISJ, van Doorn PA, et al.", 2008,
        "Intravenous immune globulin (10% caprylate-chromatography purified) for the "
        "treatment of chronic inflammatory demyelinating polyradiculoneuropathy (ICE study): "
-       "a randomised placebo-controlled trial", "Lancet Neurol", "7", "136-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Laughlin 2009", "Laughlin RS, Dyck PJ, Melton LJ, et al.", 2009,
-       "Incidence and prevalence of CIDP and the association of diabetes mellitus",
+       "a randomised placebo-controlled trial", "Lancet Neurol", "7(2)", "136-144",
+       doi="10.1016/S1474-4422(07)70329-0", pmid="18178525",
+       checked="PubMed abstract (erratum Lancet Neurol 2008;7(9):771) and university record: "
+       "journal, year, volume, pages, DOI, authors, content (117 patients, IGIV-C every 3 "
+       "weeks for up to 24 weeks; 32 of 59 (54%) on IGIV-C vs 12 of 58 (21%) on placebo kept "
+       "an improvement of >= 1 adjusted INCAT point to week 24)"),
+    _r("Laughlin 2009", "Laughlin RS, Dyck PJ, Melton LJ III, Leibson C, Ransom J, Dyck PJB",
+       2009, "Incidence and prevalence of CIDP and the association of diabetes mellitus",
        "Neurology", "73", "39-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       checked="partly: copy of the article's first page: title, authors, content (Olmsted "
+       "County 1982-2001: 23 patients, 13 men and 10 women; median age 58; incidence 1.6 per "
+       "100,000 per year, prevalence 8.9 per 100,000; diabetes in 1 of 23). Journal, volume "
+       "and first page as previously cited, not shown on the copy. It does not show men "
+       "twice as often as women (13 of 23 is 57%)"),
     _r("Lewis 1982", "Lewis RA, Sumner AJ, Brown MJ, Asbury AK", 1982,
        "Multifocal demyelinating neuropathy with persistent conduction block", "Neurology",
        "32", "958-964",
@@ -403,11 +422,17 @@ _ENTRIES: tuple[Reference, ...] = (
        "3556-3583, doi 10.1111/ene.14959, content (IVIg or corticosteroids first line; "
        "exchange if both fail). The J Peripher Nerv Syst co-publication pages as given in "
        "the brief, not seen"),
-    _r("van Schaik 2010b", "van Schaik IN, Eftimov F, van Doorn PA, et al.", 2010,
+    _r("van Schaik 2010b", "van Schaik IN, Eftimov F, van Doorn PA, Brusse E, van den Berg LH, "
+       "van der Pol WL, et al.", 2010,
        "Pulsed high-dose dexamethasone versus standard prednisolone treatment for chronic "
        "inflammatory demyelinating polyradiculoneuropathy (PREDICT study): a double-blind, "
-       "randomised, controlled trial", "Lancet Neurol", "9", "245-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "randomised, controlled trial", "Lancet Neurol", "9(3)", "245-253",
+       doi="10.1016/S1474-4422(10)70021-1", pmid="20133204",
+       checked="journal page, university repository abstract and Cochrane CD002062 reference "
+       "list: title, authors, journal, year, volume, pages, DOI, PMID, content (40 newly "
+       "diagnosed patients; remission at 12 months, >= 3 points on the Rivermead mobility "
+       "index and >= 1 INCAT point, in 10 of 24 on dexamethasone and 6 of 16 on "
+       "prednisolone, OR 1.2). The prednisolone taper schedule is not in the abstract"),
     _r("Viala 2004", "Viala K, Renié L, Maisonobe T, et al.", 2004,
        "Follow-up study and response to treatment in 23 patients with Lewis-Sumner syndrome",
        "Brain", "127", "2010-2017", doi="10.1093/brain/awh222",
@@ -416,7 +441,10 @@ _ENTRIES: tuple[Reference, ...] = (
     _r("Kuwabara & Yuki 2013", "Kuwabara S, Yuki N", 2013,
        "Axonal Guillain-Barré syndrome: concepts and controversies", "Lancet Neurol",
        "12", "1180-1188",
-       checked=_UNV + "volume and pages as given in the project's fact sheet, not checked"),
+       checked=_UNV + "cited in the reference list only, for axonal GBS. Searched by title, "
+       "authors and Lancet Neurol 2013: found only other GBS reviews (Lancet seminars 2005 "
+       "and 2016) and a 2017 study of early reversible conduction failure; volume and pages "
+       "as given in the project's fact sheet, not checked"),
     # --- motor neuron disease ------------------------------------------------------------------
     _r("Chiò 2009", "Chiò A, Logroscino G, Hardiman O, et al.", 2009,
        "Prognostic factors in ALS: a critical review", "Amyotroph Lateral Scler", "10", "310-",
