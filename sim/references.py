@@ -366,11 +366,12 @@ _ENTRIES: tuple[Reference, ...] = (
        "Incidence and prevalence of chronic inflammatory demyelinating polyradiculoneuropathy: "
        "a systematic review and meta-analysis", "Neuroepidemiology", "52(3-4)", "161-172",
        doi="10.1159/000494291", pmid="30669140",
-       checked="PubMed abstract and journal page: title, journal, year, volume, pages, DOI, "
-       "content (11 studies; pooled incidence 0.33 per 100,000 person-years, prevalence 2.81 "
-       "per 100,000; heterogeneity partly from differing diagnostic criteria). The abstract "
-       "gives no sex ratio or onset age, so it supports CIDP epidemiology in general only; "
-       "co-authors after the first as previously cited, not shown on the copy"),
+       checked="PubMed abstract (PMID from the copy's address) and journal page: title, "
+       "journal, year, volume, pages, DOI, content (11 studies; pooled incidence 0.33 per "
+       "100,000 person-years, prevalence 2.81 per 100,000; heterogeneity partly from "
+       "differing diagnostic criteria). The abstract gives no sex ratio or onset age, so it "
+       "supports CIDP epidemiology in general only; co-authors after the first as previously "
+       "cited, not shown on the copy"),
     _r("Dyck 1982", "Dyck PJ, O'Brien PC, Oviatt KF, Dinapoli RP, Daube JR, Bartleson JD, "
        "et al.", 1982,
        "Prednisone improves chronic inflammatory demyelinating polyradiculoneuropathy more "
@@ -446,77 +447,143 @@ _ENTRIES: tuple[Reference, ...] = (
        "and 2016) and a 2017 study of early reversible conduction failure; volume and pages "
        "as given in the project's fact sheet, not checked"),
     # --- motor neuron disease ------------------------------------------------------------------
-    _r("Chiò 2009", "Chiò A, Logroscino G, Hardiman O, et al.", 2009,
-       "Prognostic factors in ALS: a critical review", "Amyotroph Lateral Scler", "10", "310-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Chiò 2013", "Chiò A, Logroscino G, Traynor BJ, et al.", 2013,
+    _r("Chiò 2009", "Chiò A, Logroscino G, Hardiman O, Swingler R, Mitchell D, Beghi E, "
+       "Traynor BG", 2009, "Prognostic factors in ALS: a critical review",
+       "Amyotroph Lateral Scler", "10(5-6)", "310-323",
+       checked="university publication record with abstract: title, authors, journal, year, "
+       "issue, pages, content (systematic review: median survival from onset to death 20 to "
+       "48 months, 10-20% live longer than 10 years; older age and bulbar onset worse)"),
+    _r("Chiò 2013", "Chiò A, Logroscino G, Traynor BJ, Collins J, Simeone JC, Goldstein LA, "
+       "White LA", 2013,
        "Global epidemiology of amyotrophic lateral sclerosis: a systematic review of the "
-       "published literature", "Neuroepidemiology", "41", "118-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "published literature", "Neuroepidemiology", "41(2)", "118-130",
+       doi="10.1159/000351153", pmid="23860588",
+       checked="partly: PubMed Central author manuscript: title, authors, journal, year, "
+       "volume, pages, DOI, PMID, content (37 population-based studies; Europe median "
+       "incidence 2.08 and prevalence 5.40 per 100,000). The male:female ratio 1.2-1.5 and "
+       "mean onset 52-65 cited from it are not in the abstract; the full text was not seen"),
     _r("Dalakas 1994", "Dalakas MC, Stein DP, Otero C, et al.", 1994,
        "Effect of high-dose intravenous immunoglobulin on amyotrophic lateral sclerosis and "
        "multifocal motor neuropathy", "Arch Neurol", "51(9)", "861-864",
        doi="10.1001/archneur.1994.00540210031010", pmid="8080385",
        checked="PubMed abstract: journal, year, volume, pages, content (9 ALS patients all "
        "worse on IVIg; the MMN patient improved)"),
-    _r("de Carvalho 2008", "de Carvalho M, Dengler R, Eisen A, et al.", 2008,
-       "Electrodiagnostic criteria for diagnosis of ALS", "Clin Neurophysiol", "119", "497-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+    _r("de Carvalho 2008", "de Carvalho M, Dengler R, Eisen A, England JD, Kaji R, Kimura J, "
+       "Mills K, Mitsumoto H, Nodera H, Shefner J, Swash M", 2008,
+       "Electrodiagnostic criteria for diagnosis of ALS", "Clin Neurophysiol", "119(3)",
+       "497-503", doi="10.1016/j.clinph.2007.09.143", pmid="18164242",
+       checked="PubMed abstract and a copy of the article: title, authors, journal, year, "
+       "volume, pages, DOI, content (the Awaji consensus: in suspected ALS fasciculation "
+       "potentials count as denervation like fibrillations and positive sharp waves; "
+       "chronic neurogenic change on EMG equals clinical involvement)"),
     _r("Eisen & Kuwabara 2012", "Eisen A, Kuwabara S", 2012,
        "The split hand syndrome in amyotrophic lateral sclerosis",
-       "J Neurol Neurosurg Psychiatry", "83", "399-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Fujimura-Kiyono 2011", "Fujimura-Kiyono C, Kimura F, Ishida S, et al.", 2011,
+       "J Neurol Neurosurg Psychiatry", "83", "399-", doi="10.1136/jnnp-2011-301456",
+       checked="partly: bibliographic record with abstract and a copy of the text: title, "
+       "authors, DOI (a JNNP DOI), content (in ALS hand wasting preferentially affects the "
+       "thenar (lateral) hand - APB and FDI - with relative sparing of the hypothenar ADM). "
+       "Volume and first page as previously cited, not seen. It is about the hand, not about "
+       "distal versus proximal muscles in general"),
+    _r("Fujimura-Kiyono 2011", "Fujimura-Kiyono C, Kimura F, Ishida S, Nakajima H, Hosokawa "
+       "T, Sugino M, Hanafusa T", 2011,
        "Onset and spreading patterns of lower motor neuron involvements predict survival in "
-       "sporadic amyotrophic lateral sclerosis", "J Neurol Neurosurg Psychiatry",
-       checked=_UNV + "volume and pages left empty"),
-    _r("Kim 2009", "Kim WK, Liu X, Sandner J, et al.", 2009,
-       "Study of 962 patients indicates progressive muscular atrophy is a form of ALS",
-       "Neurology", "73", "1686-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "sporadic amyotrophic lateral sclerosis", "J Neurol Neurosurg Psychiatry", "82(11)",
+       "1244-",
+       checked="journal page (JNNP 82/11/1244) and its Table 1: title, authors, journal, "
+       "volume, first page, content (150 sporadic ALS patients followed 3-monthly; the "
+       "interval from onset to a second region predicts survival; no patient with two "
+       "regions within 3 months lived 5 years). The direction-of-spread results were not in "
+       "the part seen; last page not seen"),
+    _r("Kim 2009", "Kim WK, Liu X, Sandner J, Pasmantier M, Andrews J, Rowland LP, Mitsumoto H",
+       2009, "Study of 962 patients indicates progressive muscular atrophy is a form of ALS",
+       "Neurology", "73(20)", "1686-1692", doi="10.1212/WNL.0b013e3181c1dea3",
+       pmid="19917992",
+       checked="PubMed Central copy and journal page: title, authors, journal, year, volume, "
+       "pages, DOI, PMID, content (91 PMA and 871 ALS patients: PMA more often male, p < "
+       "0.001, older, p = 0.007, longer-lived, p = 0.01; UMN signs in 22% of PMA within 61 "
+       "months)"),
     _r("Munsat 1988", "Munsat TL, Andres PL, Finison L, Conlon T, Thibodeau L", 1988,
        "The natural history of motoneuron loss in amyotrophic lateral sclerosis", "Neurology",
-       "38", "409-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "38(3)", "409-", doi="10.1212/wnl.38.3.409",
+       checked="publisher record with abstract: title, journal, year, volume, first page, "
+       "DOI, content (50 ALS patients measured for up to 67 months: the loss was linear and "
+       "symmetric; bulbar function declined more slowly, leg strength more slowly than arm). "
+       "Authors as previously cited, not shown; last page not seen"),
     _r("Ravits & La Spada 2009", "Ravits JM, La Spada AR", 2009,
        "ALS motor phenotype heterogeneity, focality, and spread: deconstructing motor neuron "
-       "degeneration", "Neurology", "73", "805-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "degeneration", "Neurology", "73(10)", "805-811", doi="10.1212/WNL.0b013e3181b6bbbd",
+       pmid="19738176",
+       checked="PubMed Central copy: title, authors, journal, year, volume, pages, DOI, PMID, "
+       "content (review: motor neuron degeneration begins focally and spreads contiguously "
+       "through the upper and lower motor neuron levels). The ~60% arm share of limb onsets "
+       "the code cites it for is not in the abstract (marked approx. there)"),
     _r("Shefner 2020", "Shefner JM, Al-Chalabi A, Baker MR, et al.", 2020,
-       "A proposal for new diagnostic criteria for ALS (Gold Coast criteria)",
+       "A proposal for new diagnostic criteria for ALS",
        "Clin Neurophysiol", "131", "1975-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Visser 2007", "Visser J, van den Berg-Vos RM, Franssen H, et al.", 2007,
+       checked="partly: copy of the in-press opinion paper (Clinical Neurophysiology): title, "
+       "authors, journal; the criteria as summarised in a 2021 review (progressive motor "
+       "impairment; upper and lower motor neuron dysfunction in one region or lower motor "
+       "neuron dysfunction in two; ALS or not ALS). Volume and first page as previously "
+       "cited, not shown on the in-press copy. The title no longer carries the added "
+       "\"(Gold Coast criteria)\""),
+    _r("Visser 2007", "Visser J, van den Berg-Vos RM, Franssen H, van den Berg LH, Wokke JH, "
+       "de Jong JMV, Holman R, de Haan RJ, de Visser M", 2007,
        "Disease course and prognostic factors of progressive muscular atrophy", "Arch Neurol",
-       "64", "522-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
-    _r("Wijesekera 2009", "Wijesekera LC, Mathers S, Talman P, et al.", 2009,
+       "64(4)", "522-528", pmid="17420313",
+       checked="PubMed abstract and university record: title, authors, journal, year, "
+       "volume, pages, content (37 newly diagnosed PMA patients followed 18 months: strength, "
+       "affected regions and ALSFRS worsened; median survival 56 months after the first "
+       "weakness; relentlessly progressive)"),
+    _r("Wijesekera 2009", "Wijesekera LC, Mathers S, Talman P, Galtrey C, Parkinson MH, "
+       "Ganesalingam J, et al.", 2009,
        "Natural history and clinical features of the flail arm and flail leg ALS variants",
-       "Neurology", "72", "1087-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "Neurology", "72(12)", "1087-1094", doi="10.1212/01.wnl.0000345041.83406.a2",
+       pmid="19307543",
+       checked="PubMed Central copy and journal page: title, authors, journal, year, volume, "
+       "pages, DOI, PMID, content (London 1,188 and Melbourne 432 cases: flail arm 11%, flail "
+       "leg 6%; median survival 61 and 69 months vs 35 for limb-onset ALS; men:women 4:1 in "
+       "flail arm). It says nothing of distal muscles wasting first, which the text had "
+       "cited it for"),
     # --- ulnar neuropathy at the elbow ---------------------------------------------------------
     _r("Beekman 2004", "Beekman R, Wokke JHJ, Schoemaker MC, Lee ML, Visser LH", 2004,
        "Ulnar neuropathy at the elbow: follow-up and prognostic factors determining outcome",
-       "Neurology", "63", "1675-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       "Neurology", "63", "1675-", doi="10.1212/01.wnl.0000142535.24626.90", pmid="15534254",
+       checked="PubMed abstract: title, DOI, PMID, content (69 of 84 patients re-examined "
+       "after a median 14 months; of 74 arms 16% in remission, 28% improved, 34% stable, 22% "
+       "worse; surgery better than conservative treatment; block and slowing across the "
+       "elbow predict a good outcome). Not one third each, as the text had said. Journal "
+       "(a Neurology DOI), volume and first page as previously cited; authors not shown"),
     _r("Campbell 1999", "American Association of Electrodiagnostic Medicine (Campbell WW et "
        "al.)", 1999, "Practice parameter: electrodiagnostic studies in ulnar neuropathy at "
        "the elbow", "Muscle Nerve", "22", "408-",
-       checked=_UNV + "journal, volume and first page as previously cited in the project"),
+       checked="partly: the AANEM's copy of the practice parameter (literature 1983-1996, 13 "
+       "articles behind the recommendations) and a reference list giving the co-published "
+       "version (AAEM, AAN, AAPMR. Neurology 1999;52:688-690, doi 10.1212/wnl.52.4.688). "
+       "The Muscle Nerve volume and first page as previously cited, not seen; the "
+       "statements on SNAP loss and FDI wasting not checked"),
     _r("Mondelli 2005", "Mondelli M, Giannini F, Ballerini M, Ginanneschi F, Martorelli E",
        2005, "Incidence of ulnar neuropathy at the elbow in the province of Siena (Italy)",
-       "J Neurol Sci",
-       checked=_UNV + "volume and pages left empty"),
-    _r("Richardson 2001", "Richardson JK et al.", 2001,
-       "(risk factors for ulnar neuropathy at the elbow; title not verified)",
-       "(journal not verified)",
-       checked=_UNV + "cited for the share of men among patients"),
+       "J Neurol Sci", "234", "5-10", doi="10.1016/j.jns.2005.02.010", pmid="15993135",
+       checked="PubMed abstract and a reference list (J Neurol Sci 234:5-10): title, authors, "
+       "journal, year, volume, pages, DOI, PMID, content (311 cases 1995-1999, 199 men and "
+       "112 women (64% men), mean age 56, range 15-86; incidence 24.7 per 100,000 "
+       "person-years, 32.7 in men and 17.2 in women, rising with each decade of age)"),
+    _r("Richardson 2001", "Richardson JK, Green DF, Jamieson SC, Valentin FC", 2001,
+       "Gender, body mass and age as risk factors for ulnar mononeuropathy at the elbow",
+       "Muscle Nerve", "24(4)", "551-554", doi="10.1002/mus.1039", pmid="11268028",
+       checked="PubMed abstract (linked from a BMJ journal) and a bibliographic record: "
+       "title, authors, journal, year, volume, pages, DOI, content (112 electrodiagnostic "
+       "reports with UNE vs 104 without: male sex OR 6.9 for definite and 2.2 for all UNE; "
+       "age a risk in men, low BMI in women). It gives odds ratios, not the share of men"),
     # --- other ---------------------------------------------------------------------------------
     _r("Howard 2021", "Howard JF Jr, Bril V, Vu T, et al.", 2021,
        "Safety, efficacy, and tolerability of efgartigimod in patients with generalised "
        "myasthenia gravis (ADAPT): a multicentre, randomised, placebo-controlled, phase 3 "
-       "trial", "Lancet Neurol", "20",
-       checked=_UNV + "volume only; pages left empty"),
+       "trial", "Lancet Neurol", "20", "526-536",
+       checked="partly: copy of the article's first page: title, authors, journal, year, "
+       "volume, pages, design (efgartigimod 10 mg/kg in cycles of four weekly infusions). The "
+       "mean maximum IgG reduction of 61% cited in the code was not in the part seen; the "
+       "ADAPT+ extension abstract reports a mean total IgG reduction of 55.9%"),
 )
 
 BIBLIOGRAPHY: dict[str, Reference] = {r.key: r for r in _ENTRIES}
