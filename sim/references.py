@@ -58,8 +58,10 @@ _ENTRIES: tuple[Reference, ...] = (
        "(anti-GM1 IgM antibodies and clinical features in multifocal motor neuropathy; exact "
        "title not verified)", "Neurology",
        checked=_UNV + "cited for more weakness and axonal loss with anti-GM1 positivity and "
-       "titre. Searched by title words, by authors with Neurology 2010 and in the "
-       "documentation corpus: no copy of the paper found. A 2021 iPSC study (PMC8587732) "
+       "titre. Six searches (title words, authors with Neurology 2010, anti-GM1 titre and "
+       "axonal loss, the documentation corpus): no copy of the paper found. Krijgsman 2026 "
+       "(found) reports IgM binding correlating with weakness and complement activation "
+       "with axonal damage; a 2021 iPSC study (PMC8587732) "
        "writes that anti-GM1 IgM presence and titres correlate with weakness and axonal "
        "damage, citing a reference not shown; title, volume and pages left empty"),
     _r("Delmont 2006", "Delmont E et al.", 2006,
@@ -489,7 +491,8 @@ _ENTRIES: tuple[Reference, ...] = (
        "Onset and spreading patterns of lower motor neuron involvements predict survival in "
        "sporadic amyotrophic lateral sclerosis", "J Neurol Neurosurg Psychiatry", "82(11)",
        "1244-",
-       checked="journal page (JNNP 82/11/1244) and its Table 1: title, authors, journal, "
+       checked="partly: journal page (JNNP 82/11/1244) and its Table 1: title, authors, "
+       "journal, "
        "volume, first page, content (150 sporadic ALS patients followed 3-monthly; the "
        "interval from onset to a second region predicts survival; no patient with two "
        "regions within 3 months lived 5 years). The direction-of-spread results were not in "
