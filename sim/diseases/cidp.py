@@ -36,10 +36,10 @@ __all__ = ["CIDP", "CIDPResponse", "CIDPFindings", "CIDPCourse", "RemyelinatingS
            "POPULATION", "LESIONS", "SNAP_PARENTS", "DISEASE"]
 
 POPULATION = PopulationParams(
-    # Men about twice as often as women; incidence rises with age, onset mostly in the 6th
-    # decade (Laughlin et al. 2009, Olmsted County; Broers et al. 2019, meta-analysis).
-    p_male=0.65,
-    onset_age_mean=56.0,  # (approx.) mean onset in the 50s (Laughlin et al. 2009)
+    # More men than women and a median age of 58 (13 of 23 patients were men in Olmsted
+    # County, Laughlin et al. 2009; incidence and prevalence pooled by Broers et al. 2019).
+    p_male=0.65,  # (approx.)
+    onset_age_mean=56.0,  # (approx.) median age 58 in Laughlin et al. 2009
     onset_age_sd=14.0,  # (approx.)
     onset_age_range=(18.0, 85.0),  # (approx.) adults of any age
     # IgM anti-GM1 is a marker of MMN, not of CIDP (Van den Bergh et al. 2021). (approx.) 0

@@ -128,8 +128,10 @@ LESIONS = LesionParams(
 )
 
 # Which sites a recruitment can pick: the segment where each muscle's branch leaves its nerve,
-# weighted distal first (hand and foot intrinsics waste first, Eisen & Kuwabara 2012 on the
-# split hand; Wijesekera et al. 2009). (approx.) weights by the muscle's region.
+# weighted distal first (approx. weights by the muscle's region; in the hand the thenar
+# muscles and first dorsal interosseous waste first, the split hand of Eisen & Kuwabara 2012).
+# The proximal flail-arm variant (11% of a London cohort, Wijesekera et al. 2009) is not
+# modelled.
 _REGION_WEIGHT = {"hand": 3.0, "foot": 3.0, "forearm": 2.0, "leg": 2.0, "upper arm": 1.0,
                   "shoulder": 1.0, "thigh": 1.0}
 
