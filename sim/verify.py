@@ -533,7 +533,7 @@ class _Table:
             return
         self.files += 1
         want = {p["file"].split("/", 1)[1] for p in parts}
-        if listed != want or rows != self.entry["rows"]:
+        if listed != want or rows != self.rows:
             self.problems.append(f"{rel} does not list exactly the table's parts and rows, so a "
                                  "reader of the dataset would get other rows.")
 

@@ -81,7 +81,7 @@ def test_run_then_reproduce_gives_identical_bytes_csv(tmp_path, capsys):
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["run", "plasma-exchange", "--seed", "4", "--out", str(a), "--quiet"]) == 0
     assert main(["reproduce", str(a / "manifest.json"), "--out", str(b)]) == 0
-    assert "every SHA-256 matches" in capsys.readouterr().out
+    assert "every SHA-256, row count and content hash matches" in capsys.readouterr().out
     assert _files(a) == _files(b) and len(_files(a)) == 10
     assert _manifest(b)["reproduced_from"] == str(a / "manifest.json")
 
