@@ -499,7 +499,7 @@ class _Table:
             return False
         except (_Unreadable, OSError) as err:
             why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-            self.problems.append(f"{shorten(rel)} cannot be read ({why}).")
+            self.problems.append(f"{shorten(rel)} cannot be read ({shorten(why)}).")
             return False
         self.files += 1
         self.rows += rows
@@ -529,7 +529,7 @@ class _Table:
         except _NotPlain:
             return
         except (_Unreadable, OSError) as err:
-            self.problems.append(f"{rel} cannot be read ({err}).")
+            self.problems.append(f"{rel} cannot be read ({shorten(str(err))}).")
             return
         self.files += 1
         want = {p["file"].split("/", 1)[1] for p in parts}
@@ -603,7 +603,7 @@ def _parquet_rows(path: Path, content: Any, first: bool) -> tuple[int, list[str]
                     content.update(text[:cut].encode("utf-8"))
                 content.update(text[cut:].encode("utf-8"))
             rows = pf.metadata.num_rows
-    except (pa.ArrowException, ValueError, TypeError) as err:
+    except (pa.ArrowException, ValueError, TypeError, KeyError, IndexError, OverflowError) as err:
         raise _Unreadable(f"not a Parquet table file: {shorten(str(err))}") from None
     return rows, cols
 
