@@ -488,8 +488,9 @@ class _Table:
         rel, path = part["file"], self.folder / part["file"]
         try:
             if _sha256(path) != part["sha256"]:
-                self.problems.append(f"{shorten(rel)}: its SHA-256 differs from the one in "
-                                     f"{self.manifest_name}, so the file was changed.")
+                self.problems.append(f"{shorten(rel)}: its SHA-256 is not the one in "
+                                     f"{self.manifest_name}, so the file or its entry there "
+                                     "was changed.")
                 return False
             rows, cols = _read_rows(path, content, first)
         except FileNotFoundError:
@@ -519,8 +520,9 @@ class _Table:
         path = self.folder / rel
         try:
             if _sha256(path) != meta["sha256"]:
-                self.problems.append(f"{rel}: its SHA-256 differs from the one in "
-                                     f"{self.manifest_name}, so the file was changed.")
+                self.problems.append(f"{rel}: its SHA-256 is not the one in "
+                                     f"{self.manifest_name}, so the file or its entry there "
+                                     "was changed.")
                 return
             listed, rows = _metadata_parts(path)
         except FileNotFoundError:

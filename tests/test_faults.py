@@ -178,8 +178,8 @@ def test_verify_passes_an_untouched_export_and_names_each_changed_table(export_d
     assert main(["verify", str(bad / "manifest.json")]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines == [  # one sentence per problem, then the verdict
-        "mmn-sim: verify: clinical.csv: its SHA-256 differs from the one in manifest.json, so "
-        "the file was changed.",
+        "mmn-sim: verify: clinical.csv: its SHA-256 is not the one in manifest.json, so the "
+        "file or its entry there was changed.",
         "mmn-sim: verify: ncs.csv is missing; manifest.json lists it.",
         f"mmn-sim: verify: {bad} is not the export manifest.json describes (2 problems); do "
         f"not use it, re-create it with: mmn-sim reproduce {bad / 'manifest.json'} --out "
@@ -230,8 +230,8 @@ def test_reproduce_fails_when_a_table_of_the_original_was_edited(export_dir, tmp
                  "--quiet"])
     lines = capsys.readouterr().err.splitlines()
     assert code == 1 and len(lines) == 2
-    assert lines[0] == ("mmn-sim: reproduce: events.csv: its SHA-256 differs from the one in "
-                        "manifest.json, so the file was changed.")
+    assert lines[0] == ("mmn-sim: reproduce: events.csv: its SHA-256 is not the one in "
+                        "manifest.json, so the file or its entry there was changed.")
     assert "the export beside" in lines[1] and "changed or damaged" in lines[1]
     # the reproduction itself matches the manifest: the original is what changed
     assert (tmp_path / "again" / "events.csv").read_bytes() == (

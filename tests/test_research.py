@@ -264,7 +264,7 @@ def test_cohort_defaults_to_summary_parquet_and_verify_reproduce_work(tmp_path, 
     part.write_bytes(part.read_bytes()[:-1])
     capsys.readouterr()
     assert main(["verify", str(out)]) == 1
-    assert "summary/part-00001.parquet: its SHA-256 differs" in capsys.readouterr().err
+    assert "summary/part-00001.parquet: its SHA-256 is not the one" in capsys.readouterr().err
     part.unlink()
     assert main(["verify", str(out)]) == 1
     assert "missing" in capsys.readouterr().err
