@@ -471,7 +471,9 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             "--out NEW_FOLDER.\n")
         return EXIT_FAILED
     if not args.quiet:
-        checked = "every file listed, SHA-256s, row counts, content hashes" + (
+        hashed = any("content_sha256" in t for t in man["tables"].values())
+        checked = "every file listed, SHA-256s, row counts" + (
+            ", content hashes" if hashed else "") + (
             "; " + "; ".join(report.notes) if report.notes else ", tables and columns")
         out.write(f"verified {path.parent}: {report.tables} tables in {report.files} files, "
                   f"{report.rows:,} rows, match {path.name} ({checked}). {DISCLAIMER}\n")

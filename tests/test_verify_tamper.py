@@ -353,3 +353,18 @@ def test_a_sweep_over_years_verifies_and_a_dropped_row_does_not(tmp_path, capsys
     code, lines = _verify(out, capsys)
     assert code == 1 and "table sweep has 9 rows, but 2 combinations x 2 patients x their " \
         "yearly visits make 10" in lines[0]
+
+
+def test_a_full_export_with_empty_tables_verifies_and_reads_through_metadata(tmp_path, capsys):
+    out = tmp_path / "full"
+    assert main(["cohort", "untreated", "--n", "5", "--years", "1", "--chunk", "2",
+                 "--detail", "full", "--quiet", "--out", str(out)]) == 0
+    code, lines = _verify(out, capsys)
+    assert code == 0, lines
+    man = _manifest(out)
+    assert any(t["rows"] == 0 for t in man["tables"].values())  # a table nobody has rows in
+    for name, t in man["tables"].items():
+        safe = ds.parquet_dataset(str(out / name / "_metadata")).to_table()
+        assert safe.num_rows == t["rows"], name
+        if t["rows"]:
+            pd.testing.assert_frame_equal(safe.to_pandas(), pd.read_parquet(out / name))
