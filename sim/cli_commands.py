@@ -21,7 +21,6 @@ from ._meta import DISCLAIMER
 from .cli_progress import Progress
 from .cohort import check_engine, export_cohort
 from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
-from .manifest_check import ManifestError, read_manifest
 from .resolve import TRAIT_KNOBS
 from .scenario import (
     Scenario,
@@ -31,7 +30,7 @@ from .scenario import (
     preset_dir,
     preset_names,
 )
-from .verify import ManifestTablesError, Problem, check_tables, table_entries
+from .verify import ManifestError, Report, check_export, has_export_beside, read_manifest
 
 __all__ = [
     "EXIT_OK",
@@ -52,6 +51,7 @@ __all__ = [
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROG = "mmn-sim"
+MAX_SHOWN = 20  # problems of a changed export named one by one; the rest are counted
 
 
 class UsageError(Exception):
@@ -279,54 +279,65 @@ def _manifest_plan(path: Path, man: dict[str, Any]) -> tuple[Scenario, int, int,
     if not idx or idx != list(range(idx[0], idx[0] + len(idx))) or idx[0] < 0:
         raise UsageError(f"{path}: 'patients' must be a non-empty run of consecutive numbers.")
     fmt = man.get("format")
-    if fmt is None:  # older manifests: infer from the table files
-        suffixes = {Path(t.get("file", "")).suffix for t in man["tables"].values()}
-        fmt = suffixes.pop().lstrip(".") if len(suffixes) == 1 else None
-    if fmt not in ("csv", "parquet"):
-        raise UsageError(f"{path}: format = {fmt!r} is not allowed; choose one of csv, parquet.")
+    if fmt is None:  # older manifests and downloads: the format of the table files (one)
+        first = next(iter(man["tables"].values()))
+        fmt = "parquet" if "files" in first else first["file"].rsplit(".", 1)[1]
     return scenario, seed, len(idx), idx[0], fmt
 
 
-def _tables(path: Path, man: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    try:
-        return table_entries(man["tables"])
-    except ManifestTablesError as err:
-        raise UsageError(f"{path}: {err}.") from None
-
-
-def _originals(path: Path, entries: dict[str, tuple[str, str]]) -> list[Problem] | None:
-    """What does not match among the tables beside a manifest; None if none is there at all
-    (a manifest kept on its own)."""
-    folder = path.parent
-    if not any((folder / file).exists() for file, _sha in entries.values()):
+def _check_original(path: Path, man: dict[str, Any]) -> Report | None:
+    """The export beside a manifest, checked as ``verify`` checks it; None if nothing of an
+    export is beside it (a manifest kept on its own)."""
+    if not has_export_beside(path, man):
         return None
-    return check_tables(folder, entries)
+    return check_export(path.parent, man, path.name)
+
+
+def _problem_lines(command: str, report: Report) -> str:
+    """One line per problem (at most :data:`MAX_SHOWN`, then how many more)."""
+    lines = [f"{PROG}: {command}: {p}\n" for p in report.problems[:MAX_SHOWN]]
+    more = len(report.problems) - MAX_SHOWN
+    if more > 0:
+        lines.append(f"{PROG}: {command}: and {more:,} more problems of this export.\n")
+    return "".join(lines)
+
+
+def _count(report: Report) -> str:
+    k = len(report.problems)
+    return f"{k:,} problem{'s' if k != 1 else ''}"
+
+
+def _differs(old: dict[str, Any], new: dict[str, Any] | None) -> bool:
+    """Whether a reproduced table differs from the manifest's entry: bytes, rows or content."""
+    if new is None:
+        return True
+    return any(old.get(k) != new.get(k) for k in ("sha256", "rows", "content_sha256")
+               if k in old)
 
 
 def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
     path = Path(args.manifest)
     man = _read_manifest(path)
-    entries = _tables(path, man)
     scenario, seed, n, first, fmt = _manifest_plan(path, man)
-    original = _originals(path, entries)  # before --out is written: it may be the same folder
     prov = {k: man[k] for k in ("source", "overrides") if k in man}
     prov.update(command=_command_line(argv), reproduced_from=str(path))
     plan = _dataset_plan(path, man, fmt)
     if getattr(args, "scheduler", None) is not None:
         check_scheduler(args.scheduler)
-    if man.get("kind") == "sweep":
-        sweep = _sweep_plan(path, man, scenario)
-        _check_out(Path(args.out), args.force)
+    sweep = _sweep_plan(path, man, scenario) if man.get("kind") == "sweep" else None
+    _check_out(Path(args.out), args.force)
+    original = _check_original(path, man)  # before --out is written: it may be the same folder
+    if original is not None and not original.ok:  # the sentences verify gives, first
+        sys.stderr.write(_problem_lines("reproduce", original))
+    if sweep is not None:
         tables = _reproduce_sweep(args, scenario, seed, n, fmt, sweep, prov)
     elif plan is None:  # an export of 'run', or a cohort written before chunked exports
-        _check_out(Path(args.out), args.force)
         tables = _export(args, scenario, n, seed, first, fmt, prov, "reproducing")
     else:
-        _check_out(Path(args.out), args.force)
         tables = _export_dataset(args, scenario, n, seed, first, plan, prov, "reproducing")
-    old = {name: t["sha256"] for name, t in man["tables"].items()}
+    old = man["tables"]
     differ = sorted(name for name in set(old) | set(tables)
-                    if old.get(name) != tables.get(name, {}).get("sha256"))
+                    if name not in old or _differs(old[name], tables.get(name)))
     faults = []
     if differ:
         files = ", ".join(_shown(tables[n] if n in tables else man["tables"][n])
@@ -335,19 +346,20 @@ def cmd_reproduce(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) ->
         faults.append(
             f"{len(differ)} of {len(set(old) | set(tables))} tables differ from {path} "
             f"({files}){_version_note(man, new)}; the new tables are in {args.out} for comparison")
-    if original:
+    if original is not None and not original.ok:
         faults.append(
-            f"{len(original)} of {len(entries)} tables beside {path} do not match it "
-            f"({', '.join(map(str, original))}), so that export was changed or damaged after it "
-            "was written")
+            f"the export beside {path} is not the one it describes ({_count(original)}, named "
+            f"above), so it was changed or damaged after it was written; the reproduction in "
+            f"{args.out} is what it should hold")
     if faults:
         sys.stderr.write(f"{PROG}: reproduce: {'; and '.join(faults)}.\n")
         return EXIT_FAILED
     if not args.quiet:
-        alone = "" if original is not None else (
-            " (no tables beside it, so only the manifest's checksums were compared)")
-        out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256 matches "
-                  f"{path}{alone}. {DISCLAIMER}\n")
+        alone = (" (no tables beside it, so only the manifest's checksums were compared)"
+                 if original is None else
+                 f"; the {original.tables} tables beside it were verified first")
+        out.write(f"reproduced {len(tables)} tables into {args.out}: every SHA-256, row count "
+                  f"and content hash matches {path}{alone}. {DISCLAIMER}\n")
     return EXIT_OK
 
 
@@ -441,7 +453,8 @@ def _dataset_plan(path: Path, man: dict[str, Any], fmt: str) -> dict[str, Any] |
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
-    """Check an export folder's tables against its manifest.json: exit 1 naming each mismatch."""
+    """Check an export folder against its manifest.json: every file listed and intact, each
+    table's rows, hashes and columns; exit 1 with one sentence per problem."""
     target = Path(args.folder)
     folder = target.parent if target.suffix == ".json" else target
     atomic.recover(folder.absolute().parent)  # an export a kill left moved aside is put back
@@ -449,16 +462,21 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"{target}: no such export folder.")
     path = target / "manifest.json" if target.is_dir() else target
     man = _read_manifest(path)
-    entries = _tables(path, man)
-    problems = check_tables(path.parent, entries)
-    if problems:
+    report = check_export(path.parent, man, path.name)
+    if not report.ok:
+        sys.stderr.write(_problem_lines("verify", report))
         sys.stderr.write(
-            f"{PROG}: verify: {len(problems)} of {len(entries)} tables in {path.parent} do not "
-            f"match {path.name}: {', '.join(map(str, problems))}.\n")
+            f"{PROG}: verify: {path.parent} is not the export {path.name} describes "
+            f"({_count(report)}); do not use it, re-create it with: {PROG} reproduce {path} "
+            "--out NEW_FOLDER.\n")
         return EXIT_FAILED
     if not args.quiet:
-        out.write(f"verified {path.parent}: all {len(entries)} tables match the SHA-256s in "
-                  f"{path.name}. {DISCLAIMER}\n")
+        hashed = any("content_sha256" in t for t in man["tables"].values())
+        checked = "every file listed, SHA-256s, row counts" + (
+            ", content hashes" if hashed else "") + (
+            "; " + "; ".join(report.notes) if report.notes else ", tables and columns")
+        out.write(f"verified {path.parent}: {report.tables} tables in {report.files} files, "
+                  f"{report.rows:,} rows, match {path.name} ({checked}). {DISCLAIMER}\n")
     return EXIT_OK
 
 

@@ -114,6 +114,15 @@ def _parquet_bytes(df: Any, meta: dict[str, str] | None) -> bytes:
     return buf.getvalue()
 
 
+def _footer(data: bytes, file: str) -> Any:
+    """A Parquet file's footer, pointing at ``file`` (its path in its table's folder)."""
+    import pyarrow.parquet as pq
+
+    md = pq.read_metadata(io.BytesIO(data))
+    md.set_file_path(file)
+    return md
+
+
 def _chunks(first: int, n: int, chunk: int) -> list[tuple[int, range]]:
     return [(k, range(s, min(first + n, s + chunk)))
             for k, s in enumerate(range(first, first + n, chunk))]
@@ -165,8 +174,12 @@ def _dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
 class _Tables:
     """Every table of one export as chunks arrive in order: files, hashes, row counts."""
 
-    def __init__(self, folder: Path, format: str) -> None:
+    def __init__(self, folder: Path, format: str, meta: Mapping[str, Any] | None = None
+                 ) -> None:
         self.folder, self.format = folder, format
+        self.meta = {"mmn_sim_manifest": json.dumps(dict(meta or {}), sort_keys=True)}
+        self.footers: dict[str, list[Any]] = {}  # each part's Parquet footer, for _metadata
+        self.schemas: dict[str, Any] = {}
         self.content: dict[str, Any] = {}
         self.rows: dict[str, int] = {}
         self.csv: dict[str, Any] = {}
@@ -186,6 +199,7 @@ class _Tables:
                     table_writer._write(self.csv[name], res.csv_header[name])
                 else:
                     (self.folder / name).mkdir()
+                    self.footers[name] = []
             self.rows[name] += res.rows[name]
             self.content[name].update(res.csv_body[name])
             if self.format == "csv":
@@ -205,6 +219,11 @@ class _Tables:
         os.replace(tmp, self.folder / rel)
         self.parts[name].append({"file": rel, "rows": rows,
                                  "sha256": hashlib.sha256(data).hexdigest()})
+        self.footers[name].append(_footer(data, rel.split("/", 1)[1]))
+        if name not in self.schemas:  # the Arrow schema (dictionary columns kept)
+            import pyarrow.parquet as pq
+
+            self.schemas[name] = pq.read_schema(io.BytesIO(data))
 
     def close(self) -> dict[str, dict[str, Any]]:
         info: dict[str, dict[str, Any]] = {}
@@ -224,7 +243,31 @@ class _Tables:
                 whole = hashlib.sha256("".join(p["sha256"] for p in parts).encode()).hexdigest()
                 info[name] = {"folder": name, "rows": rows, "sha256": whole,
                               "content_sha256": content, "files": parts}
+                meta = self._dataset_metadata(name)
+                if meta is not None:
+                    info[name]["metadata"] = meta
         return info
+
+    def _dataset_metadata(self, name: str) -> dict[str, str] | None:
+        """``TABLE/_metadata``: the Parquet dataset metadata listing exactly the table's parts,
+        so ``pyarrow.dataset.parquet_dataset`` reads those and no file added beside them.
+        None (no file) if the parts' schemas differ, which one metadata file cannot hold."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        footers = self.footers.pop(name)
+        schema = self.schemas.pop(name).with_metadata(self.meta)
+        buf = io.BytesIO()
+        try:
+            pq.write_metadata(schema, buf, metadata_collector=footers)
+        except (pa.ArrowException, ValueError, RuntimeError):  # parts of different schemas
+            return None
+        rel = f"{name}/_metadata"
+        data = buf.getvalue()
+        with io.FileIO(self.folder / rel, "xb") as f:
+            table_writer._write(f, data)
+            os.fsync(f.fileno())
+        return {"file": rel, "sha256": hashlib.sha256(data).hexdigest()}
 
     def abort(self) -> None:
         for f in self.csv.values():
@@ -279,7 +322,7 @@ def export_dataset(
     patients = range(first, first + n)
 
     def fill(folder: Path) -> dict[str, dict[str, Any]]:
-        tables = _Tables(folder, format)
+        tables = _Tables(folder, format, job.meta)
         try:
             for res in chunk_results(job, n, first, chunk, workers=workers,
                                      scheduler=scheduler):

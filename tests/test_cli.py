@@ -81,7 +81,7 @@ def test_run_then_reproduce_gives_identical_bytes_csv(tmp_path, capsys):
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["run", "plasma-exchange", "--seed", "4", "--out", str(a), "--quiet"]) == 0
     assert main(["reproduce", str(a / "manifest.json"), "--out", str(b)]) == 0
-    assert "every SHA-256 matches" in capsys.readouterr().out
+    assert "every SHA-256, row count and content hash matches" in capsys.readouterr().out
     assert _files(a) == _files(b) and len(_files(a)) == 10
     assert _manifest(b)["reproduced_from"] == str(a / "manifest.json")
 
@@ -103,9 +103,13 @@ def test_reproduce_reports_a_checksum_that_differs(tmp_path, capsys):
     man["tables"]["clinical"]["sha256"] = "0" * 64
     (a / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
     assert main(["reproduce", str(a / "manifest.json"), "--out", str(b), "--quiet"]) == 1
-    err = capsys.readouterr().err
-    assert "1 of 10 tables differ" in err and "clinical.csv" in err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    lines = capsys.readouterr().err.splitlines()
+    # the original beside the manifest no longer matches it (verify's sentence), and the
+    # reproduction does not match the edited checksum
+    assert lines[0] == ("mmn-sim: reproduce: clinical.csv: its SHA-256 is not the one in "
+                        "manifest.json, so the file or its entry there was changed.")
+    assert len(lines) == 2 and "1 of 10 tables differ" in lines[1] and "clinical.csv" in lines[1]
+    assert "Traceback" not in "".join(lines)
 
 
 def test_csv_and_parquet_hold_the_same_values(tmp_path):

@@ -20,7 +20,7 @@ import pytest
 import sim
 from sim import atomic, cohort, export
 from sim.cli import main
-from sim.verify import check_tables, table_entries
+from sim.verify import check_export
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -39,9 +39,8 @@ def _manifest(folder: Path) -> dict:
 
 
 def _intact(folder: Path) -> bool:
-    """Every table the folder's manifest lists is there with its SHA-256."""
-    entries = table_entries(_manifest(folder)["tables"])
-    return check_tables(folder, entries) == []
+    """The folder is the export its manifest describes (what ``verify`` checks)."""
+    return check_export(folder, _manifest(folder)).ok
 
 
 def _dead_pid() -> int:
@@ -167,7 +166,7 @@ def test_verify_passes_an_untouched_export_and_names_each_changed_table(export_d
                                                                         capsys):
     n = len(json.loads((export_dir / "manifest.json").read_text(encoding="utf-8"))["tables"])
     assert main(["verify", str(export_dir)]) == 0
-    assert f"all {n} tables match" in capsys.readouterr().out
+    assert f"verified {export_dir}: {n} tables in {n} files" in capsys.readouterr().out
     bad = _copy(export_dir, tmp_path / "bad")
     with open(bad / "clinical.csv", "r+b") as f:  # one digit changed, same size
         data = bytearray(f.read())
@@ -177,10 +176,14 @@ def test_verify_passes_an_untouched_export_and_names_each_changed_table(export_d
         f.write(data)
     (bad / "ncs.csv").unlink()
     assert main(["verify", str(bad / "manifest.json")]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"mmn-sim: verify: 2 of {n} tables")
-    assert "clinical.csv (SHA-256 differs)" in err and "ncs.csv (missing)" in err
-    assert "muscles.csv" not in err
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [  # one sentence per problem, then the verdict
+        "mmn-sim: verify: clinical.csv: its SHA-256 is not the one in manifest.json, so the "
+        "file or its entry there was changed.",
+        "mmn-sim: verify: ncs.csv is missing; manifest.json lists it.",
+        f"mmn-sim: verify: {bad} is not the export manifest.json describes (2 problems); do "
+        f"not use it, re-create it with: mmn-sim reproduce {bad / 'manifest.json'} --out "
+        "NEW_FOLDER."]
 
 
 @pytest.mark.parametrize(
@@ -225,10 +228,11 @@ def test_reproduce_fails_when_a_table_of_the_original_was_edited(export_dir, tmp
         f.write("0,1.0,ivig_dose,,,,2.0,forged\n")
     code = main(["reproduce", str(orig / "manifest.json"), "--out", str(tmp_path / "again"),
                  "--quiet"])
-    err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1
-    n = len(json.loads((orig / "manifest.json").read_text(encoding="utf-8"))["tables"])
-    assert f"1 of {n} tables beside" in err and "events.csv (SHA-256 differs)" in err
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 1 and len(lines) == 2
+    assert lines[0] == ("mmn-sim: reproduce: events.csv: its SHA-256 is not the one in "
+                        "manifest.json, so the file or its entry there was changed.")
+    assert "the export beside" in lines[1] and "changed or damaged" in lines[1]
     # the reproduction itself matches the manifest: the original is what changed
     assert (tmp_path / "again" / "events.csv").read_bytes() == (
         export_dir / "events.csv").read_bytes()

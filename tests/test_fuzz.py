@@ -101,6 +101,18 @@ def test_fuzz_tampered_manifests(text):
     _ok(T.judge(T.reproduce, text))
 
 
+@settings(BOUNDED, max_examples=40)
+@given(hs.sampled_from(["parquet", "csv"]), F.export_tampering())
+def test_fuzz_tampered_exports(fmt, ops):
+    _ok(T.judge(T.tampered_export, fmt, ops))
+
+
+@settings(BOUNDED, max_examples=6)
+@given(hs.sampled_from(["parquet", "csv"]), F.export_tampering())
+def test_fuzz_tampered_exports_verify_and_reproduce_agree(fmt, ops):
+    _ok(T.judge(T.tampered_export_both, fmt, ops))
+
+
 @pytest.mark.slow
 @settings(BOUNDED, max_examples=4)
 @given(F.query())

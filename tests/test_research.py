@@ -253,7 +253,7 @@ def test_cohort_defaults_to_summary_parquet_and_verify_reproduce_work(tmp_path, 
     assert man["detail"] == "summary" and man["population"] is True
     assert man["pinned"] == ["patient.sex"] and man["chunk_patients"] == 2
     assert sorted(p.name for p in (out / "summary").iterdir()) == [
-        "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+        "_metadata", "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
     pats = pd.read_parquet(out / "patients")
     assert set(pats["sex"]) == {"female"} and pats["age_at_onset"].nunique() == 5
     assert len(pd.read_parquet(out / "summary")) == man["tables"]["summary"]["rows"] == 15
@@ -265,7 +265,7 @@ def test_cohort_defaults_to_summary_parquet_and_verify_reproduce_work(tmp_path, 
     part.write_bytes(part.read_bytes()[:-1])
     capsys.readouterr()
     assert main(["verify", str(out)]) == 1
-    assert "summary/part-00001.parquet (SHA-256 differs)" in capsys.readouterr().err
+    assert "summary/part-00001.parquet: its SHA-256 is not the one" in capsys.readouterr().err
     part.unlink()
     assert main(["verify", str(out)]) == 1
     assert "missing" in capsys.readouterr().err

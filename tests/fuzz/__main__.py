@@ -58,6 +58,13 @@ def families(base_manifest: dict[str, Any]) -> list[tuple[str, Any, Any, int]]:
         ("links, Which disease is it?", one(F.mystery_query()), T.mystery_url, 300),
         ("uploads (read, sidebar)", F.upload(), T.upload, 1000),
         ("reproduce, tampered manifest", one(F.manifest_text(base_manifest)), T.reproduce, 400),
+        ("verify, tampered Parquet export", st.tuples(st.just("parquet"), F.export_tampering()),
+         T.tampered_export, 600),
+        ("verify, tampered CSV export", st.tuples(st.just("csv"), F.export_tampering()),
+         T.tampered_export, 400),
+        ("verify = reproduce, tampered export",
+         st.tuples(st.sampled_from(["parquet", "csv"]), F.export_tampering()),
+         T.tampered_export_both, 80),
         ("links in the app (AppTest)", one(F.query()), T.app_url, 100),
         ("uploads in the app (AppTest)", F.upload(), T.app_upload, 150),
     ]

@@ -32,6 +32,8 @@ __all__ = [
     "query",
     "upload",
     "manifest_text",
+    "TAMPER_OPS",
+    "export_tampering",
 ]
 
 UNICODE_DIGITS = "²³¹٣۴५๓൬０１２３４５６７８９"
@@ -458,6 +460,25 @@ def manifest_text(draw: Any, base: dict[str, Any]) -> str:
             "[]", "null", '"x"', "{}", "",
         ]))
     return draw(st.text(max_size=200))
+
+
+# --- exports tampered with on disk -----------------------------------------------------------
+# File operations on the table files and parts, and edits of the manifest's table entries
+# (what a download, a sync tool or a hand can do to an export folder).
+TAMPER_OPS = ("flip", "truncate", "append", "delete", "copy", "stray", "symlink", "folder",
+              "rmtable", "rows", "sha256", "content_sha256", "drop_entry", "dup_entry",
+              "drop_table", "drop_patient", "part_rows", "swap_entries", "noop")
+STRAY_NAMES = ["part-00099.parquet", "part-00000.parquet.partial", "summary-copy.parquet",
+               ".hidden", "_tmp", "notes.txt", "summary (1).csv", "patients.csv.bak", "x",
+               "part-00001.parquet", "summary.csv", "_metadata", "_common_metadata"]
+
+
+@st.composite
+def export_tampering(draw: Any) -> list[tuple[str, int, int, str]]:
+    """One to three tamperings: (operation, which file or table, a number, a file name)."""
+    op = st.tuples(st.sampled_from(TAMPER_OPS), st.integers(0, 2**16), st.integers(0, 2**31),
+                   st.sampled_from(STRAY_NAMES))
+    return draw(st.lists(op, min_size=1, max_size=3))
 
 
 TRIAL_PATHS = [

@@ -8,8 +8,13 @@ exception, exit status or message) or a *hang* (more than :data:`HANG_SECONDS`).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import hashlib
 import io
+import json
+import os
+import shutil
 import signal
 import tempfile
 import time
@@ -40,6 +45,8 @@ __all__ = [
     "url",
     "upload",
     "reproduce",
+    "tampered_export",
+    "tampered_export_both",
     "app_url",
     "app_upload",
 ]
@@ -297,3 +304,166 @@ def reproduce(text: str) -> str:
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         out = Path(tmp) / "out"
         return _cli(["reproduce", str(path), "--out", str(out), "--quiet"], out)
+
+
+# --- exports tampered with on disk ------------------------------------------------------------
+_EXPORTS: dict[str, Path] = {}
+MAX_LINES = 22  # 20 problems, "and N more", the verdict
+
+
+def _base_export(fmt: str) -> Path:
+    """A small summary cohort (3 parts per table in Parquet), written once per process."""
+    if fmt not in _EXPORTS:
+        root = Path(tempfile.mkdtemp(prefix="mmn-sim-fuzz-"))
+        atexit.register(shutil.rmtree, root, True)
+        out = root / fmt
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = main(["cohort", "untreated", "--n", "6", "--years", "2", "--chunk", "2",
+                         "--format", fmt, "--quiet", "--out", str(out)])
+        if code != 0:
+            raise RuntimeError(f"the base {fmt} export failed (exit {code})")
+        _EXPORTS[fmt] = out
+    return _EXPORTS[fmt]
+
+
+def _snapshot(folder: Path) -> list[tuple[str, str, str]]:
+    """Every entry under ``folder``: (path, kind, SHA-256 or link target)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        for name in sorted(dirs + files):
+            p = Path(root) / name
+            rel = p.relative_to(folder).as_posix()
+            if p.is_symlink():
+                out.append((rel, "link", os.readlink(p)))
+            elif p.is_dir():
+                out.append((rel, "dir", ""))
+            elif p.is_file():
+                out.append((rel, "file", hashlib.sha256(p.read_bytes()).hexdigest()))
+            else:
+                out.append((rel, "other", ""))
+    return sorted(out)
+
+
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+                  and p.name not in ("manifest.json", "README.txt"))
+
+
+def _tamper_file(folder: Path, op: str, a: int, b: int, name: str) -> None:
+    files = _data_files(folder)
+    if not files:
+        return
+    p = files[a % len(files)]
+    data = p.read_bytes()
+    if op == "flip" and data:
+        i = b % len(data)
+        p.write_bytes(data[:i] + bytes([data[i] ^ (1 + (b >> 8) % 255)]) + data[i + 1:])
+    elif op == "truncate":
+        p.write_bytes(data[: b % (len(data) + 1)])
+    elif op == "append":
+        p.write_bytes(data + data[: 1 + b % 64])
+    elif op == "delete":
+        p.unlink()
+    elif op == "copy" and p.name != name:
+        shutil.copyfile(p, p.parent / name)
+    elif op == "stray":
+        (p.parent if b % 2 else folder).joinpath(name).write_bytes(data[: b % 200])
+    elif op == "symlink":
+        elsewhere = folder.parent / f"{folder.name}-{a}-{p.name}"
+        shutil.copyfile(p, elsewhere)
+        p.unlink()
+        p.symlink_to(elsewhere)
+    elif op == "folder":
+        p.unlink()
+        p.mkdir()
+    elif op == "rmtable":
+        shutil.rmtree(p.parent) if p.parent != folder else p.unlink()
+
+
+def _tamper_manifest(folder: Path, op: str, a: int, b: int) -> None:
+    path = folder / "manifest.json"
+    man = json.loads(path.read_text(encoding="utf-8"))
+    names = list(man["tables"])
+    if not names:
+        return
+    t = man["tables"][names[a % len(names)]]
+    parts = t.get("files", [])
+    if op in ("rows", "sha256", "content_sha256"):
+        t[op] = b % (2 * t["rows"] + 2) if op == "rows" else hashlib.sha256(
+            str(b).encode()).hexdigest()
+    elif op == "drop_entry" and len(parts) > 1:
+        parts.pop(b % len(parts))
+    elif op == "dup_entry" and parts:
+        parts.append(parts[b % len(parts)])
+    elif op == "drop_table" and len(names) > 1:
+        del man["tables"][names[a % len(names)]]
+    elif op == "drop_patient" and len(man["patients"]) > 1:
+        man["patients"].pop()
+    elif op == "part_rows" and parts:
+        parts[b % len(parts)]["rows"] = b % 100
+    elif op == "swap_entries" and len(parts) > 1:
+        i, j = b % len(parts), (b // 7) % len(parts)
+        parts[i], parts[j] = parts[j], parts[i]
+    path.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")  # "noop": the same
+
+
+def _run(argv: list[str]) -> tuple[int, list[str]]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(argv)
+    return code, stderr.getvalue().splitlines()
+
+
+def _judge_export(code: int, lines: list[str], changed: bool, what: str) -> str:
+    if not changed:
+        if code != 0:
+            raise Bad(f"{what} failed on an untouched export (exit {code}): {lines[:2]!r}")
+        return ACCEPTED
+    if code == 0:
+        raise Bad(f"a tampered export was accepted by {what}")
+    if code not in (1, 2) or not 1 <= len(lines) <= MAX_LINES:
+        raise Bad(f"{what}: exit {code} with {len(lines)} lines: {lines[:2]!r}")
+    for line in lines:
+        one_sentence(line)
+    return REJECTED
+
+
+def _tampered_copy(tmp: Path, fmt: str, ops: list[tuple[str, int, int, str]]) -> tuple[Path, bool]:
+    folder = tmp / "export"
+    shutil.copytree(_base_export(fmt), folder, symlinks=True)
+    before = _snapshot(folder)
+    for op, a, b, name in ops:
+        if op in ("flip", "truncate", "append", "delete", "copy", "stray", "symlink", "folder",
+                  "rmtable"):
+            _tamper_file(folder, op, a, b, name)
+        else:
+            _tamper_manifest(folder, op, a, b)
+    return folder, _snapshot(folder) != before
+
+
+def tampered_export(fmt: str, ops: list[tuple[str, int, int, str]]) -> str:
+    """``mmn-sim verify`` on a copy of an export after ``ops``: it must fail, one sentence a
+    problem, exactly when something changed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, changed = _tampered_copy(Path(tmp), fmt, ops)
+        code, lines = _run(["verify", str(folder), "--quiet"])
+        return _judge_export(code, lines, changed, "verify")
+
+
+def tampered_export_both(fmt: str, ops: list[tuple[str, int, int, str]]) -> str:
+    """``verify`` and ``reproduce`` on the same tampered copy: the same verdict and the same
+    problem sentences."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, changed = _tampered_copy(Path(tmp), fmt, ops)
+        code, lines = _run(["verify", str(folder), "--quiet"])
+        outcome = _judge_export(code, lines, changed, "verify")
+        rcode, rlines = _run(["reproduce", str(folder / "manifest.json"), "--out",
+                              str(Path(tmp) / "again"), "--quiet"])
+        _judge_export(rcode, rlines, changed, "reproduce")
+        strip = [line.split(": ", 2)[-1] for line in lines[:-1]]
+        rstrip = [line.split(": ", 2)[-1] for line in rlines[:-1]]
+        if code == 1 and (rcode != 1 or rstrip[:len(strip)] != strip):
+            raise Bad(f"verify and reproduce disagree: {lines[:1]!r} / {rlines[:1]!r}")
+        if code == 2 and rlines != [line.replace("verify", "reproduce", 1) for line in lines]:
+            raise Bad(f"verify and reproduce refuse differently: {lines!r} / {rlines!r}")
+        return outcome
