@@ -7,6 +7,7 @@ plotly; figure builders live in ``sim.figures``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +43,12 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name on first use (see ``_LAZY``); it is then a plain attribute."""
+    """Import a public name on first use (see ``_LAZY``); it is then a plain attribute. A
+    sub-module (``sim.scenario``) is imported too, as ``import sim`` used to do."""
     if name not in _LAZY:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        if name.startswith("__") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        return importlib.import_module(f".{name}", __name__)
     module, attr = _LAZY[name]
     value = importlib.import_module(module, __name__)
     if attr is not None:

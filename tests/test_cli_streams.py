@@ -45,10 +45,11 @@ def test_ctrl_c_while_the_model_is_imported_is_one_sentence_and_130(library):
 
 def test_import_sim_imports_no_model_until_a_name_is_used():
     code = ("import sys, sim\nprint(sorted(m for m in ('numpy', 'pandas', 'simpy', 'sim.engine')"
-            " if m in sys.modules))\nsim.Run\nprint('sim.results' in sys.modules)\n")
+            " if m in sys.modules))\nsim.Run\nprint('sim.results' in sys.modules)\n"
+            "print(sim.scenario.preset_dir().name, sim.limits.MAX_SCENARIO_BYTES > 0)\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True,
                          text=True, timeout=60, check=True)
-    assert res.stdout == "[]\nTrue\n"
+    assert res.stdout == "[]\nTrue\nscenarios True\n"  # sub-modules as attributes, as before
 
 
 def test_the_public_names_are_all_there():
