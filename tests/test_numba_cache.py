@@ -171,3 +171,23 @@ def test_the_warm_up_covers_what_the_command_line_compiles(tmp_path):
         assert main(["cohort", *args, "--n", "2", "--years", "1", "--quiet",
                      "--out", str(out)]) == 0
     assert (list(kernel.simulate_many.signatures), warm._counts()[1]) == before
+
+
+def test_seeding_copies_the_install_cache_once_and_again_when_the_install_is_newer(tmp_path):
+    from numba.core.caching import _CacheLocator
+
+    package = tmp_path / "pkg"
+    (package / "__pycache__").mkdir(parents=True)
+    src = package / "__pycache__" / "kernel.f-1.py311.nbi"
+    src.write_bytes(b"install v1")
+    folder = tmp_path / "cache"
+    dest = folder / _CacheLocator.get_suitable_cache_subpath(str(package / "kernel.py")) / src.name
+    cache._seed(package, folder)
+    assert dest.read_bytes() == b"install v1"
+    dest.write_bytes(b"compiled here")  # newer than the install's: kept
+    cache._seed(package, folder)
+    assert dest.read_bytes() == b"compiled here"
+    src.write_bytes(b"install v2")
+    os.utime(src, (dest.stat().st_mtime + 10, dest.stat().st_mtime + 10))
+    cache._seed(package, folder)
+    assert dest.read_bytes() == b"install v2"

@@ -98,9 +98,9 @@ def _choose(package: Path) -> tuple[Path | None, bool]:
 
 
 def _seed(package: Path, folder: Path) -> None:
-    """Copy the install's cache files (``package/__pycache__``) that ``folder`` lacks into the
-    sub-folder numba uses there for the package's sources. Best effort: a failure only costs a
-    compile."""
+    """Copy the install's cache files (``package/__pycache__``) that ``folder`` lacks, or has
+    older, into the sub-folder numba uses there for the package's sources. Best effort: a
+    failure only costs a compile."""
     try:
         from numba.core.caching import _CacheLocator
 
@@ -108,11 +108,11 @@ def _seed(package: Path, folder: Path) -> None:
         files = [f for f in (package / "__pycache__").iterdir() if f.suffix in (".nbi", ".nbc")]
         for src in sorted(files, key=lambda f: f.suffix == ".nbi"):  # data before index
             dest = sub / src.name
-            if dest.exists():
-                continue
+            if dest.exists() and dest.stat().st_mtime >= src.stat().st_mtime:
+                continue  # copied before, or compiled here since: keep it
             sub.mkdir(parents=True, exist_ok=True)
             part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-            shutil.copyfile(src, part)
+            shutil.copy2(src, part)  # with its time: a newer install cache is copied again
             os.replace(part, dest)  # atomic: another process sees the whole file or none
     except (OSError, ImportError, AttributeError, TypeError):
         return
