@@ -6,21 +6,60 @@ plotly; figure builders live in ``sim.figures``.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 
-from . import diseases, treatments
 from ._meta import DISCLAIMER, PACKAGE_VERSION
-from .engine import run_patient, simulate_patient  # noqa: F401 - public since 0.1
-from .resolve import resolve  # noqa: F401 - public since 0.1
-from .results import Run
-from .scenario import (
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    loads_scenario,
-    parse_scenario,
-    preset_names,
-)
+
+if TYPE_CHECKING:
+    from . import diseases, treatments
+    from .engine import run_patient, simulate_patient  # noqa: F401 - public since 0.1
+    from .resolve import resolve  # noqa: F401 - public since 0.1
+    from .results import Run
+    from .scenario import (
+        Scenario,
+        ScenarioError,
+        load_scenario,
+        loads_scenario,
+        parse_scenario,
+        preset_names,
+    )
+
+# The public names are imported when first used, not by ``import sim``: the model pulls in
+# numpy, pandas and simpy (about two seconds), and ``mmn-sim`` must be able to answer Ctrl-C
+# during that time with one sentence, which it can only do once its own code is running.
+_LAZY = {
+    "diseases": (".diseases", None), "treatments": (".treatments", None),
+    "run_patient": (".engine", "run_patient"), "simulate_patient": (".engine", "simulate_patient"),
+    "resolve": (".resolve", "resolve"), "Run": (".results", "Run"),
+    "Scenario": (".scenario", "Scenario"), "ScenarioError": (".scenario", "ScenarioError"),
+    "load_scenario": (".scenario", "load_scenario"),
+    "loads_scenario": (".scenario", "loads_scenario"),
+    "parse_scenario": (".scenario", "parse_scenario"),
+    "preset_names": (".scenario", "preset_names"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (see ``_LAZY``); it is then a plain attribute. A
+    sub-module (``sim.scenario``) is imported too, as ``import sim`` used to do."""
+    if name not in _LAZY:
+        if name.startswith("__") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'sim' has no attribute {name!r}")
+        return importlib.import_module(f".{name}", __name__)
+    module, attr = _LAZY[name]
+    value = importlib.import_module(module, __name__)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DISCLAIMER",
@@ -43,6 +82,9 @@ __version__ = PACKAGE_VERSION
 
 def simulate(scenario: Scenario, seed: int | None = None) -> Run:
     """Run one virtual patient (patient 0 of the seed); ``seed`` defaults to the scenario's."""
+    from .engine import simulate_patient
+    from .results import Run
+
     s = scenario.scenario.seed if seed is None else _check_seed(seed)
     return Run(scenario, s, [simulate_patient(scenario, s, 0)])  # patient 0 of the seed
 
@@ -67,6 +109,8 @@ def simulate_cohort(
     ``progress`` (e.g. a progress bar's step) is called after each patient.
     """
     from .cohort import DEFAULT_ENGINE, check_engine, cohort_inputs, run_chunk
+    from .results import Run
+    from .scenario import ScenarioError
 
     if n < 1:
         raise ScenarioError(f"cohort size n = {n} is out of range; allowed: 1 or more.")
@@ -82,6 +126,8 @@ def simulate_cohort(
 
 
 def _check_seed(seed: int) -> int:
+    from .scenario import ScenarioError
+
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ScenarioError(f"seed = {seed!r} is out of range; allowed: 0 to 2**63-1.")
     return seed

@@ -52,6 +52,7 @@ from .cli_commands import (
     cmd_verify,
 )
 from .cli_progress import Progress
+from .cli_streams import SafeOutput
 from .cli_trial import add_trial_parser, cmd_trial
 from .cohort import DEFAULT_ENGINE, RUNNERS
 from .dask_cluster import dask_logs_shown, machine_cores
@@ -286,7 +287,11 @@ def _fail(message: str, code: int) -> int:
         text += "."
     if not text.startswith(PROG):
         text = f"{PROG}: {text}"
-    sys.stderr.write(text + "\n")
+    try:  # a closed or broken standard error must not turn the sentence into a traceback
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
     return code
 
 
@@ -337,7 +342,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = sys.stdout
+    # What is printed may go nowhere (stdout closed, or '| head' stopped reading): the command
+    # still does its work and keeps its exit status; see sim.cli_streams.
+    out = SafeOutput(sys.stdout)
     try:
         args = _build_parser().parse_args(argv)
         with _sigterm_as_interrupt(), one_blas_thread(), \
@@ -356,9 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_TERMINATED if isinstance(err, Terminated) else EXIT_INTERRUPTED
         return _fail("interrupted; nothing was written", code)
     except OSError as err:
-        where = err.filename or ""
-        return _fail(f"could not write {where}: {err.strerror or err}; nothing was written",
+        where = f" {err.filename}" if err.filename else ""
+        return _fail(f"could not write{where}: {err.strerror or err}; nothing was written",
                      EXIT_FAILED)
+    finally:
+        out.flush()  # here, not at the interpreter's exit, where a broken pipe would be loud
 
 
 if __name__ == "__main__":  # pragma: no cover

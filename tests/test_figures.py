@@ -23,7 +23,9 @@ def _trace_names(fig):
 def test_import_sim_pulls_in_no_ui():
     import subprocess
 
-    code = "import sim, sys; print('plotly' in sys.modules, 'streamlit' in sys.modules)"
+    # ``import sim`` loads its names on first use: load them all, and the command line
+    code = ("import sys, sim, sim.cli; from sim import *; "
+            "print('plotly' in sys.modules, 'streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -24,7 +24,16 @@ by patient in :func:`run_patients`; :func:`supports` says which applies.
 
 from __future__ import annotations
 
-import numba
+import os
+from pathlib import Path
+
+from .cache import caching_disabled, configure
+
+# Where numba keeps the compiled kernel, decided before it is compiled: a read-only install with
+# an unwritable home folder would otherwise fail at import (see sim.vector.cache).
+CACHE = configure(Path(os.path.abspath(os.path.dirname(__file__))))
+
+import numba  # noqa: E402
 
 # The "workqueue" threading layer, chosen before the first parallel call: GNU OpenMP (numba's
 # default when present) cannot run in a process forked after its threads started, and the
@@ -33,6 +42,7 @@ import numba
 # several threads of one process are serialised by a lock in ``engine``.
 numba.config.THREADING_LAYER = "workqueue"
 
-from .engine import CHUNK, Batch, run_batch, run_patients, supports  # noqa: E402
+with caching_disabled(CACHE is None):
+    from .engine import CHUNK, Batch, run_batch, run_patients, supports
 
-__all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK"]
+__all__ = ["supports", "run_patients", "run_batch", "Batch", "CHUNK", "CACHE"]
