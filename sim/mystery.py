@@ -605,8 +605,11 @@ def treatment_grade(chosen: Outcome, right: Outcome) -> tuple[float, str]:
     if not chosen.better:
         return 0.0, f"it did not clearly help this patient; {right.title} does"
     share = min(1.0, chosen.gain / right.gain)
-    return share, (f"it helped this patient ({share:.0%} of the gain of {right.title}, the "
-                   "best established option)")
+    if chosen.treatment == right.treatment or share >= 1.0:
+        return share, (f"it helped this patient as much as {right.title}, the best "
+                       "established option")
+    return share, (f"it helped this patient, {share:.0%} as much as {right.title}, the best "
+                   "established option")
 
 
 @dataclass(frozen=True)
