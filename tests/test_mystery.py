@@ -369,3 +369,17 @@ def test_the_figure_builders_draw_what_the_tables_hold():
                                                     for f in M.FEATURES)
     assert [row[0] for row in heat.data[0].z] == list(
         table["same in Multifocal motor neuropathy (%)"])
+
+
+def test_the_differential_figure_draws_one_line_per_disease_named_in_words():
+    from sim import figures as F
+
+    rates = {"mmn": M.reference_rates("mmn", n=3), "cidp": M.reference_rates("cidp", n=3)}
+    found = M.findings(simulate(M.scenario("mmn"), MMN_SEED), None)
+    path = M.differential_path(found, rates, ["exam", "ncs"], n=3)
+    names = {k: M.disease_name(k) for k in path.columns}
+    fig = F.differential_figure(path, names, ["no test", "1. Examination", "2. Nerve"], 0.9)
+    assert [tr.name for tr in fig.data] == ["Multifocal motor neuropathy", names["cidp"]]
+    assert list(fig.data[0].y) == [round(100 * v, 1) for v in path["mmn"]]
+    assert list(fig.data[0].x) == ["no test", "1. Examination", "2. Nerve"]
+    assert fig.layout.shapes[0].y0 == 90
