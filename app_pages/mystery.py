@@ -1,8 +1,9 @@
 """Which disease is it? A hidden patient; order tests one at a time, commit, read the debrief.
 
-The attempt lives in the page address (``sim.mystery.parse_query`` / ``to_query``): every
-click rewrites it, so a copied address replays the attempt exactly. The address is also
-remembered for the session, so switching to another page and back keeps the attempt.
+The attempt lives in the page address as one sealed token (``sim.mystery.seal_attempt``):
+every click writes a new token, so a copied address replays the attempt, and nothing in it
+shows or sets the disease, the tests or the answer. The address is also remembered for the
+session, so switching to another page and back keeps the attempt.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from sim import mystery as M
 from sim.clinical import RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS
 from sim.labs import LAB_TESTS
 
-REFERENCE_PATIENTS = 20  # simulated patients per disease behind "which findings pointed where"
 _MEMORY = state.key("mystery_address")  # this page's last address, for the session
 _DX, _TX = state.key("mystery_dx"), state.key("mystery_tx")
 _START_KIND, _START_SEED = state.key("mystery_start_kind"), state.key("mystery_start_seed")
+_LINK = state.key("mystery_lecturer_link")  # the token the lecturer panel made last
+HOW = (f"The differential is naive Bayes over {M.REFERENCE_PATIENTS} simulated patients of "
+       "each disease, seen at the same time from onset: every disease starts equally likely; "
+       "each finding multiplies a disease's chance by the share of its patients with the same "
+       "finding, smoothed as (count + 1) / (patients + 2) so that no single finding rules a "
+       "disease out; findings are treated as independent, which makes it somewhat "
+       "over-confident when findings go together.")
 
 # Its own controls, not the sidebar's: the case is not a preset, and the sidebar would show
 # the settings (and write the address) of another patient.
@@ -31,7 +38,11 @@ state.page_header("Which disease is it?")
 
 
 def _title(kind: str) -> str:
-    return diseases.get(kind).title
+    return M.disease_name(kind)
+
+
+def _test_title(key: str) -> str:
+    return next(t.title for t in M.TESTS if t.key == key)
 
 
 def _go(query: dict[str, str]) -> None:
@@ -43,7 +54,7 @@ def _address() -> dict[str, str]:
     """The attempt's address: this page's link, else the one remembered for the session
     (another page's settings, e.g. its seed, are not a case)."""
     q = {k: v for k, v in st.query_params.to_dict().items() if k in M.URL_KEYS}
-    if "mystery" in q or "case" in q:
+    if q:
         return q
     return dict(st.session_state.get(_MEMORY) or {})
 
@@ -54,28 +65,48 @@ def _start(query: dict[str, str]) -> None:
     _go(query)
 
 
-def _start_fixed() -> None:
+def _make_link() -> None:
     # A callback reads the widgets' values at the click (arguments would be the last run's).
-    _start({"mystery": str(st.session_state[_START_KIND]),
-            "seed": str(int(st.session_state[_START_SEED]))})
+    case = M.Case(str(st.session_state[_START_KIND]), int(st.session_state[_START_SEED]))
+    st.session_state[_LINK] = M.to_query(M.Attempt(case))["case"]
+
+
+def _link(token: str) -> str:
+    base = str(st.context.url or "").split("?")[0] if hasattr(st, "context") else ""
+    return f"{base or 'mystery'}?case={token}"
+
+
+def _lecturer_panel() -> None:
+    with st.expander("For a lecturer: make a fixed case's link"):
+        st.caption("Choose a disease and a case number; the link opens the same patient for "
+                   "everyone, and neither it nor the page shows the disease until the answer "
+                   "is given. The link stays valid while the server keeps its secret.")
+        c1, c2 = st.columns(2)
+        c1.selectbox("Disease", diseases.kinds(), key=_START_KIND, format_func=_title)
+        c2.number_input("Case number", 0, M.MAX_SEED, step=1, key=_START_SEED,
+                        help="Each number is another patient with that disease.")
+        st.button("Make the link", key=state.key("mystery_fixed"), on_click=_make_link)
+        token = st.session_state.get(_LINK)
+        if token:
+            st.markdown("Hand out this link (or a QR code of it):")
+            st.code(_link(token), language=None, wrap_lines=True)
+            st.button("Open this case here", key=state.key("mystery_open_fixed"),
+                      on_click=_start, args=({"case": token},))
 
 
 def _start_form() -> None:
     st.markdown(
         "A virtual patient has one of the diseases the simulator knows. Order tests one at a "
-        "time, then commit to a diagnosis and a first treatment; the answer comes with a "
-        "debrief. Fewer tests score higher, harming the patient scores lower.")
+        "time and watch the differential (how probable each disease is given the findings so "
+        "far); then commit to a diagnosis and a first treatment, and read the debrief. A right "
+        "diagnosis scores most when your tests had made it probable; tests score when they "
+        "moved the differential; the treatment scores by how this patient did on it against "
+        "the best option.")
     st.button("Start a random case", key=state.key("mystery_random"), type="primary",
               on_click=_start, args=({"mystery": M.RANDOM},),
-              help="Draws a disease and a patient; the address then carries a case code that "
-                   "does not show the disease's name.")
-    with st.expander("For a lecturer: fix the disease and the patient"):
-        st.caption("The address ?mystery=<disease>&seed=<number> opens the same case for "
-                   "everyone; ?mystery=random draws one per student.")
-        c1, c2 = st.columns(2)
-        c1.selectbox("Disease", diseases.kinds(), key=_START_KIND, format_func=_title)
-        c2.number_input("Seed (patient number)", 0, M.MAX_SEED, step=1, key=_START_SEED)
-        st.button("Start this case", key=state.key("mystery_fixed"), on_click=_start_fixed)
+              help="Draws a disease and a patient; the address then carries a sealed case "
+                   "code.")
+    _lecturer_panel()
 
 
 def _order(attempt: M.Attempt, test: str) -> None:
@@ -89,7 +120,16 @@ def _commit(attempt: M.Attempt) -> None:
 @st.cache_data(max_entries=32, show_spinner="Simulating reference patients of each disease...")
 def _rates(kind: str) -> pd.Series:
     # Plain sim.simulate: these many runs would push the dashboard's own runs out of its cache.
-    return M.reference_rates(kind, REFERENCE_PATIENTS)
+    return M.reference_rates(kind, M.REFERENCE_PATIENTS)
+
+
+def _all_rates() -> dict[str, pd.Series]:
+    return {k: _rates(k) for k in diseases.kinds()}
+
+
+def _trial_run(case: M.Case) -> sim.Run | None:
+    tk = M.trial_kind()
+    return state.simulate(M.scenario(case.kind, tk), case.seed) if tk else None
 
 
 def _lab_result(run: sim.Run, test: str) -> None:
@@ -116,8 +156,7 @@ def _show_test(test: str, case: M.Case, run: sim.Run) -> None:
                     exam[["side", "site", "finding", "value"]], "every examination finding")
     elif test == "ncs":
         study = run.ncs(day)
-        summ = electro.summarize(study)
-        st.markdown("\n".join(f"- {line}" for line in summ.lines()))
+        st.markdown("\n".join(f"- {line}" for line in M.ncs_findings(electro.summarize(study))))
         side, nerve = electro.most_blocked_nerve(run.snapshot(day))
         motor = study[(study["nerve"] == nerve) & (study["side"] == side)
                       & (study["kind"] == "motor")]
@@ -130,16 +169,14 @@ def _show_test(test: str, case: M.Case, run: sim.Run) -> None:
         state.chart(F.emg_grid_figure(emg), "mystery_emg", emg.drop(columns=["patient"]),
                     "needle EMG of every muscle")
     elif test == "trial":
-        tk = M.trial_kind()
-        if tk is None:
+        trial = _trial_run(case)
+        if trial is None:
             st.info("No immunoglobulin treatment is registered, so no trial can be given.")
             return
-        trial = state.simulate(M.scenario(case.kind, tk), case.seed)
         ok, text = M.trial_response(trial)
         head = "Objective improvement" if ok else "No objective improvement"
         (st.success if ok else st.info)(f"{head}: {text}.")
-        hand = M.weaker_hand(run)
-        w = M.window(trial, hand, before=120)
+        w = M.window(trial, M.weaker_hand(run), before=120)
         w = w[w["day"] <= day + M.TRIAL_READ_DAYS]
         state.chart(F.outcome_figure({"on the trial": w}, "mrc_sum", "MRC sum score (of 200)",
                                      "MRC sum score through the trial", day),
@@ -148,54 +185,72 @@ def _show_test(test: str, case: M.Case, run: sim.Run) -> None:
         _lab_result(run, M.LAB_OF[test])
 
 
-def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
-    d = M.debrief(attempt, state.simulate)
+def _percent(p: pd.Series, top: int | None = None) -> str:
+    p = p.sort_values(ascending=False, kind="stable")
+    return ", ".join(f"{plain(_title(k))} {v:.0%}" for k, v in list(p.items())[:top])
+
+
+def _steps(tests: tuple[str, ...]) -> list[str]:
+    return ["no test", *(f"{n}. {_test_title(t)}" for n, t in enumerate(tests, start=1))]
+
+
+def _path_table(path: pd.DataFrame, tests: tuple[str, ...]) -> pd.DataFrame:
+    table = (100 * path).round(0).astype(int)
+    table.columns = [f"{_title(k)} (%)" for k in path.columns]
+    return table.set_axis(_steps(tests), axis=0).rename_axis("after").reset_index()
+
+
+def _path_chart(path: pd.DataFrame, tests: tuple[str, ...], name: str) -> None:
+    names = {k: _title(k) for k in path.columns}
+    state.chart(F.differential_figure(path, names, _steps(tests), M.CONFIDENT), name,
+                _path_table(path, tests), "the differential after each test")
+
+
+def _differential(attempt: M.Attempt, run: sim.Run) -> pd.DataFrame:
+    """The live differential: each result with the differential after it, then the path."""
     case = attempt.case
-    st.header("Debrief")
-    verdict = (f"The patient had **{plain(_title(case.kind))}**; you said "
-               f"**{plain(_title(str(attempt.diagnosis)))}**.")
-    (st.success if d.score.correct else st.error)(verdict)
-    st.markdown("**Score**\n" + "\n".join(f"- {line}" for line in d.score.lines()))
-    st.caption(f"Case: {_title(case.kind)}, seed {case.seed}, seen on day "
-               f"{M.PRESENT_DAY:.0f} from onset.")
+    trial = _trial_run(case) if "trial" in attempt.tests else None
+    found = M.findings(run, trial)
+    path = M.differential_path(found, _all_rates(), attempt.tests)
+    for n, test in enumerate(attempt.tests, start=1):
+        st.subheader(f"{n}. {_test_title(test)}")
+        _show_test(test, case, run)
+        st.markdown(f"**Differential after this test:** {_percent(path.iloc[n], top=3)}.")
+    if attempt.tests:
+        st.subheader("The differential so far")
+        st.markdown(f"{_percent(path.iloc[-1])}.")
+        st.caption(HOW)
+        _path_chart(path, attempt.tests, "mystery_live_differential")
+    return path
 
-    st.subheader("Which findings pointed where")
-    if not attempt.tests:
-        st.info("No tests were ordered, so no finding pointed anywhere.")
+
+def _soonest_text(d: M.Debrief) -> str:
+    s, truth = d.soonest, _title(d.attempt.case.kind)
+    if s is None:
+        return ""
+    names = " and ".join(_test_title(t) for t in s.tests)
+    if not s.reached:
+        return (f"No set of tests makes {plain(truth)} {M.CONFIDENT:.0%} probable for this "
+                f"patient; all of them together give {s.probability:.0%}.")
+    alone = "alone" if len(s.tests) == 1 else "together"
+    reached = [i for i, p in enumerate(d.path[d.attempt.case.kind]) if p >= M.CONFIDENT]
+    if reached and reached[0] > 0:
+        yours = (f"Your tests got there after test {reached[0]} "
+                 f"({_test_title(d.attempt.tests[reached[0] - 1])}).")
     else:
-        found = M.findings(run, state.simulate(M.scenario(case.kind, M.trial_kind()), case.seed)
-                           if M.trial_kind() else None)
-        rates = {k: _rates(k) for k in diseases.kinds()}
-        table = M.pointers(found, rates, attempt.tests)
-        st.caption(f"For each finding of your tests: this patient's value, and how many of "
-                   f"{REFERENCE_PATIENTS} simulated patients of each disease, seen at the same "
-                   "time from onset, have the same value.")
-        state.chart(F.pointers_figure(table), "mystery_pointers", table,
-                    "findings and the diseases they point to")
+        yours = f"Your tests did not get it to {M.CONFIDENT:.0%} before you committed."
+    return (f"The test{'s' if len(s.tests) > 1 else ''} that would have settled it soonest: "
+            f"**{names}** {alone} make {plain(truth)} {s.probability:.0%} probable. {yours}")
 
-    st.subheader("What the guideline says")
-    when = ("8 weeks into the immunoglobulin trial" if d.checklist_day > M.PRESENT_DAY
-            else "on the day the patient was seen")
-    st.caption(f"Each diagnostic checklist evaluated on the full work-up {when} (day "
-               f"{d.checklist_day:.0f}), whichever tests you ordered.")
-    for name, cl in d.checklists.items():
-        st.markdown(f"**{name.upper()} checklist: {cl.category}** — {plain(cl.reason)}.")
-        against = [i for i in cl.items if not i.met]
-        if against:
-            st.markdown("Items not met:\n" + "\n".join(
-                f"- {plain(i.label)} ({i.criterion}): {plain(i.finding)}" for i in against))
-        with st.expander(f"Every item of the {name.upper()} checklist"):
-            st.dataframe(sim.diagnosis.table(cl), key=f"mystery_checklist_{name}",
-                         hide_index=True)
 
+def _treatment(d: M.Debrief, run: sim.Run) -> None:
     st.subheader("How your treatment would have gone")
-    ch, right = d.chosen, d.right
+    ch, right, case = d.chosen, d.right, d.attempt.case
     st.markdown(
         f"You chose **{plain(ch.title)}**: 6 weeks in, MRC sum {ch.mrc_early:+d} and weaker-hand "
         f"grip {ch.grip_early:+.1f} kg against the same patient untreated; at "
         f"{M.FOLLOW_UP_DAYS / 7:.0f} weeks {ch.mrc_late:+d} and {ch.grip_late:+.1f} kg. "
-        + ("**It harmed this patient.**" if ch.worse else "It clearly helped." if ch.better
-           else "It neither clearly helped nor harmed."))
+        f"In short, {plain(d.score.verdict)}.")
     if right.treatment == M.NONE:
         st.markdown("No established first treatment clearly helped this patient in the model.")
     else:
@@ -214,8 +269,7 @@ def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
                 "mystery_outcome_mrc", long[["plan", "day", "mrc_sum"]],
                 "MRC sum score under each first treatment")
     state.chart(F.outcome_figure(lines, "grip", f"{hand} grip (kg)",
-                                 f"Grip of the weaker ({hand}) hand",
-                                 M.PRESENT_DAY),
+                                 f"Grip of the weaker ({hand}) hand", M.PRESENT_DAY),
                 "mystery_outcome_grip", long[["plan", "day", "grip"]],
                 "weaker-hand grip under each first treatment")
     with st.expander("Every first treatment for this patient"):
@@ -224,12 +278,80 @@ def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
             "grip at 6 weeks (kg)": o.grip_early,
             f"MRC sum at {M.FOLLOW_UP_DAYS / 7:.0f} weeks": o.mrc_late,
             f"grip at {M.FOLLOW_UP_DAYS / 7:.0f} weeks (kg)": o.grip_late,
-            "clearly better": o.better, "harm": o.worse} for o in d.outcomes.values()]),
+            "clearly better": "yes" if o.better else "no",
+            "harm": "yes" if o.worse else "no"} for o in d.outcomes.values()]),
             key="mystery_outcomes", hide_index=True)
         st.caption(f"Differences against the same patient untreated. Clearly better: at "
                    f"least {RESPONSE_MRC_POINTS} MRC sum points or {RESPONSE_GRIP_KG:g} kg of "
                    f"weaker-hand grip at 6 weeks; harm: at least {M.HARM_MRC_POINTS} points or "
                    f"{M.HARM_GRIP_KG:g} kg weaker at 6 weeks or at the end of follow-up.")
+
+
+def _checklists(d: M.Debrief) -> None:
+    st.subheader("What the guideline says")
+    when = ("8 weeks into the immunoglobulin trial" if d.checklist_day > M.PRESENT_DAY
+            else "on the day the patient was seen")
+    st.caption(f"Each diagnostic checklist evaluated on the full work-up {when} (day "
+               f"{d.checklist_day:.0f}), whichever tests you ordered.")
+    for name, cl in d.checklists.items():
+        st.markdown(f"**{name.upper()} checklist: {cl.category}** — {plain(cl.reason)}.")
+        against = [i for i in cl.items if not i.met]
+        if against:
+            st.markdown("Items not met:\n" + "\n".join(
+                f"- {plain(i.label)} ({i.criterion}): {plain(i.finding)}" for i in against))
+        with st.expander(f"Every item of the {name.upper()} checklist"):
+            st.dataframe(sim.diagnosis.table(cl), key=f"mystery_checklist_{name}",
+                         hide_index=True)
+
+
+def _debrief(attempt: M.Attempt, run: sim.Run) -> None:
+    rates = _all_rates()
+    d = M.debrief(attempt, state.simulate, rates)
+    case = attempt.case
+    st.header("Debrief")
+    verdict = (f"The patient had **{plain(_title(case.kind))}**; you said "
+               f"**{plain(_title(str(attempt.diagnosis)))}**.")
+    (st.success if d.score.correct else st.error)(verdict)
+    st.markdown("**Score**\n" + "\n".join(f"- {line}" for line in d.score.lines()))
+    st.caption(f"Score: {M.POINTS['diagnosis']} for the right disease, up to "
+               f"{M.POINTS['certainty']} more as far as your tests had made it probable when "
+               f"you committed; {M.POINTS['tests']} for the share of your tests that moved the "
+               f"differential (by at least {M.MOVED:.0%}); {M.POINTS['treatment']} for the first "
+               "treatment: its gain as a share of the best option's, nothing for harm or for "
+               "withholding a treatment that helps this patient. Case: "
+               f"{_title(case.kind)}, case number {case.seed}, seen on day "
+               f"{M.PRESENT_DAY:.0f} from onset.")
+
+    st.subheader("How the differential moved")
+    st.markdown(_soonest_text(d))
+    _path_chart(d.path, attempt.tests, "mystery_debrief_differential")
+
+    st.subheader("Which findings pointed where")
+    if not attempt.tests:
+        st.info("No tests were ordered, so no finding pointed anywhere.")
+    else:
+        table = M.pointers(d.found, rates, attempt.tests)
+        st.caption(f"For each finding of your tests: this patient's value, and how many of "
+                   f"{M.REFERENCE_PATIENTS} simulated patients of each disease, seen at the "
+                   "same time from onset, have the same value.")
+        state.chart(F.pointers_figure(table), "mystery_pointers", table,
+                    "findings and the diseases they point to")
+    _checklists(d)
+    _treatment(d, run)
+
+
+def _answer_form(attempt: M.Attempt) -> None:
+    c1, c2 = st.columns(2)
+    c1.selectbox("Diagnosis", diseases.kinds(), key=_DX, format_func=_title, index=None,
+                 placeholder="Choose a disease...", help="The diseases this simulator knows.")
+    c2.selectbox("First treatment", M.treatment_choices(), key=_TX, index=None,
+                 format_func=M.treatment_title, placeholder="Choose a treatment...",
+                 help="Started today; the debrief shows how it went for this patient.")
+    ready = st.session_state.get(_DX) is not None and st.session_state.get(_TX) is not None
+    st.button("Commit to this answer", key=state.key("mystery_commit"), type="primary",
+              on_click=_commit, args=(attempt,), disabled=not ready,
+              help="Reveals the answer. Choose a diagnosis and a first treatment first."
+              if not ready else "Reveals the answer; the link then replays the debrief.")
 
 
 def _attempt(attempt: M.Attempt) -> None:
@@ -238,8 +360,9 @@ def _attempt(attempt: M.Attempt) -> None:
     st.markdown(
         f"A patient comes to clinic with weakness, {M.PRESENT_DAY / 365.25:.0f} years after "
         "the disease began. Order tests one at a time; each result appears below in the order "
-        "you asked for it. The page address replays this attempt.")
-    c1, c2 = st.columns([4, 1])
+        "you asked for it, with the differential after it. The page address replays this "
+        "attempt.")
+    _, c2 = st.columns([4, 1])
     c2.button("New case", key=state.key("mystery_new"), on_click=_start, args=({},),
               help="Leave this case and start another.")
     cols = st.columns(4)
@@ -249,28 +372,18 @@ def _attempt(attempt: M.Attempt) -> None:
                            disabled=done or attempt.committed, on_click=_order,
                            args=(attempt, t.key), icon=":material/check:" if done else None,
                            width="stretch")
-    for n, test in enumerate(attempt.tests, start=1):
-        t = next(x for x in M.TESTS if x.key == test)
-        st.subheader(f"{n}. {t.title}")
-        _show_test(test, case, run)
+    _differential(attempt, run)
     st.subheader("Your answer")
-    kinds, txs = diseases.kinds(), M.treatment_choices()
     if attempt.committed:
         st.markdown(f"Diagnosis: **{plain(_title(str(attempt.diagnosis)))}**; first treatment: "
                     f"**{plain(M.treatment_title(str(attempt.treatment)))}**.")
         _debrief(attempt, run)
         return
-    c1, c2 = st.columns(2)
-    c1.selectbox("Diagnosis", kinds, key=_DX, format_func=_title,
-                 help="The diseases this simulator knows.")
-    c2.selectbox("First treatment", txs, key=_TX, format_func=M.treatment_title,
-                 help="Started today; the debrief shows how it went for this patient.")
-    st.button("Commit to this answer", key=state.key("mystery_commit"), type="primary",
-              on_click=_commit, args=(attempt,),
-              help="Reveals the answer; the tests and the answer stay in the page address.")
+    _answer_form(attempt)
 
 
-parsed = M.parse_query(_address(), np.random.default_rng())
+address = _address()
+parsed = M.parse_query(address, np.random.default_rng())
 for note in parsed.notes:
     st.error(plain(note), icon=":material/info:")
 if parsed.attempt is None:
@@ -279,8 +392,10 @@ if parsed.attempt is None:
         st.query_params.clear()
     _start_form()
 else:
-    canonical = M.to_query(parsed.attempt)
-    if st.query_params.to_dict() != canonical:
-        st.query_params.from_dict(canonical)
-    st.session_state[_MEMORY] = canonical
+    # A drawn case gets its token now; a token read from the address is kept as it is (each
+    # sealing makes a new token), without any values appended to it.
+    query = M.to_query(parsed.attempt) if parsed.drawn else {"case": address["case"]}
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    st.session_state[_MEMORY] = query
     _attempt(parsed.attempt)

@@ -1,9 +1,11 @@
 """Speed of the mystery page's model work: a debrief, and the reference shares per disease.
 
-A debrief simulates the case's patient under every first treatment (and untreated) and
-evaluates every checklist; the reference shares ("which findings pointed where") simulate 20
+A debrief simulates the case's patient under every first treatment (and untreated), reads
+the differential's path and the soonest settling tests, and evaluates every checklist; the
+reference shares (the live differential and "which findings pointed where") simulate 20
 patients of a disease, each also on the immunoglobulin trial, and are cached per disease by
-the page. Prints the median of several runs. Usage: python benchmarks/bench_mystery.py [repeats]
+the page (so the debrief is timed with them given, as the page gives them). Prints the
+median of several runs. Usage: python benchmarks/bench_mystery.py [repeats]
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from sim import mystery as M
 
 
 def main(repeats: int = 7) -> None:
-    M.debrief(M.Attempt(M.Case("mmn", 0), ("ncs",)).commit("mmn", M.NONE))  # warm-up
+    rates = M.all_rates()
+    M.debrief(M.Attempt(M.Case("mmn", 0), ("ncs",)).commit("mmn", M.NONE), rates=rates)
     debrief_ms = []
     for seed in range(repeats):
         attempt = M.Attempt(M.Case("mmn", seed), ("history", "ncs", "trial")).commit(
             "mmn", M.NONE)
         t0 = time.perf_counter()
-        M.debrief(attempt)
+        M.debrief(attempt, rates=rates)
         debrief_ms.append((time.perf_counter() - t0) * 1000)
     rates_s = []
     for _ in range(max(1, repeats // 3)):

@@ -1,25 +1,28 @@
 """'Which disease is it?': a hidden patient, tests ordered one at a time, an answer, a debrief.
 
 Why: a diagnosis is learnt by telling a disease from its mimics. The case is a registered
-disease kind and a seed (a lecturer can fix both, or let the page draw them); the student
-orders tests, commits to a diagnosis and a first treatment, and the debrief shows what each
-finding pointed to, what the diagnostic checklists say, and how the chosen treatment went
-for this very patient against the best one. Everything here is pure: no streamlit, no plotly;
-nothing branches on a disease or treatment name (the registries decide), and the whole
-attempt is a handful of URL values (:func:`parse_query`, :func:`to_query`).
+disease kind and a seed (drawn by the page, or fixed by a lecturer in the page's lecturer
+panel); the student orders tests and watches a live differential (the probability of each
+registered disease given the findings so far), commits to a diagnosis and a first treatment,
+and the debrief shows what each finding pointed to, the differential's path, what the
+diagnostic checklists say, and how the chosen treatment went for this very patient against the
+best one. The whole attempt travels in the page address as one sealed token
+(:mod:`sim.sealed`): nothing in the address names or sets the disease, tests or answer.
+Everything here is pure but the token's secret: no streamlit, no plotly; nothing branches on a
+disease or treatment name (the registries decide).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
-from . import diagnosis, diseases, electro, treatments
+from . import diagnosis, diseases, electro, sealed, treatments
 from .anatomy import ANATOMY, SIDES
 from .clinical import RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS, objective_response, weaker_side
 from .exam import MUSCLE_LIMB
@@ -29,19 +32,24 @@ from .units import DAYS_PER_YEAR
 
 __all__ = [
     "URL_KEYS", "RANDOM", "NONE", "MAX_SEED", "PRESENT_DAY", "RESPONSE_DAYS", "TRIAL_READ_DAYS",
-    "FOLLOW_UP_DAYS", "HARM_MRC_POINTS", "HARM_GRIP_KG", "POINTS", "FREE_TESTS", "TESTS",
-    "LAB_OF", "Test", "Case", "Attempt", "Parsed", "Feature", "FEATURES", "trial_response",
-    "weaker_hand",
-    "Outcome", "Score", "Debrief", "encode_case", "decode_case", "draw_case", "parse_query",
-    "to_query", "scenario", "trial_kind", "treatment_choices", "treatment_title", "history",
-    "findings", "reference_rates", "pointers", "outcomes", "best", "score", "checklists",
-    "debrief", "window",
+    "FOLLOW_UP_DAYS", "HARM_MRC_POINTS", "HARM_GRIP_KG", "POINTS", "TESTS", "LAB_OF",
+    "REFERENCE_PATIENTS", "CONFIDENT", "MOVED", "INEFFECTIVE_SHARE", "Test", "Case",
+    "Attempt", "Parsed", "Feature", "FEATURES", "trial_response", "weaker_hand", "Outcome",
+    "Score", "Soonest", "Debrief", "seal_attempt", "open_attempt", "draw_case",
+    "parse_query", "to_query", "scenario", "trial_kind", "treatment_choices",
+    "treatment_title", "disease_name", "history", "ncs_findings", "findings",
+    "reference_rates", "pointers", "differential", "differential_path", "moved", "soonest",
+    "outcomes", "best", "treatment_grade", "score", "checklists", "all_rates", "debrief",
+    "window",
 ]
 
-URL_KEYS = ("mystery", "seed", "case", "tests", "dx", "tx")  # what an attempt's address holds
-RANDOM = "random"  # the URL value that asks the page to draw the case
+# What the page reads from its address: a case token (or ``mystery=random``); the other keys
+# are read only to say that they are not used (an answer in the address scores nothing).
+URL_KEYS = ("mystery", "case", "tests", "dx", "tx")
+RANDOM = "random"  # ``mystery=random``: the page draws a case (it sets nothing)
 NONE = "none"  # the answer "no immunotherapy"
 MAX_SEED = 2**31 - 1  # as the dashboard's seed box
+_PURPOSE = "mystery attempt v1"  # separates these tokens from any other sealed token
 # The student sees the patient two years from onset (approx., teaching value: long enough for
 # every simulated disease to show its pattern, as the comparisons at 2 years do).
 PRESENT_DAY = 730.0
@@ -73,7 +81,7 @@ def _simulate(scenario: Scenario, seed: int) -> Run:
 
 @dataclass(frozen=True)
 class Test:
-    key: str  # URL value
+    key: str  # the test's name inside a token
     title: str  # button label
     what: str  # what ordering it does, in a sentence
 
@@ -101,11 +109,10 @@ LAB_OF = {"anti_gm1": "anti_gm1_igm", "csf": "csf_protein", "mri": "plexus_mri"}
 
 @dataclass(frozen=True)
 class Case:
-    """The hidden patient: a registered disease kind and a seed."""
+    """The hidden patient: a registered disease kind and a seed (a lecturer's case number)."""
 
     kind: str
     seed: int
-    hidden: bool = False  # drawn by the page: the URL carries a code, not the disease's name
 
 
 @dataclass(frozen=True)
@@ -136,40 +143,43 @@ class Attempt:
 @dataclass(frozen=True)
 class Parsed:
     attempt: Attempt | None  # None: no case asked for, or the case could not be read
-    notes: tuple[str, ...] = ()  # one sentence per URL value that could not be used
-    drawn: bool = False  # the page drew the case (or its seed) just now
+    notes: tuple[str, ...] = ()  # one sentence per address value that was not used
+    drawn: bool = False  # the page drew the case just now (``mystery=random``)
 
 
-def encode_case(kind: str, seed: int) -> str:
-    """A URL code for a drawn case: it does not show the disease's name at a glance (anyone
-    may decode it; it is a classroom courtesy, not a secret)."""
-    raw = f"{kind}:{seed}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def seal_attempt(attempt: Attempt, secret: bytes | None = None) -> str:
+    """The attempt as an opaque token: encrypted and signed with the server secret, so the
+    address neither shows nor lets anyone set the disease, seed, tests or answer."""
+    a = attempt
+    payload = {"k": a.case.kind, "s": a.case.seed, "t": list(a.tests), "d": a.diagnosis,
+               "x": a.treatment}
+    return sealed.seal(payload, sealed.server_secret() if secret is None else secret, _PURPOSE)
 
 
-def decode_case(code: str, kinds: Sequence[str]) -> Case | None:
-    """The case of a code from :func:`encode_case`, or None if it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+def open_attempt(token: str, secret: bytes | None = None, kinds: Sequence[str] | None = None,
+                 treatment_kinds: Sequence[str] | None = None) -> Attempt | None:
+    """The attempt of a :func:`seal_attempt` token, or None if the token was changed, made
+    with another secret, or names what is no longer registered."""
+    p = sealed.unseal(token, sealed.server_secret() if secret is None else secret, _PURPOSE)
+    kinds = tuple(diseases.kinds() if kinds is None else kinds)
+    txs = treatment_choices(treatment_kinds)
+    if not isinstance(p, dict) or set(p) != {"k", "s", "t", "d", "x"}:
         return None
-    kind, _, seed = raw.rpartition(":")
-    if kind not in kinds or _whole(seed) is None:
+    kind, seed, tests, dx, tx = p["k"], p["s"], p["t"], p["d"], p["x"]
+    if (kind not in kinds or type(seed) is not int or not 0 <= seed <= MAX_SEED
+            or not isinstance(tests, list) or len(set(tests)) != len(tests)
+            or not all(t in _TEST_KEYS for t in tests)):
         return None
-    return Case(kind, int(seed), hidden=True)
+    if (dx is None) != (tx is None) or (dx is not None and (dx not in kinds or tx not in txs)):
+        return None
+    return Attempt(Case(kind, seed), tuple(tests), dx, tx)
 
 
 def draw_case(rng: np.random.Generator, kinds: Sequence[str]) -> Case:
-    """A random case for a class: any registered disease, any seed."""
+    """A random case for a class: any registered disease (all equally likely, as the
+    differential's prior assumes), any seed."""
     kind = kinds[int(rng.integers(len(kinds)))]
-    return Case(kind, int(rng.integers(MAX_SEED + 1)), hidden=True)
-
-
-def _whole(text: str) -> int | None:
-    """A seed from URL text: ASCII digits only (``'²'.isdigit()`` is true), within range."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) > MAX_SEED:
-        return None
-    return int(text)
+    return Case(kind, int(rng.integers(MAX_SEED + 1)))
 
 
 def _shown(value: str) -> str:
@@ -178,83 +188,37 @@ def _shown(value: str) -> str:
 
 def parse_query(query: Mapping[str, str], rng: np.random.Generator,
                 kinds: Sequence[str] | None = None,
-                treatment_kinds: Sequence[str] | None = None) -> Parsed:
-    """The attempt a page address describes.
-
-    ``mystery`` is a disease kind or ``random`` (``seed`` optional: drawn when absent);
-    ``case`` is a drawn case's code; ``tests`` the ordered tests, comma-separated; ``dx`` and
-    ``tx`` the committed diagnosis and treatment. A value that cannot be used becomes one
-    sentence naming the field and what is allowed.
-    """
+                treatment_kinds: Sequence[str] | None = None,
+                secret: bytes | None = None) -> Parsed:
+    """The attempt a page address describes: ``case`` is a :func:`seal_attempt` token and
+    ``mystery=random`` draws a new case. Nothing else is read: ``tests``, ``dx`` and ``tx`` in
+    an address, a disease named by ``mystery`` (an old-style link) or a changed token each
+    become one sentence on the page, and never an answer or a score."""
     kinds = tuple(diseases.kinds() if kinds is None else kinds)
-    txs = treatment_choices(treatment_kinds)
-    allowed = ", ".join(kinds)
     notes: list[str] = []
-    drawn = False
-    case: Case | None = None
-    code, name, seed_text = query.get("case"), query.get("mystery"), query.get("seed")
-    if code is not None and name is None:
-        case = decode_case(code, kinds)
-        if case is None:
-            notes.append(f"case: {_shown(code)} is not a case code of this page; start a new "
-                         "case below.")
-    elif name is not None:
-        seed: int | None = None
-        if seed_text is not None:
-            seed = _whole(seed_text)
-            if seed is None:
-                notes.append(f"seed: {_shown(seed_text)} is not allowed; use a whole number "
-                             f"from 0 to {MAX_SEED}.")
-        if name == RANDOM:
-            if not notes:
-                case = draw_case(rng, kinds)
-                case = replace(case, seed=case.seed if seed is None else seed)
-                drawn = True
-        elif name not in kinds:
-            notes.append(f"mystery: {_shown(name)} is not a disease here; allowed: "
-                         f"{allowed} or {RANDOM}.")
-        elif not notes:
-            drawn = seed is None
-            case = Case(name, int(rng.integers(MAX_SEED + 1)) if seed is None else seed)
-    if case is None:
-        return Parsed(None, tuple(notes))
-    tests: list[str] = []
-    unknown: list[str] = []
-    for t in filter(None, (query.get("tests") or "").split(",")):
-        if t not in _TEST_KEYS:
-            unknown.append(t)
-        elif t not in tests:
-            tests.append(t)
-    if unknown:  # one sentence however many: a link must not fill the page
-        shown = ", ".join(_shown(t) for t in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-        notes.append(f"tests: {shown} {'is not a test' if len(unknown) == 1 else 'are not tests'}"
-                     f"; allowed: {', '.join(_TEST_KEYS)}.")
-    attempt = Attempt(case, tuple(tests))
-    dx, tx = query.get("dx"), query.get("tx")
-    if dx is not None or tx is not None:
-        if dx is None or tx is None:
-            notes.append("dx and tx: an answer needs both a diagnosis (dx) and a treatment "
-                         "(tx); commit again below.")
-        elif dx not in kinds:
-            notes.append(f"dx: {_shown(dx)} is not a disease here; allowed: {allowed}.")
-        elif tx not in txs:
-            notes.append(f"tx: {_shown(tx)} is not a treatment here; allowed: "
-                         f"{', '.join(txs)}.")
-        else:
-            attempt = attempt.commit(dx, tx)
-    return Parsed(attempt, tuple(notes), drawn)
+    appended = [k for k in ("tests", "dx", "tx") if k in query]
+    if appended:
+        notes.append(f"{', '.join(appended)}: not read from the address (tests are ordered "
+                     "and the answer is given on this page), so nothing was scored from it.")
+    token, name = query.get("case"), query.get("mystery")
+    if token is not None:
+        attempt = open_attempt(token, secret, kinds, treatment_kinds)
+        if attempt is None:
+            notes.append("case: this case link is not valid here (it was changed, cut short, "
+                         "or made by another server); start a new case below.")
+        return Parsed(attempt, tuple(notes))
+    if name == RANDOM:
+        return Parsed(Attempt(draw_case(rng, kinds)), tuple(notes), drawn=True)
+    if name is not None:
+        notes.append(f"mystery: links that name the disease ({_shown(name)}) are no longer "
+                     "used, since they gave the answer away; start a random case below, or "
+                     "ask for a case link made in the lecturer panel of this page.")
+    return Parsed(None, tuple(notes))
 
 
-def to_query(attempt: Attempt) -> dict[str, str]:
-    """The URL values that reproduce ``attempt`` (a drawn case by its code)."""
-    c = attempt.case
-    q = ({"case": encode_case(c.kind, c.seed)} if c.hidden
-         else {"mystery": c.kind, "seed": str(c.seed)})
-    if attempt.tests:
-        q["tests"] = ",".join(attempt.tests)
-    if attempt.committed:
-        q["dx"], q["tx"] = str(attempt.diagnosis), str(attempt.treatment)
-    return q
+def to_query(attempt: Attempt, secret: bytes | None = None) -> dict[str, str]:
+    """The address values that reproduce ``attempt``: one sealed token."""
+    return {"case": seal_attempt(attempt, secret)}
 
 
 # --- the patient under a plan ---------------------------------------------------------------------
@@ -283,6 +247,11 @@ def treatment_choices(kinds: Sequence[str] | None = None) -> tuple[str, ...]:
 
 def treatment_title(kind: str) -> str:
     return "No immunotherapy" if kind == NONE else treatments.get(kind).title
+
+
+def disease_name(kind: str) -> str:
+    """A disease in words, for every label a student reads (never its code name)."""
+    return diseases.get(kind).title if kind in diseases.REGISTRY else kind
 
 
 # --- what each test shows ----------------------------------------------------------------------
@@ -314,6 +283,32 @@ def history(run: Run, day: float = PRESENT_DAY) -> list[str]:
     lines.append("Has trouble speaking or swallowing." if d.bulbar_weakness(day)
                  else "Speech and swallowing unaffected.")
     return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ncs_findings(summary: electro.StudySummary) -> list[str]:
+    """What the nerve conduction study found, one sentence each: the blocked segments, how
+    many nerves, and the sensory responses; never a checklist's conclusion (that is the
+    student's to draw, and the debrief's to show)."""
+    out = [f"{label} conduction block: {side} {nerve}, {segment} segment."
+           for label, sites in (("Definite", summary.definite), ("Probable", summary.probable))
+           for side, nerve, segment in sites]
+    if not out:
+        out.append("No conduction block in any tested segment.")
+    else:
+        out.append(f"{_plural(summary.n_definite_nerves, 'nerve')} with definite block, "
+                   f"{summary.n_probable_nerves} more with probable block.")
+    if summary.sensory_tested == 0:
+        out.append("No sensory nerve tested.")
+    elif summary.sensory_normal:
+        out.append(f"Sensory responses normal in all {summary.sensory_tested} tested nerves.")
+    else:
+        bad = ", ".join(f"{s} {n}" for s, n in summary.sensory_abnormal)
+        out.append(f"Sensory responses below normal: {bad}.")
+    return out
 
 
 @dataclass(frozen=True)
@@ -400,7 +395,11 @@ def findings(run: Run, trial: Run | None, day: float = PRESENT_DAY) -> dict[str,
     return out
 
 
-def reference_rates(kind: str, n: int = 20, simulate: Simulate = _simulate) -> pd.Series:
+REFERENCE_PATIENTS = 20  # simulated patients per disease behind the differential
+
+
+def reference_rates(kind: str, n: int = REFERENCE_PATIENTS,
+                    simulate: Simulate = _simulate) -> pd.Series:
     """Share of ``n`` simulated patients of ``kind`` with each finding (index: feature key).
 
     The reference patients' seeds are fixed, so the shares are reproducible."""
@@ -421,21 +420,94 @@ _SEPARATES = 0.25  # a finding points somewhere when shares differ by this much 
 def pointers(found: Mapping[str, bool], rates: Mapping[str, pd.Series],
              tests: Iterable[str]) -> pd.DataFrame:
     """For each finding of the ordered ``tests``: this patient's value, the share of simulated
-    patients of each disease with the same value, and the diseases it points to."""
+    patients of each disease (named in words) with the same value, and the diseases it points
+    to."""
     tests = set(tests)
     rows = []
     for f in FEATURES:
         if f.test not in tests:
             continue
         value = bool(found[f.key])
-        same = {k: float(r[f.key] if value else 1.0 - r[f.key]) for k, r in rates.items()}
+        same = {disease_name(k): float(r[f.key] if value else 1.0 - r[f.key])
+                for k, r in rates.items()}
         hi, lo = max(same.values()), min(same.values())
         to = [k for k, s in same.items() if s >= hi - 0.1] if hi - lo >= _SEPARATES else []
-        row = {"test": f.test, "finding": f.label, "this patient": "yes" if value else "no"}
+        row = {"test": _TITLE[f.test], "finding": f.label, "this patient": "yes" if value
+               else "no"}
         row.update({f"same in {k} (%)": round(100 * s) for k, s in same.items()})
-        row["points to"] = ", ".join(to) if to else "does not tell them apart"
+        row["points to"] = "; ".join(to) if to else "does not tell them apart"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+_TITLE = {t.key: t.title for t in TESTS}
+
+
+# --- the live differential -------------------------------------------------------------------
+
+# Confident: the differential gives one disease at least this probability (approx., teaching
+# value: 9 to 1 on). A test moved the differential when the probabilities changed by at least
+# MOVED in total variation distance (half the summed absolute changes; approx.).
+CONFIDENT = 0.9
+MOVED = 0.05
+
+
+def differential(found: Mapping[str, bool], rates: Mapping[str, pd.Series],
+                 tests: Iterable[str], n: int = REFERENCE_PATIENTS) -> pd.Series:
+    """P(disease | the findings of ``tests``) for every disease of ``rates`` (index: kind).
+
+    Naive Bayes: an equal prior for every disease (as a random case is drawn); each finding's
+    likelihood is the share of the ``n`` reference patients of that disease with this
+    patient's value, Laplace-smoothed ((count + 1) / (n + 2), so no finding rules a disease
+    out outright); findings are taken as independent given the disease, which overstates the
+    certainty when findings go together."""
+    tests = set(tests)
+    kinds = list(rates)
+    logp = np.zeros(len(kinds))
+    for f in FEATURES:
+        if f.test not in tests:
+            continue
+        value = bool(found[f.key])
+        for i, k in enumerate(kinds):
+            count = round(float(rates[k][f.key]) * n)
+            logp[i] += math.log(((count if value else n - count) + 1) / (n + 2))
+    p = np.exp(logp - logp.max())
+    return pd.Series(p / p.sum(), index=kinds, name="probability")
+
+
+def differential_path(found: Mapping[str, bool], rates: Mapping[str, pd.Series],
+                      tests: Sequence[str], n: int = REFERENCE_PATIENTS) -> pd.DataFrame:
+    """The differential before any test and after each test in the order asked (rows: ``""``
+    then the test keys; columns: kinds)."""
+    rows = [differential(found, rates, tests[:i], n) for i in range(len(tests) + 1)]
+    return pd.DataFrame(rows, index=["", *tests])
+
+
+def moved(path: pd.DataFrame) -> tuple[bool, ...]:
+    """For each test of a :func:`differential_path`: did it move the differential?"""
+    p = path.to_numpy()
+    return tuple(bool(0.5 * np.abs(p[i + 1] - p[i]).sum() >= MOVED) for i in range(len(p) - 1))
+
+
+@dataclass(frozen=True)
+class Soonest:
+    """The fewest tests that would have made the true disease :data:`CONFIDENT`-probable."""
+
+    tests: tuple[str, ...]  # in menu order; all tests when no set reaches it
+    probability: float  # the true disease's probability after them
+    reached: bool
+
+
+def soonest(found: Mapping[str, bool], rates: Mapping[str, pd.Series], truth: str,
+            n: int = REFERENCE_PATIENTS, tests: Sequence[str] = _TEST_KEYS) -> Soonest:
+    """The smallest set of ``tests`` (among equally small ones, the most telling) after which
+    the differential gives ``truth`` at least :data:`CONFIDENT`, for this patient's findings."""
+    for size in range(1, len(tests) + 1):
+        p, pick = max(((float(differential(found, rates, c, n)[truth]), c)
+                       for c in combinations(tests, size)), key=lambda pc: pc[0])
+        if p >= CONFIDENT:
+            return Soonest(tuple(pick), p, True)
+    return Soonest(tuple(tests), float(differential(found, rates, tests, n)[truth]), False)
 
 
 # --- treatments and score ------------------------------------------------------------------------
@@ -505,39 +577,83 @@ def best(outs: Mapping[str, Outcome]) -> Outcome:
     return max(helped, key=lambda o: o.gain) if helped else outs[NONE]
 
 
+# How the teaching score is made (a teaching value). The diagnosis counts only when right,
+# and most of it only as far as the tests had made it probable: naming the right disease
+# while the differential is still open is a lucky guess. Tests score by the share of them
+# that moved the differential. The treatment is graded against the best option for this
+# patient, by the simulated outcome.
+POINTS = {"diagnosis": 20, "certainty": 40, "tests": 10, "treatment": 30}
+# Nothing established helps this patient and the treatment chosen did not either (nor harm):
+# half the treatment points, for exposing the patient to a treatment's burden for no gain
+# (approx., teaching value: the model simulates no side effects).
+INEFFECTIVE_SHARE = 0.5
+
+
+def treatment_grade(chosen: Outcome, right: Outcome) -> tuple[float, str]:
+    """The share of the treatment points (0..1) and why, from the simulated outcomes:
+    harm and withholding an effective treatment score nothing; an effective one scores its
+    gain as a share of the best option's."""
+    if chosen.worse:
+        return 0.0, "it harmed this patient"
+    if right.treatment == NONE:
+        if chosen.treatment == NONE or chosen.better:
+            return 1.0, "no established treatment helps this patient, and none was needed"
+        return INEFFECTIVE_SHARE, ("it did not help this patient, and no established "
+                                   "treatment does")
+    if chosen.treatment == NONE:
+        return 0.0, f"it withheld {right.title}, which clearly helps this patient"
+    if not chosen.better:
+        return 0.0, f"it did not clearly help this patient; {right.title} does"
+    share = min(1.0, chosen.gain / right.gain)
+    if chosen.treatment == right.treatment or share >= 1.0:
+        return share, (f"it helped this patient as much as {right.title}, the best "
+                       "established option")
+    return share, (f"it helped this patient, {share:.0%} as much as {right.title}, the best "
+                   "established option")
+
+
 @dataclass(frozen=True)
 class Score:
     correct: bool
+    probability: float  # the differential's probability of the true disease at the commit
     tests: int
-    harm_avoided: bool
-    points: int  # out of 100
+    moved: int  # tests that moved the differential
+    treatment: float  # share of the treatment points
+    verdict: str  # why the treatment scored so
+    parts: dict[str, int]
+
+    @property
+    def points(self) -> int:  # out of 100
+        return sum(self.parts.values())
 
     def lines(self) -> list[str]:
+        p, got = self.parts, f"{self.probability:.0%}"
+        certainty = (f"your tests had made it {got} probable" if self.correct else
+                     f"only a right diagnosis earns it; your tests had made the right disease "
+                     f"{got} probable")
+        tests = (f"{self.moved} of {self.tests} moved the differential" if self.tests
+                 else "none ordered, so nothing moved the differential")
         return [f"Diagnosis: {'correct' if self.correct else 'not correct'} "
-                f"({POINTS['diagnosis'] if self.correct else 0} of {POINTS['diagnosis']}).",
-                f"Harm avoided: {'yes' if self.harm_avoided else 'no'} "
-                f"({POINTS['harm'] if self.harm_avoided else 0} of {POINTS['harm']}).",
-                f"Tests ordered: {self.tests} of {len(TESTS)} "
-                f"({_economy(self.tests)} of {POINTS['economy']}).",
+                f"({p['diagnosis']} of {POINTS['diagnosis']}).",
+                f"Certainty when you committed: {certainty} ({p['certainty']} of "
+                f"{POINTS['certainty']}).",
+                f"Tests: {tests} ({p['tests']} of {POINTS['tests']}).",
+                f"First treatment: {self.verdict} ({p['treatment']} of {POINTS['treatment']}).",
                 f"Total: {self.points} of 100."]
 
 
-# How the teaching score is made (a teaching value): a right diagnosis matters most, then not
-# harming the patient, then not ordering more tests than needed (the first FREE_TESTS are free).
-POINTS = {"diagnosis": 60, "harm": 30, "economy": 10}
-FREE_TESTS = 4
-
-
-def _economy(n_tests: int) -> int:
-    return max(0, POINTS["economy"] - 2 * max(0, n_tests - FREE_TESTS))
-
-
-def score(attempt: Attempt, chosen: Outcome) -> Score:
+def score(attempt: Attempt, chosen: Outcome, right: Outcome, path: pd.DataFrame) -> Score:
+    """The score of a committed attempt; ``path`` is its :func:`differential_path`."""
     correct = attempt.diagnosis == attempt.case.kind
-    harm_avoided = not chosen.worse
-    points = (POINTS["diagnosis"] * correct + POINTS["harm"] * harm_avoided
-              + _economy(len(attempt.tests)))
-    return Score(correct, len(attempt.tests), harm_avoided, points)
+    prob = float(path.iloc[-1][attempt.case.kind])
+    n_moved = sum(moved(path))
+    n = len(attempt.tests)
+    share, verdict = treatment_grade(chosen, right)
+    parts = {"diagnosis": POINTS["diagnosis"] * correct,
+             "certainty": round(POINTS["certainty"] * prob) * correct,
+             "tests": round(POINTS["tests"] * n_moved / n) if n else 0,
+             "treatment": round(POINTS["treatment"] * share)}
+    return Score(correct, prob, n, n_moved, share, verdict, parts)
 
 
 def checklists(run: Run, day: float) -> dict[str, diagnosis.Checklist]:
@@ -554,25 +670,42 @@ class Debrief:
     outcomes: dict[str, Outcome]
     checklist_day: float
     checklists: dict[str, diagnosis.Checklist] = field(default_factory=dict)
+    found: dict[str, bool] = field(default_factory=dict)  # every finding of the patient
+    path: pd.DataFrame = field(default_factory=pd.DataFrame)  # the differential, test by test
+    soonest: Soonest | None = None
 
 
-def debrief(attempt: Attempt, simulate: Simulate = _simulate) -> Debrief:
-    """The answer, the score, the checklists and every treatment's outcome for ``attempt``.
+def all_rates(n: int = REFERENCE_PATIENTS, simulate: Simulate = _simulate
+              ) -> dict[str, pd.Series]:
+    """:func:`reference_rates` of every registered disease: the differential's populations."""
+    return {k: reference_rates(k, n, simulate) for k in diseases.kinds()}
+
+
+def debrief(attempt: Attempt, simulate: Simulate = _simulate,
+            rates: Mapping[str, pd.Series] | None = None,
+            n: int = REFERENCE_PATIENTS) -> Debrief:
+    """The answer, the score, the differential's path, the checklists and every treatment's
+    outcome for ``attempt`` (``rates``: :func:`all_rates`, computed when not given).
 
     The checklists read the full work-up on the day the patient was seen, or, when the
     immunoglobulin trial was ordered, 8 weeks into it (so its response item can count)."""
     if not attempt.committed:
         raise ValueError("debrief: the attempt has no answer yet")
     case = attempt.case
+    rates = all_rates(n, simulate) if rates is None else rates
     outs = outcomes(case, simulate)
     tk = trial_kind()
-    if "trial" in attempt.tests and tk is not None:
-        run, day = simulate(scenario(case.kind, tk), case.seed), PRESENT_DAY + TRIAL_READ_DAYS
+    base = simulate(scenario(case.kind), case.seed)
+    trial = simulate(scenario(case.kind, tk), case.seed) if tk is not None else None
+    found = findings(base, trial)
+    path = differential_path(found, rates, attempt.tests, n)
+    if "trial" in attempt.tests and trial is not None:
+        run, day = trial, PRESENT_DAY + TRIAL_READ_DAYS
     else:
-        run, day = simulate(scenario(case.kind), case.seed), PRESENT_DAY
-    chosen = outs[str(attempt.treatment)]
-    return Debrief(attempt, score(attempt, chosen), chosen, best(outs), outs, day,
-                   checklists(run, day))
+        run, day = base, PRESENT_DAY
+    chosen, right = outs[str(attempt.treatment)], best(outs)
+    return Debrief(attempt, score(attempt, chosen, right, path), chosen, right, outs, day,
+                   checklists(run, day), found, path, soonest(found, rates, case.kind, n))
 
 
 def window(run: Run, hand: str, before: float = DAYS_PER_YEAR) -> pd.DataFrame:

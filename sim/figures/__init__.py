@@ -22,7 +22,7 @@ from .compare import compare_figure
 from .emg import emg_grid_figure, emg_trace_figure
 from .events import course_starts, event_rows, events_figure, events_table
 from .exam import exam_body_figure
-from .mystery import outcome_figure, pointers_figure
+from .mystery import differential_figure, outcome_figure, pointers_figure
 from .ncs import ncs_traces_figure
 from .timeline import REGION_GROUPS as REGION_GROUPS
 from .timeline import REGION_ORDER as REGION_ORDER
@@ -71,6 +71,7 @@ __all__ = [
     "compare_figure",
     "outcome_figure",
     "pointers_figure",
+    "differential_figure",
     "exam_body_figure",
     "emg_trace_figure",
     "emg_grid_figure",

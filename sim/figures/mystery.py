@@ -3,15 +3,15 @@ and what share of simulated patients of each disease share each finding."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._style import OKABE_ITO, YEAR, _figure, _layout, _vline
+from ._style import GUIDE, OKABE_ITO, YEAR, _figure, _layout, _vline
 from .compare import compare_figure
 
-__all__ = ["outcome_figure", "pointers_figure"]
+__all__ = ["outcome_figure", "pointers_figure", "differential_figure", "wrap"]
 
 
 def outcome_figure(series: Mapping[str, pd.DataFrame], column: str, y_title: str, title: str,
@@ -32,8 +32,9 @@ def pointers_figure(table: pd.DataFrame) -> go.Figure:
     """Heat map: for each finding (row) the share (%) of simulated patients of each disease
     (column) whose finding matches this patient's; ``table`` is :func:`sim.mystery.pointers`."""
     cols = [c for c in table.columns if c.startswith("same in ")]
-    names = [c.removeprefix("same in ").removesuffix(" (%)") for c in cols]
-    rows = [f"{f} ({v})" for f, v in zip(table["finding"], table["this patient"], strict=True)]
+    names = [wrap(c.removeprefix("same in ").removesuffix(" (%)"), 14) for c in cols]
+    rows = [wrap(f"{f} ({v})", 40)
+            for f, v in zip(table["finding"], table["this patient"], strict=True)]
     z = table[cols].to_numpy(dtype=float)
     data = [{
         "type": "heatmap", "z": z.tolist(), "x": names, "y": rows, "zmin": 0, "zmax": 100,
@@ -44,8 +45,43 @@ def pointers_figure(table: pd.DataFrame) -> go.Figure:
         "hovertemplate": "%{y}<br>%{x}: %{z:.0f}% of simulated patients<extra></extra>",
     }]
     layout = _layout("This patient's findings: % of simulated patients of each disease with "
-                     "the same", 130 + 34 * len(rows), hovermode="closest",
-                     xaxis={"side": "top"},
+                     "the same", 220 + 44 * len(rows), hovermode="closest",
+                     xaxis={"side": "bottom", "tickangle": 0, "automargin": True,
+                            "tickfont": {"size": 11}},
                      yaxis={"autorange": "reversed", "automargin": True})
-    layout["margin"] = dict(layout["margin"], t=95)
+    return _figure(data, layout)
+
+
+def wrap(name: str, width: int = 18) -> str:
+    """A disease's name on short lines (``<br>``), so a column label needs no rotation."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def differential_figure(path: pd.DataFrame, names: Mapping[str, str], steps: Sequence[str],
+                        confident: float) -> go.Figure:
+    """The differential's path: one line per disease (``path`` columns, named by ``names``),
+    its probability (%) before any test and after each test (``steps``: the x labels), with a
+    dotted line where a diagnosis counts as confident."""
+    # yellow is too pale for a thin line on white
+    colours = [c for k, c in OKABE_ITO.items() if k != "yellow"]
+    data = [{"type": "scatter", "mode": "lines+markers", "name": names.get(k, k),
+             "x": list(steps), "y": [round(100 * float(v), 1) for v in path[k]],
+             "line": {"color": colours[i % len(colours)], "width": 2},
+             "hovertemplate": "%{x}: %{y:.0f}%<extra>" + names.get(k, k) + "</extra>"}
+            for i, k in enumerate(path.columns)]
+    layout = _layout("The differential, test by test", 380, hovermode="closest",
+                     legend={"orientation": "h", "y": -0.3, "x": 0},
+                     xaxis={"title": {"text": "after"}, "type": "category",
+                            "automargin": True},
+                     yaxis={"title": {"text": "probability (%)"}, "range": [0, 102],
+                            "tickvals": [0, 25, 50, 75, 100]})
+    y = 100 * confident
+    layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
+                         "y0": y, "y1": y, "line": GUIDE}]
     return _figure(data, layout)
