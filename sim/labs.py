@@ -4,7 +4,8 @@ Why: three of the EFNS/PNS 2010 supportive criteria are laboratory findings (van
 2010): raised IgM anti-GM1, raised CSF protein below 1 g/L, and T2 hyperintensity of the
 brachial plexus on MRI (the fourth is an objective response to IVIg). Nerve ultrasound showing
 focally enlarged nerves is used in recent practice. Each result comes from the disease state
-through the disease protocol (antibody status, CSF protein) or from the sites themselves
+through the disease protocol (antibody status, CSF protein; the genetic test reads a
+disease's ``pmp22_deletion``, False when it has none) or from the sites themselves
 (imaging sees the swollen, damaged segments), with the patient's own draws from the ``labs``
 random stream, so it is reproducible and never named after the disease.
 """
@@ -48,6 +49,11 @@ LAB_TESTS: dict[str, LabTest] = {t.test: t for t in (
     LabTest("nerve_ultrasound", "Nerve ultrasound of median and ulnar nerves",
             "cross-sectional area below the upper limit at every site",
             "Focal enlargement of nerves, often away from entrapment sites (approx.)."),
+    LabTest("pmp22_deletion", "Genetic test: PMP22 deletion (chromosome 17p11.2)",
+            "no deletion",
+            "A 1.5 Mb deletion including PMP22 causes hereditary neuropathy with liability to "
+            "pressure palsies (Chance 1993); about 80% of affected people carry it (Bird 2014). "
+            "MMN is not hereditary: the test is normal in MMN."),
 )}
 
 
@@ -106,6 +112,10 @@ def lab_results(snapshot: SiteSnapshot, disease: Disease, patient: Patient, draw
                  round(csf, 2), "g/L"))
     rows.append(_mri(snapshot, params))
     rows.append(_ultrasound(snapshot, draws, params))
+    # A disease that is a PMP22 deletion says so (``pmp22_deletion``); every other has none.
+    deleted = bool(getattr(disease, "pmp22_deletion", False))
+    rows.append(("pmp22_deletion", "deletion present" if deleted else "no deletion",
+                 float("nan"), ""))
     return pd.DataFrame(rows, columns=list(LABS_COLUMNS))
 
 

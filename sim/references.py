@@ -578,6 +578,61 @@ _ENTRIES: tuple[Reference, ...] = (
        "title, authors, journal, year, volume, pages, DOI, content (112 electrodiagnostic "
        "reports with UNE vs 104 without: male sex OR 6.9 for definite and 2.2 for all UNE; "
        "age a risk in men, low BMI in women). It gives odds ratios, not the share of men"),
+    # --- hereditary neuropathy with liability to pressure palsies (HNPP) -----------------------
+    _r("Andersson 2000", "Andersson PB, Yuen E, Parko K, So YT", 2000,
+       "Electrodiagnostic features of hereditary neuropathy with liability to pressure palsies",
+       "Neurology", "54(1)", "40-44",
+       checked="abstract (Stanford publication record): authors, journal, year, volume, pages; "
+       "9 HNPP patients: slow sensory conduction in 93% of nerves, prolonged distal motor "
+       "latency in 78%, slow motor velocity in 31%, mean motor velocity within normal limits; "
+       "a background polyneuropathy independent of entrapment"),
+    _r("Bird 2014", "Bird TD", 2014, "Hereditary neuropathy with liability to pressure palsies",
+       "GeneReviews (University of Washington, Seattle; last update 25 September 2014)",
+       checked="NCBI Bookshelf NBK1392 summary: first attack usually in the second or third "
+       "decade, recovery often complete and residual disability usually mild, 17p11.2 deletion "
+       "including PMP22 in about 80%, avoid leg crossing, leaning on elbows, repetitive wrist "
+       "movements, rapid weight loss; protective pads; author name not shown on the copy found "
+       "(the chapter's Seattle VA author)"),
+    _r("Chance 1993", "Chance PF, Alderson MK, Leppig KA, et al.", 1993,
+       "DNA deletion associated with hereditary neuropathy with liability to pressure palsies",
+       "Cell", "72(1)", "143-151", doi="10.1016/0092-8674(93)90058-x", pmid="8422677",
+       checked="PubMed abstract and journal page: journal, year, volume, pages, DOI (authors "
+       "from a citing paper's reference list); autosomal dominant, episodes of focal "
+       "demyelinating neuropathy after minor trauma, a 1.5 Mb "
+       "deletion in 17p11.2 including PMP22"),
+    _r("Infante 2001", "Infante J et al.", 2001,
+       "(clinical, electrophysiologic and molecular study of at-risk members of 14 HNPP "
+       "families; title not verified)", "Muscle Nerve", pmid="11494267",
+       checked=_UNV + "authors, title, volume and pages not shown on the copy found; the "
+       "PubMed abstract (PMID 11494267, John Wiley & Sons 2001) was read: de novo deletions in "
+       "21% of the families, about half of the deletion carriers asymptomatic"),
+    _r("Li 2002", "Li J, Krajewski K, Lewis RA, Shy ME", 2002,
+       "Hereditary neuropathy with liability to pressure palsy: the electrophysiology fits the "
+       "name", "Neurology", "58(12)", "1769-1773", pmid="12084875",
+       checked=_UNV + "authors not shown on the copy found (Wayne State University); PubMed "
+       "abstract read for journal, year, volume, pages and content: 12 patients, distal motor "
+       "latency median 5.9 and peroneal 8.63 ms (all prolonged), ulnar 3.87 and tibial 5.66 ms "
+       "minimally prolonged or normal; latencies to proximal muscles normal"),
+    _r("Li 2004", "Li J, Krajewski K, Lewis RA, Shy ME", 2004,
+       "Loss-of-function phenotype of hereditary neuropathy with liability to pressure palsies",
+       "Muscle Nerve", "29(2)", "205-210",
+       checked="abstract (Houston Methodist publication record): authors, journal, year, "
+       "volume, pages; 17 patients, 15 with transient, recurrent focal weakness or sensory loss "
+       "related to compression, stretching or minor repetitive trauma"),
+    _r("Mouton 1999", "Mouton P et al.", 1999,
+       "Spectrum of clinical and electrophysiologic features in HNPP patients with the "
+       "17p11.2 deletion", "Neurology", "52(7)", "1440-1446",
+       checked="abstract (two public copies): first author, journal, year, volume, pages; 99 "
+       "deletion carriers: in all, a diffuse increase of distal motor latencies with normal or "
+       "moderately reduced velocities, a diffuse reduction of SNAPs and focal slowing at the "
+       "usual entrapment sites; co-authors after the first not shown on the copies found"),
+    _r("Uncini 1995", "Uncini A, Di Guglielmo G, Di Muzio A, et al.", 1995,
+       "Differential electrophysiological features of neuropathies associated with 17p11.2 "
+       "deletion and duplication", "Muscle Nerve", "18(6)", "628-635",
+       doi="10.1002/mus.880180610",
+       checked="abstract (two public copies): authors, journal, year, volume, pages, DOI; 48 "
+       "HNPP motor nerves: focal slowing at the usual compression sites in 80% of ulnar and 12% "
+       "of peroneal nerves, conduction block in 6%"),
     # --- other ---------------------------------------------------------------------------------
     _r("Howard 2021", "Howard JF Jr, Bril V, Vu T, et al.", 2021,
        "Safety, efficacy, and tolerability of efgartigimod in patients with generalised "
@@ -606,7 +661,7 @@ _JOURNALS = ("J Peripher Nerv Syst", "J Neurol Neurosurg Psychiatry", "J Neurol 
              "J Neurol", "Neurology", "Brain", "Lancet Neurol", "Muscle Nerve",
              "Clin Neurophysiol", "N Engl J Med", "Eur J Neurol", "Ann Neurol", "Arch Neurol",
              "Amyotroph Lateral Scler", "Neuroepidemiology", "BMC Res Notes",
-             "Cochrane Database Syst Rev")
+             "Cochrane Database Syst Rev", "Cell")
 _J = "|".join(re.escape(j) for j in sorted(_JOURNALS, key=len, reverse=True))
 # Surname [initials] [& Surname | et al.][,] [Journal] Year[a|b]
 _CITE = re.compile(

@@ -1,4 +1,4 @@
-"""Motor neuron disease and ulnar neuropathy at the elbow: what MMN is not.
+"""Motor neuron disease, ulnar neuropathy at the elbow and HNPP: what MMN is not.
 
 Each is measured on patients drawn by the disease's own sampler at two years, read the way a
 clinician reads them: the EFNS/PNS 2010 MMN checklist (van Schaik et al. 2010) must not call
@@ -28,6 +28,7 @@ FORMS = {
     "pma": {"kind": "motor_neuron", "variant": "pma"},
     "als": {"kind": "motor_neuron", "variant": "als"},
     "ulnar": {"kind": "ulnar_entrapment"},
+    "hnpp": {"kind": "hnpp"},
 }
 
 
@@ -63,6 +64,10 @@ def test_the_mmn_checklist_rarely_calls_a_mimic_mmn_and_names_what_fails(form):
         assert all(not c.item("CB 1").met and not c.item("CB 2").met for c in cls)
     if form == "als":
         assert all(not c.item("8").met and "exclusion present" in c.reason for c in cls)
+    if form == "hnpp":  # no countable block, ever; the reason names the sensory conduction
+        assert mmn == 0 and all(not c.item("CB 1").met and not c.item("CB 2").met for c in cls)
+        named = sum("sensory conduction is abnormal" in c.reason for c in cls)
+        assert named / N >= 0.8, named
 
 
 @pytest.mark.slow
@@ -116,6 +121,7 @@ def test_the_gold_coast_outline_names_motor_neuron_disease_and_not_mmn_or_entrap
     assert share["pma"].get("PMA pattern", 0) >= 0.75, share
     assert share["pma"].get("ALS pattern", 0) == 0
     assert share["ulnar"] == {"not met": 1.0}
+    assert share["hnpp"] == {"not met": 1.0}  # blocks at entrapment sites are not MMN's either
     mmn = sim.simulate_cohort(sim.parse_scenario({"scenario": {"years": 2}}), 60, seed=SEED)
     verdicts = [assess(mmn, DAY, i) for i in range(60)]
     blocked = [p for p in verdicts if not p.item("GC 3a").met]
@@ -217,7 +223,7 @@ def test_nothing_outside_the_disease_modules_names_a_mimic():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    words = re.compile(r"""["'](motor_neuron|ulnar_entrapment|als|pma)["']""")
+    words = re.compile(r"""["'](motor_neuron|ulnar_entrapment|hnpp|als|pma)["']""")
     files = [p for p in (root / "sim").rglob("*.py") if "diseases" not in p.parts]
     files += [*(root / "app_pages").rglob("*.py"), root / "app.py"]
     offenders = [f"{p.relative_to(root)}: {m.group(0)}" for p in files

@@ -17,7 +17,8 @@ DIAGNOSIS = next(p.path for p in PAGE_LIST if p.path.endswith("diagnosis.py"))
 
 
 @pytest.mark.parametrize("preset, disease", [("pma-vs-mmn", "motor_neuron"),
-                                             ("ulnar-entrapment", "ulnar_entrapment")])
+                                             ("ulnar-entrapment", "ulnar_entrapment"),
+                                             ("hnpp", "hnpp")])
 def test_every_page_renders_each_new_disease(preset, disease):
     assert sim.load_scenario(preset).disease.kind == disease
     at = new_app(scenario=preset)
@@ -32,5 +33,8 @@ def test_every_page_renders_each_new_disease(preset, disease):
     assert "Gold Coast" in " ".join(h.value for h in at.header)
     if disease == "motor_neuron":
         assert "PMA pattern" in text and "not met MMN" in text
-    else:
+    elif disease == "ulnar_entrapment":
         assert "entrapment site" in text and "not met" in text
+    else:  # the genetic test and the reason that names the sensory conduction
+        assert "PMP22 deletion" in text and "deletion present" in text
+        assert "sensory conduction is abnormal" in text and "not met" in text

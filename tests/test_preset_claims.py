@@ -27,7 +27,15 @@ from dataclasses import dataclass
 import pytest
 
 import sim
-from tests.claims import cidp, course, ivig_courses, ivig_long_term, mimics, other_treatments
+from tests.claims import (
+    cidp,
+    course,
+    hnpp,
+    ivig_courses,
+    ivig_long_term,
+    mimics,
+    other_treatments,
+)
 from tests.claims.support import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -151,6 +159,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("ulnar-entrapment", 2, "Only muscles supplied by the ulnar nerve",
           mimics.une_only_ulnar_weak),
     Claim("ulnar-entrapment", 3, "checklist is not met", mimics.une_checklist_not_met),
+    Claim("hnpp", 0, "Palsies recur", hnpp.hnpp_palsies_recur),
+    Claim("hnpp", 1, "A clinically normal nerve conducts slowly",
+          hnpp.hnpp_normal_nerve_conducts_slowly),
+    Claim("hnpp", 2, "recovers over weeks to months", hnpp.hnpp_palsy_recovers),
+    Claim("hnpp", 3, "IVIg does nothing", hnpp.hnpp_ivig_does_nothing),
+    Claim("hnpp", 4, "checklist is not met", hnpp.hnpp_checklist_not_met),
 )
 
 

@@ -41,7 +41,7 @@ from ..exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from ..results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
-           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks"]
+           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "against_mmn"]
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
@@ -142,7 +142,25 @@ def decide(f: Findings) -> Checklist:
     n_lab = sum(i.met for i in items if i.section == "supportive laboratory")
     summ = electro.summarize(f.ncs, supportive_findings=n_lab)
     category, reason = _category(items, ex, block, summ, n_lab)
+    if category == "not met":
+        reason += against_mmn(entrapment_blocks(f.ncs), summ)
     return Checklist(f.day, tuple(items), category, reason, tuple(summ.lines()))
+
+
+def against_mmn(entrapped: list[str], summ: electro.StudySummary) -> str:
+    """The study findings that argue against MMN besides the rule that decided: drops at
+    entrapment sites (never counted as block, van Schaik et al. 2010) and abnormal sensory
+    conduction (criterion CB 3); empty when there are none. Appended to a "not met" reason
+    so a pressure-palsy neuropathy or an entrapment is rejected for what it shows."""
+    notes = []
+    if entrapped:
+        notes.append("the area reductions lie at entrapment sites, which do not count as "
+                     "conduction block (" + ", ".join(entrapped[:2]) + ")")
+    if summ.sensory_abnormal:
+        bad = ", ".join(f"{s} {n}" for s, n in summ.sensory_abnormal[:3])
+        notes.append(f"sensory conduction is abnormal ({bad}"
+                     + (", ..." if len(summ.sensory_abnormal) > 3 else "") + ")")
+    return "; also against MMN: " + "; ".join(notes) if notes else ""
 
 
 def _core(f: Findings, ex: _Exam) -> list[Item]:

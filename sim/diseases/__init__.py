@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .base import Disease
 from .cidp import CIDP
+from .hnpp import HNPP
 from .mmn import MMN
 from .motor_neuron import MotorNeuronDisease
 from .multifocal_cidp import MultifocalCIDP
@@ -49,3 +50,4 @@ register(CIDP())
 register(MultifocalCIDP())
 register(MotorNeuronDisease())
 register(UlnarEntrapment())
+register(HNPP())
