@@ -7,6 +7,7 @@ and exports only ever see the protocol.
 
 from __future__ import annotations
 
+from .aman import AMAN
 from .base import Disease
 from .cidp import CIDP
 from .mmn import MMN
@@ -49,3 +50,4 @@ register(CIDP())
 register(MultifocalCIDP())
 register(MotorNeuronDisease())
 register(UlnarEntrapment())
+register(AMAN())
