@@ -91,7 +91,7 @@ POPULATION = PopulationParams(
 LESIONS = LesionParams(
     severity_mean=0.55,  # (approx.) mean share of a site's axons the attack hits
     severity_concentration=6.0,  # (approx.)
-    block_onset_days=3.0,  # (approx.) nodal failure within days of the antibody binding
+    block_onset_days=2.0,  # (approx.) nodal failure within days of the antibody binding
     block_onset_spread=0.5,
     axonal_loss_per_year=0.0,
     smoulder_per_year=0.0,
@@ -110,7 +110,7 @@ class AmanCourse:
     # log-normal, capped so the nadir (last hit + block onset) stays inside 28 days.
     progression_median_days: float = 8.0
     progression_log_sd: float = 0.45
-    progression_max_days: float = 18.0
+    progression_max_days: float = 16.0
     # Plateau after the nadir, then recovery "usually beginning two to four weeks after
     # progression stops" (Asbury & Cornblath 1990); (approx.) uniform 7-21 days, shorter in
     # reversible conduction failure.
