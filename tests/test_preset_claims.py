@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pytest
 
 import sim
-from tests.claims import cidp, course, ivig_courses, ivig_long_term, mimics, other_treatments
+from tests.claims import aman, cidp, course, ivig_courses, ivig_long_term, mimics, other_treatments
 from tests.claims.support import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -151,6 +151,13 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("ulnar-entrapment", 2, "Only muscles supplied by the ulnar nerve",
           mimics.une_only_ulnar_weak),
     Claim("ulnar-entrapment", 3, "checklist is not met", mimics.une_checklist_not_met),
+    Claim("aman-vs-mmn", 0, "within four weeks", aman.aman_nadir_within_four_weeks_symmetric),
+    Claim("aman-vs-mmn", 1, "no temporal dispersion", aman.aman_no_dispersion_sensory_normal),
+    Claim("aman-vs-mmn", 2, "improved in every patient", aman.aman_improved_by_six_months),
+    Claim("aman-vs-mmn", 3, "the failing criterion is the time course",
+          aman.aman_mmn_checklist_fails_on_time_course),
+    Claim("aman-vs-mmn", 4, "Brighton levels", aman.aman_brighton_met),
+    Claim("aman-vs-mmn", 5, "speeds recovery", aman.aman_ivig_speeds_recovery),
 )
 
 
