@@ -55,7 +55,7 @@ LASTING_DAYS = 30.0  # criterion 1: for more than 1 month
 # course of Guillain-Barré syndrome: nadir within 4 weeks, Asbury & Cornblath 1990), not
 # slowly progressive. (approx.) a fall of at least this many MRC-sum points to that nadir.
 ACUTE_NADIR_DAYS = 28.0
-ACUTE_FALL_POINTS = 10
+ACUTE_FALL_POINTS = 4
 _DIFFUSE_LIMBS = 3  # criterion 11 (approx.): weakness in >=3 limbs ...
 _DIFFUSE_PAIRED = 0.75  # ... with >=75% of weak muscles weak on both sides
 
