@@ -67,8 +67,8 @@ def draw_gbs(day: int) -> None:
     gbs = checklist.evaluate(ctx.run, day, criteria="gbs")
     with st.expander(f"For contrast, Guillain-Barré syndrome (Brighton levels, in outline): "
                      f"{gbs.category}", expanded=gbs.category != "not met"):
-        st.markdown("Sejvar et al., Vaccine 2011;29:599, after Asbury & Cornblath, Ann Neurol "
-                    f"1990;27 Suppl:S21. **{gbs.category}** — {gbs.reason}. An acute illness "
+        st.markdown("Sejvar 2011 (Vaccine 29:599), after Asbury & Cornblath 1990 (Ann Neurol "
+                    f"27 Suppl:S21). **{gbs.category}** — {gbs.reason}. An acute illness "
                     "reaches its nadir within 4 weeks; MMN progresses over months to years.")
         for item in gbs.items:
             mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"

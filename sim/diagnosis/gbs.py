@@ -3,8 +3,8 @@ from findings on one day.
 
 Why: MMN is told from the acute neuropathies by its time course, and a student should see the
 GBS criteria a patient meets or fails beside the MMN checklist. The Brighton Collaboration case
-definition (Sejvar JJ et al., Vaccine 2011;29:599-612), which builds on the clinical features
-of Asbury & Cornblath (Ann Neurol 1990;27 Suppl:S21-S24), asks for
+definition (Sejvar 2011, Vaccine 29:599-612), which builds on the clinical features of
+Asbury & Cornblath 1990 (Ann Neurol 27 Suppl:S21-S24), asks for
 
 * (a) bilateral and flaccid weakness of the limbs (read, with (b), at the nadir);
 * (b) decreased or absent tendon reflexes in the weak limbs;
