@@ -22,7 +22,8 @@ further fall since; the plateau must have lasted ``PLATEAU_DAYS``); (d) is low d
 (below the lower limit of normal) or conduction block in at least two motor nerves, or
 abnormal sensory conduction with either (a reading of the Hadden 1998 criteria in outline);
 (f) reads the features that cast doubt on GBS (Asbury & Cornblath 1990): upper motor neuron
-signs, marked persistent asymmetry. Every item carries the finding that decided it; nothing
+signs, marked persistent asymmetry (half the weak muscles weak on one side only or 2 grades
+weaker there). Every item carries the finding that decided it; nothing
 reads the disease's name.
 """
 
@@ -185,11 +186,13 @@ def _doubt(ex: dict, weak: dict, brisk: list[str], tone: list[str]) -> list[str]
     if brisk or tone or any(k == "plantar" and v == "extensor" for (_s, _r, k), v in ex.items()):
         out.append("upper motor neuron signs")
     names = {m for _, m in weak}
-    asym = [m for m in names if abs(5 - weak.get(("left", m), 5) - (5 - weak.get(("right", m),
-                                                                                5))) >= 2]
-    if names and len(asym) / len(names) >= 0.5:  # (approx.) half the weak muscles
-        out.append(f"marked asymmetry ({len(asym)} of {len(names)} weak muscles differ by 2 "
-                   "or more grades)")
+    # (approx.) marked asymmetry: half the weak muscles weak on one side only, or 2 or more
+    # grades weaker on one side
+    asym = [m for m in names if (("left", m) in weak) != (("right", m) in weak)
+            or abs(weak.get(("left", m), 5) - weak.get(("right", m), 5)) >= 2]
+    if names and len(asym) / len(names) >= 0.5:
+        out.append(f"marked asymmetry ({len(asym)} of {len(names)} weak muscles weak on one "
+                   "side only or 2 or more grades weaker there)")
     return out
 
 

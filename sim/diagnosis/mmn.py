@@ -53,9 +53,14 @@ LASTING_DAYS = 30.0  # criterion 1: for more than 1 month
 # Criterion 1 asks for *slowly or stepwise progressive* weakness: an illness whose weakness
 # reached its nadir within 4 weeks of onset and then stopped progressing is acute (the time
 # course of Guillain-Barré syndrome: nadir within 4 weeks, Asbury & Cornblath 1990), not
-# slowly progressive. (approx.) a fall of at least this many MRC-sum points to that nadir.
+# slowly progressive. (approx.) a fall of at least this many MRC-sum points to that nadir,
+# with recovery since of at least half the fall (monophasic), or a fall of at least
+# ACUTE_GENERALISED_POINTS with weakness in at least 3 limbs at the nadir (generalised): an
+# early step of MMN, mild and then stable, is neither.
 ACUTE_NADIR_DAYS = 28.0
 ACUTE_FALL_POINTS = 4
+ACUTE_GENERALISED_POINTS = 10
+ACUTE_LIMBS = 3
 _DIFFUSE_LIMBS = 3  # criterion 11 (approx.): weakness in >=3 limbs ...
 _DIFFUSE_PAIRED = 0.75  # ... with >=75% of weak muscles weak on both sides
 
@@ -83,6 +88,7 @@ class Findings:
     response: tuple[bool, str]  # objective improvement after immunoglobulin, and the finding
     # (record days, MRC sum) up to the day: the time course of the weakness (None: not known)
     mrc_course: tuple[tuple[float, ...], tuple[int, ...]] | None = None
+    nadir_limbs: int = 0  # limbs with a weak muscle at the nadir (the lowest MRC sum so far)
 
 
 @dataclass(frozen=True)
@@ -119,9 +125,13 @@ def gather(run: Run, day: float, patient: int = 0) -> Findings:
     upto = pr.days <= day + 1e-9
     course = (tuple(float(d) for d in pr.days[upto]),
               tuple(int(m) for m in arr.mrc_sum[upto]))
+    nadir_limbs = 0
+    if course[1]:
+        i = min(range(len(course[1])), key=lambda k: (course[1][k], course[0][k]))
+        nadir_limbs = len(_Exam(run.examination(course[0][i], patient)).limbs_weak())
     return Findings(float(day), run.examination(day, patient), weak_since, early,
                     run.ncs(day, patient=patient), run.labs(day, patient),
-                    _response(mine["clinical"], mine["events"], day), course)
+                    _response(mine["clinical"], mine["events"], day), course, nadir_limbs)
 
 
 class _Exam:
@@ -199,12 +209,16 @@ def acute_course(f: Findings) -> str | None:
     i = min(range(len(mrc)), key=lambda k: (mrc[k], days[k]))  # the first day of the nadir
     t = days[i] - f.weak_since
     fall = mrc[0] - mrc[i]
-    if t > ACUTE_NADIR_DAYS or fall < ACUTE_FALL_POINTS:
+    regained = mrc[-1] - mrc[i]
+    generalised = f.nadir_limbs >= ACUTE_LIMBS and fall >= ACUTE_GENERALISED_POINTS
+    if (t > ACUTE_NADIR_DAYS or fall < ACUTE_FALL_POINTS
+            or not (generalised or 2 * regained >= fall)):
         return None
-    after = "then improved" if mrc[-1] > mrc[i] else "then stayed there"
+    after = f"then regained {regained} points" if regained > 0 else "then stayed there"
+    where = f" with weakness in {f.nadir_limbs} limbs" if generalised else ""
     return (f"acute, not slowly progressive: the MRC sum fell {fall} points to its nadir "
-            f"({mrc[i]}) on day {days[i]:.0f}, {t:.0f} days after the weakness began, and "
-            f"{after} (MRC sum {mrc[-1]} on day {days[-1]:.0f})")
+            f"({mrc[i]}){where} on day {days[i]:.0f}, {t:.0f} days after the weakness began, "
+            f"and {after} (MRC sum {mrc[-1]} on day {days[-1]:.0f})")
 
 
 def _sensory_deficits(ex: _Exam) -> list[str]:
