@@ -48,6 +48,7 @@ def draw(day: int) -> None:
             st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
         if cidp.ncs_lines:
             st.markdown("Demyelinating parameters: " + "; ".join(cidp.ncs_lines[:8]) + ".")
+    draw_gbs(day)
     labs = ctx.run.labs(day)
     with st.expander("Laboratory and imaging results on this day", expanded=True):
         for r in labs.itertuples(index=False):
@@ -59,6 +60,19 @@ def draw(day: int) -> None:
     with st.expander("Data table: checklist"):
         st.dataframe(checklist.table(cl), key="diagnosis_table", hide_index=True)
     draw_mnd(day)
+
+
+def draw_gbs(day: int) -> None:
+    """Beside the MMN checklist: is it Guillain-Barré syndrome? (the time course first)."""
+    gbs = checklist.evaluate(ctx.run, day, criteria="gbs")
+    with st.expander(f"For contrast, Guillain-Barré syndrome (Brighton levels, in outline): "
+                     f"{gbs.category}", expanded=gbs.category != "not met"):
+        st.markdown("Sejvar 2011 (Vaccine 29:599), after Asbury & Cornblath 1990 (Ann Neurol "
+                    f"27 Suppl:S21). **{gbs.category}** — {gbs.reason}. An acute illness "
+                    "reaches its nadir within 4 weeks; MMN progresses over months to years.")
+        for item in gbs.items:
+            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
+            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
 
 
 def draw_mnd(day: int) -> None:

@@ -100,7 +100,11 @@ class _Model:
         self.cand, onset = disease.draw_candidates(
             np.random.default_rng(self.streams["attacks"]), self.patient, self.end
         )
-        self.sites = disease.new_sites(onset, self.patient)
+        # A disease whose site state needs the patient's own drawn course (sim.diseases.aman)
+        # builds it from the candidates; every other disease from the onset times alone.
+        bound = getattr(disease, "new_sites_for", None)
+        self.sites = (bound(onset, self.cand, self.patient) if bound is not None
+                      else disease.new_sites(onset, self.patient))
         self.exposure = Exposure(
             self.patient.ivig_responsiveness, disease,
             steroid_sensitivity=self.patient.steroid_sensitivity,
@@ -111,6 +115,7 @@ class _Model:
         rec = inputs.record_every_days
         self.per_record = max(1, math.ceil(rec / MAX_GRID_DAYS - 1e-9))
         self.h = rec / self.per_record
+        self.daily_until = inputs.daily_until_day
         self.rec_days: list[float] = []
         self.rec_blocked: list[np.ndarray] = []
         self.rec_blocked_rest: list[np.ndarray] = []
@@ -176,30 +181,48 @@ class _Model:
         self.rec_effect.append(self.exposure.ivig_effect)
 
     # --- processes ---------------------------------------------------------------------------
-    def grid(self):
-        k = 0
-        while True:
-            self.sync()
-            mods = self.exposure.take_modifiers()
-            if mods.duration > 0:
-                self.sites.step(
-                    mods.duration, mods.growth, mods.lift / mods.duration, mods.progression
-                )
-            if k % self.per_record == 0:
-                self.record()
+    def grid_times(self):
+        """(day, record?) of every grid step after day 0: daily records up to the scenario's
+        ``daily_until_day`` (none by default), then the regular grid of ``record_every_days``
+        (steps of at most ``MAX_GRID_DAYS``), on the same days as without the daily part."""
+        k = 1
+        if self.daily_until > 0:
+            last = int(math.floor(min(self.daily_until, self.end) + 1e-9))
+            for d in range(1, last + 1):
+                yield float(d), True
+            while k * self.h <= last + 1e-9:
+                k += 1
+        while k * self.h <= self.end + 1e-9:
+            yield k * self.h, k % self.per_record == 0
             k += 1
-            nxt = k * self.h
-            if nxt > self.end + 1e-9:
-                break
+
+    def grid(self):
+        self.advance_sites()
+        self.record()
+        for nxt, rec in self.grid_times():
             yield self.env.timeout(nxt - self.env.now)
+            self.advance_sites()
+            if rec:
+                self.record()
         if self.rec_days[-1] < self.end - 1e-9:
             yield self.env.timeout(self.end - self.env.now)
-            self.sync()
-            mods = self.exposure.take_modifiers()
-            if mods.duration > 0:  # zero when the last grid step, between records, was the end
-                self.sites.step(mods.duration, mods.growth, mods.lift / mods.duration,
-                                mods.progression)
+            self.advance_sites()  # no step when the last grid step, between records, was the end
             self.record()
+
+    def advance_sites(self) -> None:
+        """Integrate the sites over the interval since the last step."""
+        self.sync()
+        mods = self.exposure.take_modifiers()
+        if mods.duration > 0:
+            self.sites.step(mods.duration, mods.growth, mods.lift / mods.duration,
+                            mods.progression)
+
+    def course_events(self):
+        """Dated events of the disease's own course (e.g. respiratory failure), if any."""
+        for day, name, value, detail in getattr(self.cand, "course_events", ()):
+            if day <= self.end:
+                yield self.env.timeout(max(0.0, day - self.env.now))
+                self.event(name, value, detail)
 
     def attacks(self):
         c = self.cand
@@ -230,6 +253,8 @@ class _Model:
         env = self.env
         env.process(self.grid())
         env.process(self.attacks())
+        if getattr(self.cand, "course_events", ()):
+            env.process(self.course_events())
         for spec in self.inputs.treatments:
             if spec.start_day <= self.end:
                 env.process(treatments.get(spec.kind).process(self, spec))

@@ -46,6 +46,15 @@ LAB_TESTS: dict[str, LabTest] = {t.test: t for t in (
     LabTest("plexus_mri", "Brachial plexus MRI (T2, STIR)", "normal signal and calibre",
             "T2 hyperintensity with swelling of the plexus supports MMN (van Schaik et al. "
             "2010)."),
+    LabTest("anti_ganglioside_igg", "Serum IgG anti-GM1 / anti-GD1a antibodies (ELISA)",
+            "negative",
+            "IgG (not IgM) antibodies to GM1 or GD1a go with the axonal form of Guillain-Barré "
+            "syndrome and a preceding Campylobacter jejuni infection (Hadden 1998; Kuwabara "
+            "1998); they are not the IgM anti-GM1 of MMN. Ordered when the illness is acute."),
+    LabTest("csf_cells", "Cerebrospinal fluid white cells", "below 5 per µL",
+            "A raised protein with normal cells (below 10 per µL) is the albuminocytological "
+            "dissociation of Guillain-Barré syndrome, supportive after its first week "
+            "(Asbury & Cornblath 1990); more than 50 cells cast doubt on it."),
     LabTest("nerve_ultrasound", "Nerve ultrasound of median and ulnar nerves",
             "cross-sectional area below the upper limit at every site",
             "Focal enlargement of nerves, often away from entrapment sites (approx.)."),
@@ -106,7 +115,9 @@ def lab_results(snapshot: SiteSnapshot, disease: Disease, patient: Patient, draw
          "x cut-off"),
     ]
     proximal = max(float(snapshot.damage[_PLEXUS[s]].max()) for s in SIDES)
-    csf = disease.csf_protein_g_per_l(proximal, draws.csf_z)
+    by_day = getattr(disease, "csf_protein_on", None)  # a protein that rises with the days
+    csf = (by_day(snapshot.day, proximal, draws.csf_z) if by_day is not None
+           else disease.csf_protein_g_per_l(proximal, draws.csf_z))
     rows.append(("csf_protein", "normal" if csf < params.csf_upper_normal_g_per_l else
                  "raised" if csf < params.csf_supportive_max_g_per_l else "raised (>= 1 g/L)",
                  round(csf, 2), "g/L"))
@@ -116,7 +127,26 @@ def lab_results(snapshot: SiteSnapshot, disease: Disease, patient: Patient, draw
     deleted = bool(getattr(disease, "pmp22_deletion", False))
     rows.append(("pmp22_deletion", "deletion present" if deleted else "no deletion",
                  float("nan"), ""))
+    rows += _acute_rows(disease, patient, draws)
     return pd.DataFrame(rows, columns=list(LABS_COLUMNS))
+
+
+def _acute_rows(disease: Disease, patient: Patient,
+                draws: LabDraws) -> list[tuple[str, str, float, str]]:
+    """The tests of an acute neuropathy work-up, for a disease that answers them (IgG
+    anti-ganglioside antibodies, CSF cells); none for the chronic ones, whose reports stay as
+    they were. The cell count reads the patient's last calibre draw (a draw of their own)."""
+    igg, cells = (getattr(disease, name, None)
+                  for name in ("anti_ganglioside_igg", "csf_cells_per_ul"))
+    rows: list[tuple[str, str, float, str]] = []
+    if igg is not None:
+        pos, titre = igg(patient)
+        rows.append(("anti_ganglioside_igg", "positive" if pos else "negative",
+                     round(titre if pos else 0.0, 2), "x cut-off"))
+    if cells is not None:
+        n = cells(draws.csa_z[-1])
+        rows.append(("csf_cells", "normal" if n < 5 else "raised", n, "per µL"))
+    return rows
 
 
 def _mri(snapshot: SiteSnapshot, p: LabParams) -> tuple[str, str, float, str]:

@@ -633,6 +633,89 @@ _ENTRIES: tuple[Reference, ...] = (
        checked="abstract (two public copies): authors, journal, year, volume, pages, DOI; 48 "
        "HNPP motor nerves: focal slowing at the usual compression sites in 80% of ulnar and 12% "
        "of peroneal nerves, conduction block in 6%"),
+    # --- acute motor axonal neuropathy (Guillain-Barré syndrome) ----------------------------
+    _r("Asbury & Cornblath 1990", "Asbury AK, Cornblath DR", 1990,
+       "Assessment of current diagnostic criteria for Guillain-Barré syndrome", "Ann Neurol",
+       "27 Suppl", "S21-S24",
+       checked="criteria seen in reproductions of its table (journal case reports citing it): "
+       "required progressive weakness of more than one limb and areflexia; supportive "
+       "progression over up to 4 weeks, relative symmetry, recovery 2-4 weeks after progression "
+       "stops, CSF protein raised after the first week with 10 or fewer cells; doubt with "
+       "marked persistent asymmetry or more than 50 cells. Volume and pages as cited there, "
+       "the paper's own page not seen"),
+    _r("Sejvar 2011", "Sejvar JJ, Kohl KS, Gidudu J, et al.", 2011,
+       "Guillain-Barré syndrome and Fisher syndrome: case definitions and guidelines for "
+       "collection, analysis, and presentation of immunization safety data", "Vaccine",
+       "29(3)", "599-612", doi="10.1016/j.vaccine.2010.06.003",
+       checked="journal page: title, journal, year, volume, pages; level 1 begins with "
+       "bilateral and flaccid limb weakness; the other items (reflexes, onset to nadir 12 h to "
+       "28 days with plateau, electrophysiology, CSF protein with fewer than 50 cells, no "
+       "alternative diagnosis) and levels 2-3 as in Fokke 2014, which validates them"),
+    _r("Fokke 2014", "Fokke C, van den Berg B, Drenthen J, et al.", 2014,
+       "Diagnosis of Guillain-Barré syndrome and validation of Brighton criteria", "Brain",
+       "137", "33-43", doi="10.1093/brain/awt285",
+       checked="article first page: journal, year, volume, pages; 494 patients; weakness "
+       "restricted to the legs in 6% and to the arms in 1%"),
+    _r("Hadden 1998", "Hadden RD, Cornblath DR, Hughes RA, et al.", 1998,
+       "Electrophysiological classification of Guillain-Barré syndrome: clinical associations "
+       "and outcome", "Ann Neurol", "44(5)", "780-788",
+       checked="abstract and index record: journal, year, volume, pages; 369 trial patients; "
+       "axonal 3%; 6 of 10 axonal patients had preceding diarrhoea; pure motor GBS more often "
+       "with IgG anti-GM1 and preceding diarrhoea; axonal group more often normal sensory "
+       "action potentials; 1 of 10 axonal patients dead or unable to walk at 48 weeks"),
+    _r("Kuwabara 1998", "Kuwabara S, Asahina M, Koga M, Mori M, Yuki N, Hattori T", 1998,
+       "Two patterns of clinical recovery in Guillain-Barré syndrome with IgG anti-GM1 "
+       "antibody", "Neurology", "51(6)", "1656-1660", doi="10.1212/WNL.51.6.1656",
+       checked="abstract (library record): journal, year, volume, pages; 19 IgG anti-GM1 "
+       "positive patients: 5 unable to walk independently at 6 months, 9 improved by two or "
+       "more Hughes grades within a month; two patterns, early reversible effects besides "
+       "axonal degeneration"),
+    _r("Takahashi 2005", "Takahashi M, Koga M, Yokoyama K, Yuki N", 2005,
+       "Epidemiology of Campylobacter jejuni isolated from patients with Guillain-Barré and "
+       "Fisher syndromes in Japan", "J Clin Microbiol", "43(1)", "335-339",
+       doi="10.1128/JCM.43.1.335-339.2005", pmid="15634991",
+       checked="PMC abstract: journal, year, volume, pages; median 10 days from diarrhoea to "
+       "neurological onset; male:female 1.7:1 in GBS"),
+    _r("Willison 2016", "Willison HJ, Jacobs BC, van Doorn PA", 2016, "Guillain-Barré syndrome",
+       "Lancet", "388", "717-727", doi="10.1016/S0140-6736(16)00339-1",
+       checked="journal page summary: respiratory failure in 20-30% of cases; IVIg or plasma "
+       "exchange the optimal management; volume and pages from the article's first page"),
+    _r("Hegen 2020", "Hegen H, Ladstätter F, Bsteh G, et al.", 2020,
+       "Cerebrospinal fluid protein in Guillain-Barré syndrome: need for age-dependent "
+       "interpretation", "Eur J Neurol", "28(3)", "965-973", doi="10.1111/ene.14600",
+       pmid="33073472",
+       checked="PMC abstract: 97 patients; with the 0.45 g/L limit protein raised in 46%, "
+       "84%, 78% and 100% at 0-3, 4-7, 8-14 and more than 14 days; median 0.65 g/L (published "
+       "online 2020, issue 2021)"),
+    _r("Plasma Exchange/Sandoglobulin GBS Trial Group 1997",
+       "Plasma Exchange/Sandoglobulin Guillain-Barré Syndrome Trial Group", 1997,
+       "Randomised trial of plasma exchange, intravenous immunoglobulin, and combined "
+       "treatments in Guillain-Barré syndrome", "Lancet", "349(9047)", "225-230",
+       doi="10.1016/S0140-6736(96)09095-2",
+       checked="journal page abstract: 379 patients; PE and IVIg (0.4 g/kg for 5 days) "
+       "equivalent at 4 weeks (improvement 0.9 and 0.8 grades), combination no better"),
+    _r("van der Meché 1992", "van der Meché FG, Schmitz PI", 1992,
+       "A randomized trial comparing intravenous immune globulin and plasma exchange in "
+       "Guillain-Barré syndrome", "N Engl J Med", "326(17)", "1123-1129",
+       doi="10.1056/NEJM199204233261705", pmid="1552913",
+       checked="PubMed abstract: 150 patients; improved one grade at 4 weeks 53% with IVIg vs "
+       "34% with PE; median time to improve one grade 27 vs 41 days"),
+    _r("Hughes 2014", "Hughes RA, Swan AV, van Doorn PA", 2014,
+       "Intravenous immunoglobulin for Guillain-Barré syndrome", "Cochrane Database Syst Rev",
+       "2014(9)", "CD002063",
+       checked="PMC copy of the abstract (update searched to December 2013): IVIg compared "
+       "with PE and supportive care; authors and issue from the Cochrane listing, not seen on "
+       "that page"),
+    _r("Chevret 2017", "Chevret S, Hughes RAC, Annane D", 2017,
+       "Plasma exchange for Guillain-Barré syndrome", "Cochrane Database Syst Rev", "2017(2)",
+       "CD001798", doi="10.1002/14651858.CD001798.pub3",
+       checked="Cochrane abstract: time to walk with aid 30 vs 44 days with PE in 220 severe "
+       "patients; more patients walking with aid at 4 weeks (RR 1.60)"),
+    _r("Hughes 2016", "Hughes RA, Brassington R, Gunn AA, van Doorn PA", 2016,
+       "Corticosteroids for Guillain-Barré syndrome", "Cochrane Database Syst Rev", "2016(10)",
+       "CD001446", doi="10.1002/14651858.CD001446.pub5",
+       checked="Cochrane abstract: no significant difference in disability at 4 weeks "
+       "(6 trials, 587 participants); oral corticosteroids less improvement"),
     # --- other ---------------------------------------------------------------------------------
     _r("Howard 2021", "Howard JF Jr, Bril V, Vu T, et al.", 2021,
        "Safety, efficacy, and tolerability of efgartigimod in patients with generalised "
@@ -661,7 +744,7 @@ _JOURNALS = ("J Peripher Nerv Syst", "J Neurol Neurosurg Psychiatry", "J Neurol 
              "J Neurol", "Neurology", "Brain", "Lancet Neurol", "Muscle Nerve",
              "Clin Neurophysiol", "N Engl J Med", "Eur J Neurol", "Ann Neurol", "Arch Neurol",
              "Amyotroph Lateral Scler", "Neuroepidemiology", "BMC Res Notes",
-             "Cochrane Database Syst Rev", "Cell")
+             "Cochrane Database Syst Rev", "Cell", "Vaccine", "Lancet", "J Clin Microbiol")
 _J = "|".join(re.escape(j) for j in sorted(_JOURNALS, key=len, reverse=True))
 # Surname [initials] [& Surname | et al.][,] [Journal] Year[a|b]
 _CITE = re.compile(

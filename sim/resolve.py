@@ -39,6 +39,7 @@ class Inputs:
     end_day: float
     record_every_days: float
     journey: JourneyParams = JourneyParams()  # the road to a diagnosis (sim.journey)
+    daily_until_day: float = 0.0  # daily records up to this day (0: none)
 
 
 def resolve(scenario: Scenario) -> Inputs:
@@ -57,4 +58,5 @@ def resolve(scenario: Scenario) -> Inputs:
         end_day=scenario.days,
         record_every_days=scenario.scenario.record_every_days,
         journey=JourneyParams(**scenario.journey.model_dump(exclude_none=True)),
+        daily_until_day=scenario.scenario.daily_until_day or 0.0,
     )

@@ -70,6 +70,11 @@ class ScenarioInfo(Strict):
     years: float = Field(10.0, gt=0, le=40, description="years of disease simulated")
     seed: int = Field(1, ge=0, le=2**63 - 1, description="root random seed")
     record_every_days: float = Field(7.0, ge=1, le=365, description="days between records")
+    daily_until_day: float | None = Field(
+        None, ge=1, le=3653,
+        description="record every day up to this day from onset (the acute weeks of an acute "
+                    "disease), then every record_every_days",
+    )
 
 
 class PatientSpec(Strict):

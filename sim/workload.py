@@ -77,8 +77,9 @@ class Workload:
 def estimate(scenario: Scenario) -> Workload:
     """The work of one patient of ``scenario``, counted without running it."""
     days = scenario.days
+    daily = min(days, scenario.scenario.daily_until_day or 0.0)  # extra daily records
     return Workload(
-        records=int(days // scenario.scenario.record_every_days) + 1,
+        records=int(days // scenario.scenario.record_every_days) + 1 + int(daily),
         treatment_days=sum(t.scheduled_events(days) for t in scenario.treatment),
         studies=sum(1 for s in scenario.study if s.day <= days),
     )

@@ -74,10 +74,10 @@ def test_both_kinds_are_registered_and_scenarios_select_them():
 
 
 def test_criteria_are_listed_and_an_unknown_one_is_one_sentence():
-    assert CRITERIA == ("mmn", "cidp")
+    assert CRITERIA == ("mmn", "cidp", "gbs")
     run = simulate(scenario("cidp", years=1.0))
-    with pytest.raises(ValueError, match="choose one of 'mmn', 'cidp'"):
-        evaluate(run, 300, criteria="gbs")
+    with pytest.raises(ValueError, match="choose one of 'mmn', 'cidp', 'gbs'"):
+        evaluate(run, 300, criteria="efns")
     assert diagnosis.evaluate(run, 300).category == evaluate(run, 300, criteria="mmn").category
 
 

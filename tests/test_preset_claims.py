@@ -28,6 +28,7 @@ import pytest
 
 import sim
 from tests.claims import (
+    aman,
     cidp,
     course,
     hnpp,
@@ -165,6 +166,13 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("hnpp", 2, "recovers over weeks to months", hnpp.hnpp_palsy_recovers),
     Claim("hnpp", 3, "IVIg does nothing", hnpp.hnpp_ivig_does_nothing),
     Claim("hnpp", 4, "checklist is not met", hnpp.hnpp_checklist_not_met),
+    Claim("aman-vs-mmn", 0, "within four weeks", aman.aman_nadir_within_four_weeks_symmetric),
+    Claim("aman-vs-mmn", 1, "no temporal dispersion", aman.aman_no_dispersion_sensory_normal),
+    Claim("aman-vs-mmn", 2, "improved in every patient", aman.aman_improved_by_six_months),
+    Claim("aman-vs-mmn", 3, "the failing criterion is the time course",
+          aman.aman_mmn_checklist_fails_on_time_course),
+    Claim("aman-vs-mmn", 4, "Brighton levels", aman.aman_brighton_met),
+    Claim("aman-vs-mmn", 5, "speeds recovery", aman.aman_ivig_speeds_recovery),
 )
 
 

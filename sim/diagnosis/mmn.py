@@ -41,7 +41,8 @@ from ..exam import LIMBS, MODALITIES, MUSCLE_LIMB, REFLEXES
 from ..results import Run
 
 __all__ = ["Item", "Findings", "Checklist", "evaluate", "gather", "decide", "table",
-           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "against_mmn"]
+           "SENSORY_FOR", "EARLY_DAYS", "entrapment_blocks", "against_mmn",
+           "acute_course"]
 
 ARM_NERVES = {n.name for n in ANATOMY.nerves if n.limb == "arm"}
 _NERVE_OF = {m.name: m.nerve for n in ANATOMY.nerves for m in n.muscles}
@@ -50,6 +51,17 @@ SENSORY_FOR = {"median": "median", "ulnar": "ulnar", "radial": "radial sensory",
                "peroneal": "sural", "tibial": "sural"}
 EARLY_DAYS = 42.0  # "the initial weeks" of weakness (criterion 11): six weeks (approx.)
 LASTING_DAYS = 30.0  # criterion 1: for more than 1 month
+# Criterion 1 asks for *slowly or stepwise progressive* weakness: an illness whose weakness
+# reached its nadir within 4 weeks of onset and then stopped progressing is acute (the time
+# course of Guillain-Barré syndrome: nadir within 4 weeks, Asbury & Cornblath 1990), not
+# slowly progressive. (approx.) a fall of at least this many MRC-sum points to that nadir,
+# with recovery since of at least half the fall (monophasic), or a fall of at least
+# ACUTE_GENERALISED_POINTS with weakness in at least 3 limbs at the nadir (generalised): an
+# early step of MMN, mild and then stable, is neither.
+ACUTE_NADIR_DAYS = 28.0
+ACUTE_FALL_POINTS = 4
+ACUTE_GENERALISED_POINTS = 10
+ACUTE_LIMBS = 3
 _DIFFUSE_LIMBS = 3  # criterion 11 (approx.): weakness in >=3 limbs ...
 _DIFFUSE_PAIRED = 0.75  # ... with >=75% of weak muscles weak on both sides
 
@@ -75,6 +87,9 @@ class Findings:
     ncs: pd.DataFrame  # nerve conduction rows of the day (electro.STUDY_COLUMNS)
     labs: pd.DataFrame  # laboratory rows of the day: test, result, value, unit
     response: tuple[bool, str]  # objective improvement after immunoglobulin, and the finding
+    # (record days, MRC sum) up to the day: the time course of the weakness (None: not known)
+    mrc_course: tuple[tuple[float, ...], tuple[int, ...]] | None = None
+    nadir_limbs: int = 0  # limbs with a weak muscle at the nadir (the lowest MRC sum so far)
 
 
 @dataclass(frozen=True)
@@ -108,9 +123,16 @@ def gather(run: Run, day: float, patient: int = 0) -> Findings:
         early = run.examination(min(day, weak_since + EARLY_DAYS), patient)
     t = run.tables
     mine = {k: t[k][t[k]["patient"] == pr.patient_index] for k in ("clinical", "events")}
+    upto = pr.days <= day + 1e-9
+    course = (tuple(float(d) for d in pr.days[upto]),
+              tuple(int(m) for m in arr.mrc_sum[upto]))
+    nadir_limbs = 0
+    if course[1]:
+        i = min(range(len(course[1])), key=lambda k: (course[1][k], course[0][k]))
+        nadir_limbs = len(_Exam(run.examination(course[0][i], patient)).limbs_weak())
     return Findings(float(day), run.examination(day, patient), weak_since, early,
                     run.ncs(day, patient=patient), run.labs(day, patient),
-                    _response(mine["clinical"], mine["events"], day))
+                    _response(mine["clinical"], mine["events"], day), course, nadir_limbs)
 
 
 class _Exam:
@@ -173,8 +195,11 @@ def _core(f: Findings, ex: _Exam) -> list[Item]:
         (max(g.values()) > 3 and max(g.values()) - min(g.values()) >= 1)
         or (max(g.values()) <= 3 and max(g.values()) - min(g.values()) >= 2))]
     sensory = _sensory_deficits(ex)
+    acute = acute_course(f)
     return [
-        Item("clinical core", "1", "Slowly progressive weakness for more than 1 month", lasting,
+        Item("clinical core", "1", "Slowly progressive weakness for more than 1 month",
+             lasting and acute is None,
+             acute if acute is not None else
              f"weakness since day {f.weak_since:.0f} ({f.day - f.weak_since:.0f} days)"
              if f.weak_since is not None else "no weak muscle yet"),
         Item("clinical core", "1", "Focal and asymmetric (side difference >=1 MRC grade, "
@@ -190,6 +215,29 @@ def _core(f: Findings, ex: _Exam) -> list[Item]:
              "loss in the legs", not sensory, "; ".join(sensory) if sensory
              else _sensory_normal_text(ex)),
     ]
+
+
+def acute_course(f: Findings) -> str | None:
+    """The finding that the weakness was acute (nadir within 4 weeks of onset, no progression
+    since), or None: slowly progressive, too early to tell, or no course known."""
+    if f.mrc_course is None or f.weak_since is None or f.day - f.weak_since <= LASTING_DAYS:
+        return None
+    days, mrc = f.mrc_course
+    if not mrc:
+        return None
+    i = min(range(len(mrc)), key=lambda k: (mrc[k], days[k]))  # the first day of the nadir
+    t = days[i] - f.weak_since
+    fall = mrc[0] - mrc[i]
+    regained = mrc[-1] - mrc[i]
+    generalised = f.nadir_limbs >= ACUTE_LIMBS and fall >= ACUTE_GENERALISED_POINTS
+    if (t > ACUTE_NADIR_DAYS or fall < ACUTE_FALL_POINTS
+            or not (generalised or 2 * regained >= fall)):
+        return None
+    after = f"then regained {regained} points" if regained > 0 else "then stayed there"
+    where = f" with weakness in {f.nadir_limbs} limbs" if generalised else ""
+    return (f"acute, not slowly progressive: the MRC sum fell {fall} points to its nadir "
+            f"({mrc[i]}){where} on day {days[i]:.0f}, {t:.0f} days after the weakness began, "
+            f"and {after} (MRC sum {mrc[-1]} on day {days[-1]:.0f})")
 
 
 def _sensory_deficits(ex: _Exam) -> list[str]:
@@ -362,6 +410,11 @@ def _category(items: list[Item], ex: _Exam, block: dict[str, list[tuple[str, str
     core_but_nerves = all(i.met for i in core if not i.label.startswith("Motor involvement"))
     excl = [i for i in items if i.section == "exclusions" and not i.met]
     n_nerves = len(ex.nerves())
+    tempo = core[0]
+    if not tempo.met and tempo.finding.startswith("acute"):  # the time course decides first
+        return "not met", (f"clinical core 1 not met: {tempo.finding}" + (
+            "; exclusion present: " + "; ".join(f"{i.label[3:]} ({i.finding})" for i in excl)
+            if excl else ""))
     if excl:
         return "not met", "exclusion present: " + "; ".join(
             f"{i.label[3:]} ({i.finding})" for i in excl)

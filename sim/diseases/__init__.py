@@ -7,6 +7,7 @@ and exports only ever see the protocol.
 
 from __future__ import annotations
 
+from .aman import AMAN
 from .base import Disease
 from .cidp import CIDP
 from .hnpp import HNPP
@@ -51,3 +52,4 @@ register(MultifocalCIDP())
 register(MotorNeuronDisease())
 register(UlnarEntrapment())
 register(HNPP())
+register(AMAN())

@@ -43,6 +43,9 @@ _BASE_ROWS = {
     "lesion_onset": "new lesion",
     "milestone_lost": "milestone lost",
     "milestone_regained": "milestone regained",
+    # a disease's own course events (sim.diseases.aman)
+    "preceding_infection": "infection before onset",
+    "respiratory_failure": "respiratory failure",
 }
 
 

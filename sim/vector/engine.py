@@ -46,8 +46,9 @@ def supports(inputs: Inputs) -> bool:
     after the previous course's last infusion day (possible only with intervals of one or two
     days): the compiled course process mis-counts that overlap (found by the fuzz suite), so
     it is left to the reference engine. A tapered prednisolone course (weekly dose steps)
-    has no compiled counterpart either: the kernel knows only a constant dose, then none."""
-    if type(inputs.disease) is not MMN:
+    has no compiled counterpart either: the kernel knows only a constant dose, then none.
+    Daily records for the acute weeks (``daily_until_day``) are the simpy engine's alone."""
+    if type(inputs.disease) is not MMN or inputs.daily_until_day > 0:
         return False
     for spec in inputs.treatments:
         want = _SUPPORTED.get(spec.kind)
