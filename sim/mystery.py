@@ -97,11 +97,13 @@ TESTS: tuple[Test, ...] = (
     Test("anti_gm1", "Anti-GM1 antibodies", "Serum IgM anti-GM1 (ELISA)."),
     Test("csf", "CSF protein", "Lumbar puncture: cerebrospinal fluid protein."),
     Test("mri", "Plexus MRI", "Brachial plexus MRI (T2, STIR)."),
+    Test("genetic", "Genetic test", "PMP22 gene deletion (chromosome 17p11.2) in blood."),
     Test("trial", "Immunoglobulin trial", "One course of immunoglobulin now, strength "
          "re-measured over the next 8 weeks."),
 )
 _TEST_KEYS = tuple(t.key for t in TESTS)
-LAB_OF = {"anti_gm1": "anti_gm1_igm", "csf": "csf_protein", "mri": "plexus_mri"}
+LAB_OF = {"anti_gm1": "anti_gm1_igm", "csf": "csf_protein", "mri": "plexus_mri",
+          "genetic": "pmp22_deletion"}
 
 
 # --- the case and the attempt ------------------------------------------------------------------
@@ -230,7 +232,8 @@ def scenario(kind: str, treatment: str | None = None, start_day: float = PRESENT
     data: dict = {"scenario": {"name": "mystery", "years": _YEARS},
                   "disease": {"kind": kind}}
     if treatment not in (None, NONE):
-        data["treatment"] = [{"kind": treatment, "start_day": start_day}]
+        data["treatment"] = [{"kind": treatment, "start_day": start_day,
+                              **treatments.get(treatment).first_course}]
     return parse_scenario(data, source="mystery")
 
 
@@ -261,26 +264,106 @@ _MOVEMENT = {m.name: m.movement for n in ANATOMY.nerves for m in n.muscles}
 _SENSORY_SYMPTOM = 0.1  # sensory loss the patient notices as numbness (approx., teaching value)
 
 
+# Weakness "over days to weeks": at least ACUTE_MRC_POINTS lost within ACUTE_DAYS of the first
+# symptom, and no more than a point lost after that, up to the visit: the nadir within 4 weeks
+# of Guillain-Barre syndrome (Asbury & Cornblath 1990), where MMN progresses over more than a
+# month, slowly or stepwise (van Schaik 2010). The points are a working value (approx.).
+ACUTE_DAYS = 28.0
+ACUTE_MRC_POINTS = 4
+_FAMILY_TAG = 0x66616D696C79  # keeps the family-history draw apart from the patient's streams
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the patient tells on the day: facts of the patient's own run (no test result)."""
+
+    first_weak: tuple[str, str] | None  # (side, muscle) of the first weakness, or None
+    years_since: float | None  # since the first symptom
+    acute: bool  # weakness came on over days to weeks
+    infection_days_before: float | None  # an infection this many days before the weakness
+    family: bool  # a parent or sibling with the same trouble
+    after_pressure: bool  # episodes of weakness after pressure on a nerve
+    numb: bool  # numbness or tingling noticed
+    bulbar: bool
+
+
+def _acute(clin: pd.DataFrame, first: float, day: float) -> bool:
+    """The weakness reached its nadir within ACUTE_DAYS of the first symptom."""
+    mrc = clin.set_index("day")["mrc_sum"]
+    before = mrc[mrc.index < first]
+    start = int(before.iloc[-1]) if len(before) else int(mrc.max())
+    early = int(mrc[(mrc.index >= first) & (mrc.index <= first + ACUTE_DAYS)].min())
+    later = mrc[(mrc.index > first + ACUTE_DAYS) & (mrc.index <= day)]
+    return start - early >= ACUTE_MRC_POINTS and (later.empty or int(later.min()) >= early - 1)
+
+
+def _family(run: Run, share: float) -> bool:
+    """Whether this patient knows of an affected relative: a draw of its own stream (the same
+    for the same patient), against the disease's published share."""
+    if share <= 0:
+        return False
+    pr = run.patient_runs[0]
+    rng = np.random.default_rng([int(pr.seed) % 2**63, int(pr.patient_index), _FAMILY_TAG])
+    return bool(rng.random() < share)
+
+
+def story(run: Run, day: float = PRESENT_DAY) -> Story:
+    """The patient's history facts on ``day``, each read from the patient's own run and the
+    disease's history data (``disease.history``: family history share, episodes after
+    pressure), never from its name."""
+    from .exam import LIMBS, MODALITIES
+
+    j = run.journey()
+    clin = run.tables["clinical"]
+    d = run.disease
+    facts = getattr(d, "history", None)
+    weak = j.first_symptom is not None and j.first_symptom <= day and j.first_weak is not None
+    events = [e for e in run.patient_runs[0].events if e[0] <= day]
+    infection = next((float(e[5]) for e in events if e[1] == "preceding_infection"), None)
+    snap = run.snapshot(day)
+    numb = max(d.sensory_loss_at(snap, side, limb, mod) for side in SIDES for limb in LIMBS
+               for mod in MODALITIES) >= _SENSORY_SYMPTOM
+    pressure = bool(getattr(facts, "after_pressure", False)) and any(
+        e[1] == "lesion_onset" for e in events)
+    share = getattr(facts, "family_history_share", 0.0)
+    return Story(
+        first_weak=(j.first_weak[0], j.first_weak[1]) if weak else None,
+        years_since=(day - j.first_symptom) / DAYS_PER_YEAR if weak else None,
+        acute=weak and _acute(clin, float(j.first_symptom), day),
+        infection_days_before=infection, family=_family(run, float(share)),
+        after_pressure=pressure, numb=bool(numb), bulbar=bool(d.bulbar_weakness(day)))
+
+
 def history(run: Run, day: float = PRESENT_DAY) -> list[str]:
     """The patient's story on ``day``, as the patient tells it (no test results)."""
-    j = run.journey()
+    s = story(run, day)
     clin = run.tables["clinical"]
     now = clin[clin["day"] <= day].iloc[-1]
     ago = clin[clin["day"] <= max(0.0, day - DAYS_PER_YEAR)].iloc[-1]
     lines = []
-    if j.first_symptom is not None and j.first_symptom <= day and j.first_weak is not None:
-        side, muscle, _ = j.first_weak
-        lines.append(f"First noticed weakness {(day - j.first_symptom) / DAYS_PER_YEAR:.1f} "
-                     f"years ago, in the {side} {MUSCLE_LIMB[muscle]}: {_MOVEMENT[muscle]}.")
+    if s.first_weak is not None:
+        side, muscle = s.first_weak
+        tempo = ("Each bout came on within a day." if s.after_pressure else
+                 "It came on over days to weeks." if s.acute else
+                 "It came on slowly, over months or longer.")
+        lines.append(f"First noticed weakness {s.years_since:.1f} years ago, in the {side} "
+                     f"{MUSCLE_LIMB[muscle]}: {_MOVEMENT[muscle]}. {tempo}")
     else:
         lines.append("No weakness noticed yet.")
+    if s.infection_days_before is not None:
+        lines.append(f"Had diarrhoea about {s.infection_days_before:.0f} days before the "
+                     "weakness began.")
+    if s.after_pressure:
+        lines.append("Episodes of painless weakness after pressure on an arm or leg "
+                     "(leaning on the elbows, sitting with the legs crossed), each getting "
+                     "better over weeks.")
+    lines.append("A parent or sibling has had similar episodes." if s.family
+                 else "No one in the family has had anything similar.")
     lines.append(f"Over the last year the MRC sum score went from {int(ago['mrc_sum'])} to "
                  f"{int(now['mrc_sum'])} of 200; grip now {now['grip_left_kg']:.0f} kg left, "
                  f"{now['grip_right_kg']:.0f} kg right.")
-    d = run.disease
-    sensory = d.sensory_loss(day) >= _SENSORY_SYMPTOM
-    lines.append("Reports numbness or tingling." if sensory else "No numbness or tingling.")
-    lines.append("Has trouble speaking or swallowing." if d.bulbar_weakness(day)
+    lines.append("Reports numbness or tingling." if s.numb else "No numbness or tingling.")
+    lines.append("Has trouble speaking or swallowing." if s.bulbar
                  else "Speech and swallowing unaffected.")
     return lines
 
@@ -323,6 +406,10 @@ class Feature:
 FEATURES: tuple[Feature, ...] = (
     Feature("arm_onset", "history", "Weakness began in an arm"),
     Feature("sensory_symptoms", "history", "Numbness or tingling reported"),
+    Feature("acute_onset", "history", "Weakness came on over days to weeks"),
+    Feature("preceding_infection", "history", "An infection (diarrhoea) in the weeks before"),
+    Feature("family_history", "history", "A parent or sibling with similar episodes"),
+    Feature("after_pressure", "history", "Episodes of weakness after pressure on a nerve"),
     Feature("asymmetric", "exam", "Weakness clearly asymmetric (MRC points lost differ by a "
             "third or more between sides)"),
     Feature("wasting", "exam", "Wasting of a muscle"),
@@ -338,6 +425,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("anti_gm1", "anti_gm1", "IgM anti-GM1 raised"),
     Feature("csf", "csf", "CSF protein raised"),
     Feature("mri", "mri", "Plexus MRI: T2 hyperintensity"),
+    Feature("pmp22", "genetic", "PMP22 deletion"),
     Feature("trial", "trial", "Objective improvement after immunoglobulin"),
 )
 _ASYMMETRY = 1 / 3  # share of lost MRC points that must differ between sides (approx.)
@@ -376,10 +464,11 @@ def trial_response(trial: Run | None, day: float = PRESENT_DAY) -> tuple[bool, s
 def findings(run: Run, trial: Run | None, day: float = PRESENT_DAY) -> dict[str, bool]:
     """Every :data:`FEATURES` value of the patient on ``day`` (``trial``: the same patient
     given the immunoglobulin trial on ``day``)."""
-    j = run.journey()
-    weak = j.first_weak is not None and j.first_symptom is not None and j.first_symptom <= day
-    out = {"arm_onset": weak and MUSCLE_LIMB[j.first_weak[1]] == "arm",
-           "sensory_symptoms": run.disease.sensory_loss(day) >= _SENSORY_SYMPTOM}
+    s = story(run, day)
+    out = {"arm_onset": s.first_weak is not None and MUSCLE_LIMB[s.first_weak[1]] == "arm",
+           "sensory_symptoms": s.numb, "acute_onset": s.acute,
+           "preceding_infection": s.infection_days_before is not None,
+           "family_history": s.family, "after_pressure": s.after_pressure}
     out.update(_exam_features(run.examination(day)))
     summ = electro.summarize(run.ncs(day))
     out["block"] = summ.n_block_nerves > 0
@@ -391,6 +480,7 @@ def findings(run: Run, trial: Run | None, day: float = PRESENT_DAY) -> dict[str,
     out["anti_gm1"] = _lab(labs, "anti_gm1_igm")["result"] == "positive"
     out["csf"] = _lab(labs, "csf_protein")["result"] != "normal"
     out["mri"] = _lab(labs, "plexus_mri")["result"] != "normal"
+    out["pmp22"] = _lab(labs, "pmp22_deletion")["result"] == "deletion present"
     out["trial"] = trial_response(trial, day)[0]
     return out
 

@@ -173,9 +173,9 @@ def test_evaluate_takes_a_known_criteria_name_and_refuses_others():
     run = simulate(M.scenario("mmn"), MMN_SEED)
     assert diagnosis.CRITERIA[0] == "mmn"
     assert diagnosis.evaluate(run, 700, criteria="mmn") == diagnosis.evaluate(run, 700)
-    with pytest.raises(ValueError, match="criteria: 'gbs' is not a known checklist; choose one "
+    with pytest.raises(ValueError, match="criteria: 'xyz' is not a known checklist; choose one "
                                          "of 'mmn'"):
-        diagnosis.evaluate(run, 700, criteria="gbs")
+        diagnosis.evaluate(run, 700, criteria="xyz")
 
 
 # --- findings, pointers, outcomes, score -------------------------------------------------------
@@ -383,3 +383,42 @@ def test_the_differential_figure_draws_one_line_per_disease_named_in_words():
     assert list(fig.data[0].y) == [round(100 * v, 1) for v in path["mmn"]]
     assert list(fig.data[0].x) == ["no test", "1. Examination", "2. Nerve"]
     assert fig.layout.shapes[0].y0 == 90
+
+
+def test_scig_as_a_first_treatment_is_a_weekly_course_that_helps_slowly(rates):
+    """SCIg is given weekly (Harbo 2009: equal monthly dose, equal effect), never as a single
+    0.25 g/kg dose that would teach it does nothing; without a loading course its benefit
+    builds over months, so IVIg stays the better first treatment."""
+    entry = M.scenario("mmn", "scig").treatment[0]
+    assert entry.every_days == 7 and entry.start_day == M.PRESENT_DAY
+    scig = _play(["exam", "ncs"], "mmn", "scig", rates)
+    ivig = _play(["exam", "ncs"], "mmn", "ivig", rates)
+    assert scig.chosen.grip_late >= 2 and scig.chosen.grip_late > scig.chosen.grip_early
+    assert scig.score.parts["treatment"] < ivig.score.parts["treatment"]
+
+
+@pytest.mark.parametrize("kind, acute", [("aman", True), ("mmn", False), ("motor_neuron", False)])
+def test_the_history_tells_how_fast_the_weakness_came_on(kind, acute):
+    """The first question a neuromuscular clinician asks: AMAN reaches its nadir within 4
+    weeks (Asbury & Cornblath 1990); MMN and motor neuron disease progress over months."""
+    stories = [M.story(M._simulate(M.scenario(kind), 3000 + s)) for s in range(6)]
+    assert all(st.acute == acute for st in stories if st.first_weak is not None)
+    text = " ".join(M.history(M._simulate(M.scenario(kind), 3000)))
+    assert ("over days to weeks" in text) == acute
+
+
+def test_hnpp_history_has_pressure_palsies_and_the_genetic_test_finds_the_deletion():
+    run = M._simulate(M.scenario("hnpp"), 3001)
+    st = M.story(run)
+    assert st.after_pressure and "after pressure" in " ".join(M.history(run))
+    assert M.findings(run, None)["pmp22"]
+    mmn = M._simulate(M.scenario("mmn"), 3001)
+    f = M.findings(mmn, None)
+    assert not f["pmp22"] and not f["after_pressure"] and not f["family_history"]
+
+
+def test_family_history_is_drawn_per_patient_and_reproducible():
+    runs = [M._simulate(M.scenario("hnpp"), 3100 + s) for s in range(12)]
+    first = [M.story(r).family for r in runs]
+    assert first == [M.story(r).family for r in runs]
+    assert 0 < sum(first) < len(first)  # a share of HNPP patients, not all or none

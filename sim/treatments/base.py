@@ -186,6 +186,9 @@ class Treatment:
     colour: ClassVar[str] = "black"  # Okabe-Ito colour name of its chart marks
     immunoglobulin: ClassVar[bool] = False  # counts as an IVIg trial for the checklist
     hypothetical: ClassVar[bool] = False  # not an established treatment: say so wherever shown
+    # Spec fields that make the kind's default entry a first course as a clinic gives it (for
+    # the mystery's first treatment), e.g. a weekly schedule for a drug given weekly.
+    first_course: ClassVar[Mapping[str, Any]] = {}
     controls: ClassVar[tuple[Control, ...]] = ()  # sidebar; the first is the on/off switch
     section_expanded: ClassVar[bool] = False
 

@@ -51,6 +51,7 @@ class SCIg(Treatment):
     course_event = "scig_dose"
     colour = "blue"
     immunoglobulin = True
+    first_course = {"every_days": 7}  # weekly doses, never a single one (Harbo 2009)
 
     def process(self, ctx: Context, spec: SCIgSpec) -> Generator[Any, Any, None]:
         env = ctx.env

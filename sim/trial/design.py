@@ -162,6 +162,12 @@ class Arm(Strict):
         return _specs(value, "arm.treatment")
 
 
+def _held(entry: dict[str, Any]) -> dict[str, Any]:
+    """A regimen held as it is: its schedule without its rules (nested tables, e.g. a dose
+    rule that would go on changing it), as a trial holds each patient's regimen."""
+    return {k: v for k, v in entry.items() if not isinstance(v, dict)}
+
+
 def _specs(value: Any, where: str) -> Any:
     """Treatment entries validated by the scenario schema (so every kind's rules apply)."""
     if not isinstance(value, list | tuple):
@@ -320,7 +326,7 @@ class TrialDesign(Strict):
             pop = self.population
             d = self._maintenance(regimen)
             d.pop("until_day", None)
-            d.pop("titration", None)  # held, as the trial held each patient's regimen
+            d = _held(d)
             specs.insert(0, (type(pop.treatment[pop.maintenance_index]), d | {"start_day": 0}))
         for kind, d in specs:
             d["start_day"] = first = start + d.get("start_day", 0)
@@ -342,8 +348,7 @@ class TrialDesign(Strict):
 
     def _between(self, start: int, end: int, regimen: int | None) -> list[dict[str, Any]]:
         """Open-label maintenance at the patient's own regimen from ``start`` to ``end``."""
-        d = self._maintenance(regimen)
-        d.pop("titration", None)
+        d = _held(self._maintenance(regimen))
         return [d | {"start_day": start, "until_day": end - 1}]
 
     def course_scenario(self, course: int, regimen: int | None = None) -> Scenario:
