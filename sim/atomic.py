@@ -26,12 +26,14 @@ import re
 import secrets
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 __all__ = ["MARKER", "is_work_folder", "recover", "staged"]
 
+FRESH_SECONDS = 60.0  # a work folder without its marker younger than this is being made
 MARKER = "mmn-sim-unfinished-export.json"  # in every work folder while it exists
 _NEW, _OLD = "new", "old"  # the folder being written; the target it replaces
 _WORK = re.compile(r"^\.(?P<target>.+)\.mmn-sim-(?P<token>[0-9a-f]{12})$")
@@ -81,9 +83,12 @@ def recover(parent: str | Path) -> list[str]:
             continue
         work = Path(entry.path)
         if not (work / MARKER).exists():
-            with contextlib.suppress(OSError):  # an empty one is harmless to remove
-                work.rmdir()
-                done.append(f"removed the empty folder {work}")
+            # Another process creates its work folder, then writes the marker: a fresh folder
+            # without one is that moment, not a leftover (removing it failed a sibling save).
+            with contextlib.suppress(OSError):  # an old empty one is harmless to remove
+                if time.time() - entry.stat(follow_symlinks=False).st_mtime > FRESH_SECONDS:
+                    work.rmdir()
+                    done.append(f"removed the empty folder {work}")
             continue
         owner = _read_marker(work)
         if owner is None or owner.get("target") != m["target"] or _alive(owner):

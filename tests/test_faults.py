@@ -110,12 +110,37 @@ def test_recover_puts_back_an_old_export_moved_aside_and_removes_leftovers(tmp_p
     (tmp_path / "kept").mkdir()
     (tmp_path / "kept" / "manifest.json").write_text('{"new": 1}', encoding="utf-8")
     _leftover(tmp_path, "fresh", pid, "cccccccccccc")  # killed while writing
-    (tmp_path / ".empty.mmn-sim-dddddddddddd").mkdir()  # killed before the marker
+    empty = tmp_path / ".empty.mmn-sim-dddddddddddd"
+    empty.mkdir()  # killed before the marker, long ago
+    old = time.time() - 2 * atomic.FRESH_SECONDS
+    os.utime(empty, (old, old))
     lines = atomic.recover(tmp_path)
     assert len(lines) == 5, lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "out"]
     assert (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8") == "{}"
     assert (tmp_path / "kept" / "manifest.json").read_text(encoding="utf-8") == '{"new": 1}'
+
+
+def test_recover_leaves_a_fresh_work_folder_without_its_marker_alone(tmp_path):
+    """Another process makes its work folder, then writes the marker: in between, a sibling
+    save's clean-up must not remove it (it failed that process's save)."""
+    fresh = tmp_path / ".x.mmn-sim-eeeeeeeeeeee"
+    fresh.mkdir()
+    assert atomic.recover(tmp_path) == [] and fresh.is_dir()
+
+
+def test_sibling_saves_in_one_parent_all_succeed(tmp_path):
+    """Two processes saving exports into sibling folders of one parent, many times: every
+    save lands (each save's clean-up of stale work folders runs while the other is writing)."""
+    script = ("import sys\nfrom pathlib import Path\nfrom sim import atomic\n"
+              "base = Path(sys.argv[1])\nfor k in range(150):\n"
+              "    with atomic.staged(base / f'{sys.argv[2]}-{k}') as f:\n"
+              "        (f / 'a.txt').write_text('x')\n    atomic.recover(base)\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path), tag], env=ENV,
+                              stderr=subprocess.PIPE, text=True) for tag in ("a", "b")]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert len([p for p in tmp_path.iterdir() if not p.name.startswith(".")]) == 300
 
 
 def test_recover_leaves_alone_what_is_not_provably_a_dead_exports(tmp_path):
