@@ -235,6 +235,8 @@ def _add_verbose(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verbose", action="store_true",
                    help="show Dask's own log lines (by default a Dask run reports only its "
                    "progress and, on a fault, one sentence)")
+    p.add_argument("--yes", action="store_true",
+                   help="run even when the work is estimated at over an hour on this machine")
 
 
 def _add_cohort_options(p: argparse.ArgumentParser) -> None:

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from . import atomic, load_scenario
 from ._meta import DISCLAIMER
+from .budget import Budget, check_chunk, check_duration, check_sweep_table
 from .cli_progress import Progress
 from .cohort import check_engine, export_cohort
 from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
@@ -167,6 +168,7 @@ def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> in
     _check_out(Path(args.out), args.force)
     if args.scheduler is not None:
         check_scheduler(args.scheduler)
+    _check_cohort_budget(args, scenario)
     seed = scenario.scenario.seed
     prov = {"source": _source(args.scenario), "overrides": overrides,
             "command": _command_line(argv)}
@@ -183,6 +185,30 @@ def cmd_cohort(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> in
     return EXIT_OK
 
 
+def _seconds_per_patient(scenario: Scenario, engine: str) -> float:
+    """One patient's estimated seconds on one core: the compiled engine's measured rate, or
+    the simpy engine's estimate (sim.workload)."""
+    from .budget import PATIENT_YEARS_PER_SECOND
+    from .workload import estimate
+
+    if engine == "vector":
+        return scenario.scenario.years / PATIENT_YEARS_PER_SECOND
+    return estimate(scenario).seconds
+
+
+def _check_cohort_budget(args: argparse.Namespace, scenario: Scenario) -> None:
+    """A chunk that fits in memory, and no hours of work without --yes (one sentence each)."""
+    from .workload import estimate
+
+    budget = Budget.here()
+    if args.scheduler is None:
+        in_flight = 1 + (2 * args.workers if args.workers else 0)
+        check_chunk(min(args.chunk, args.n), estimate(scenario).megabytes, in_flight, budget)
+    check_duration(args.n * _seconds_per_patient(scenario, args.engine),
+                   args.workers, args.yes or args.scheduler is not None,
+                   f"a cohort of {args.n:,} patients", budget)
+
+
 def cmd_sweep(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int:
     """Every combination of the grid on the same patients: one tidy table and a manifest."""
     from .sweep import combinations, iter_sweep, parse_grid, write_sweep
@@ -192,6 +218,11 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO, argv: Sequence[str]) -> int
     combos = combinations(scenario, grid)  # every value checked before anything runs
     if args.scheduler is not None:
         check_scheduler(args.scheduler)
+    budget = Budget.here()
+    check_sweep_table(sum(args.n * (int(sc.scenario.years) + 1) for _, sc in combos), budget)
+    check_duration(sum(args.n * _seconds_per_patient(sc, args.engine) for _, sc in combos),
+                   args.workers, args.yes or args.scheduler is not None,
+                   f"a sweep of {len(combos):,} combinations x {args.n:,} patients", budget)
     _check_out(Path(args.out), args.force)
     seed = scenario.scenario.seed
     bar = Progress(len(combos) * args.n, "sweep", enabled=not args.quiet)

@@ -30,7 +30,7 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -147,8 +147,8 @@ def _connect(workers: int | None, scheduler: str | None, verbose: bool
         raise
 
 
-def dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple], *,
-             workers: int | None = None, scheduler: str | None = None,
+def dask_map(fn: Callable[..., Any], shared: Any, items: Iterable[tuple], *,
+             workers: int | None = None, scheduler: str | None = None, total: int | None = None,
              verbose: bool | None = None, stall_seconds: float = STALL_SECONDS,
              notify: Callable[[str], None] | None = None) -> Iterator[Any]:
     """``fn(shared, *item)`` for each item on Dask, yielded in order, with at most twice the
@@ -169,17 +169,21 @@ def dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple], *,
             raise DaskError(f"could not start {where} ({type(err).__name__}: {err}); "
                             "nothing was written.") from None
         try:
-            yield from _ordered(client, fn, shared, items, 2 * width, stall_seconds, say, where)
+            if total is None and isinstance(items, Sized):
+                total = len(items)
+            yield from _ordered(client, fn, shared, items, 2 * width, stall_seconds, say, where,
+                                total)
         finally:
             _close(client, cluster)
 
 
-def _ordered(client: Any, fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
-             window: int, stall: float, say: Callable[[str], None], where: str
-             ) -> Iterator[Any]:
+def _ordered(client: Any, fn: Callable[..., Any], shared: Any, items: Iterable[tuple],
+             window: int, stall: float, say: Callable[[str], None], where: str,
+             total: int | None) -> Iterator[Any]:
     # ``shared`` travels inside each task rather than scattered once: scattered data lives
     # only on the workers, so losing them all would lose it and cancel every task, while a
     # task that carries its inputs is simply run again on a restarted worker.
+    of = "?" if total is None else str(total)
     pending: deque = deque()
     todo = iter(items)
     for item in todo:
@@ -190,7 +194,7 @@ def _ordered(client: Any, fn: Callable[..., Any], shared: Any, items: Sequence[t
     while pending:
         fut = pending.popleft()
         try:
-            note = (f"no chunk has finished for {stall:g} s ({done} of {len(items)} done); a "
+            note = (f"no chunk has finished for {stall:g} s ({done} of {of} done); a "
                     "Dask worker may be stopped or overloaded. Still waiting; Ctrl-C stops the "
                     "run.")
             _wait(fut, stall, lambda note=note: say(note))
@@ -199,7 +203,7 @@ def _ordered(client: Any, fn: Callable[..., Any], shared: Any, items: Sequence[t
             if fut.status == "error" and not _lost(err):
                 raise  # the chunk's own error: its type and message, as without Dask
             raise DaskError(f"the Dask cluster at {where} lost chunk {done + 1} of "
-                            f"{len(items)} ({type(err).__name__}); its workers died or ran "
+                            f"{of} ({type(err).__name__}); its workers died or ran "
                             "out of memory, or the scheduler went away; nothing was "
                             "written.") from None
         fut.release()

@@ -23,7 +23,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,19 +147,21 @@ def chunk_results(
     return ordered_map(simulate_chunk, job, items, workers=workers, scheduler=scheduler)
 
 
-def ordered_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple], *,
-                workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+def ordered_map(fn: Callable[..., Any], shared: Any, items: Iterable[tuple], *,
+                workers: int | None = None, scheduler: str | None = None,
+                total: int | None = None) -> Iterator[Any]:
     """``fn(shared, *item)`` for each item, in order: here, or on Dask with a bounded number of
     items in flight (``shared`` is sent to each worker once)."""
     if workers is None and scheduler is None:
         for item in items:
             yield fn(shared, *item)
         return
-    yield from _dask_map(fn, shared, items, workers, scheduler)
+    yield from _dask_map(fn, shared, items, workers, scheduler, total)
 
 
-def _dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
-              workers: int | None, scheduler: str | None) -> Iterator[Any]:
+def _dask_map(fn: Callable[..., Any], shared: Any, items: Iterable[tuple],
+              workers: int | None, scheduler: str | None, total: int | None
+              ) -> Iterator[Any]:
     try:
         import distributed  # noqa: F401 - only to say clearly that it is missing
     except ImportError as err:  # pragma: no cover - a dependency
@@ -167,7 +169,7 @@ def _dask_map(fn: Callable[..., Any], shared: Any, items: Sequence[tuple],
                         "pip install 'dask[distributed]'.") from None
     if scheduler is not None:
         check_scheduler(scheduler)
-    return dask_map(fn, shared, items, workers=workers, scheduler=scheduler)
+    return dask_map(fn, shared, items, workers=workers, scheduler=scheduler, total=total)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -132,10 +132,12 @@ def iter_sweep(
     seed = scenario.scenario.seed if seed is None else seed
     combos = combinations(scenario, grid)
     pins = tuple(sorted({*pinned, *grid}))
-    items = [(k, params, sc, list(range(start, min(n, start + _CHUNK))))
-             for k, (params, sc) in enumerate(combos) for start in range(0, n, _CHUNK)]
+    # generated as they are sent, never listed: a big grid times --n is millions of chunks
+    items = ((k, params, sc, list(range(start, min(n, start + _CHUNK))))
+             for k, (params, sc) in enumerate(combos) for start in range(0, n, _CHUNK))
+    total = len(combos) * -(-n // _CHUNK)
     for table in ordered_map(sweep_chunk, (seed, population, pins, engine), items,
-                             workers=workers, scheduler=scheduler):
+                             workers=workers, scheduler=scheduler, total=total):
         if progress is not None:
             progress(int(table["patient"].nunique()))
         yield table
