@@ -105,19 +105,3 @@ def test_sigterm_ends_the_cluster_and_leaves_no_staging_folder(tmp_path):
     assert list(tmp_path.iterdir()) == []
     psutil.wait_procs(workers, timeout=30)
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
-
-
-def test_a_stopped_worker_is_reported_and_the_run_goes_on_when_it_resumes(tmp_path, reference):
-    out = tmp_path / "x"
-    proc = _start(out, "--workers", "2", env={"MMN_SIM_DASK_STALL_SECONDS": "3"})
-    _mid_run(proc, out)
-    stopped = _workers(proc)
-    for w in stopped:
-        w.suspend()
-    time.sleep(8)
-    for w in stopped:
-        w.resume()
-    _, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err
-    assert "no chunk has finished for 3 s" in err and "Traceback" not in err
-    assert _tables(out) == reference
