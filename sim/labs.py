@@ -12,6 +12,7 @@ random stream, so it is reproducible and never named after the disease.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,20 +134,24 @@ def lab_results(snapshot: SiteSnapshot, disease: Disease, patient: Patient, draw
 
 def _acute_rows(disease: Disease, patient: Patient,
                 draws: LabDraws) -> list[tuple[str, str, float, str]]:
-    """The tests of an acute neuropathy work-up, for a disease that answers them (IgG
-    anti-ganglioside antibodies, CSF cells); none for the chronic ones, whose reports stay as
-    they were. The cell count reads the patient's last calibre draw (a draw of their own)."""
-    igg, cells = (getattr(disease, name, None)
-                  for name in ("anti_ganglioside_igg", "csf_cells_per_ul"))
-    rows: list[tuple[str, str, float, str]] = []
-    if igg is not None:
-        pos, titre = igg(patient)
-        rows.append(("anti_ganglioside_igg", "positive" if pos else "negative",
-                     round(titre if pos else 0.0, 2), "x cut-off"))
-    if cells is not None:
-        n = cells(draws.csa_z[-1])
-        rows.append(("csf_cells", "normal" if n < 5 else "raised", n, "per µL"))
-    return rows
+    """The tests of an acute neuropathy work-up, IgG anti-ganglioside antibodies and CSF cells,
+    reported for every disease so that ordering them tells a student something only through
+    the result. A disease that answers them (AMAN) gives its own; the chronic ones carry no IgG
+    anti-GM1/GD1a and a normal cell count (below 10 per µL, Asbury & Cornblath 1990; the same
+    (approx.) 1-4 per µL). The cell count reads the patient's last calibre draw (a draw of
+    their own), so no draw is added."""
+    igg = getattr(disease, "anti_ganglioside_igg", None)
+    cells = getattr(disease, "csf_cells_per_ul", _normal_csf_cells)
+    pos, titre = igg(patient) if igg is not None else (False, 0.0)
+    n = cells(draws.csa_z[-1])
+    return [("anti_ganglioside_igg", "positive" if pos else "negative",
+             round(titre if pos else 0.0, 2), "x cut-off"),
+            ("csf_cells", "normal" if n < 5 else "raised", n, "per µL")]
+
+
+def _normal_csf_cells(z: float) -> float:
+    """A normal CSF white-cell count, 1-4 per µL (approx.), from a standard-normal draw."""
+    return float(round(1.0 + 3.0 * 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))))
 
 
 def _mri(snapshot: SiteSnapshot, p: LabParams) -> tuple[str, str, float, str]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,9 +43,7 @@ from ..patient import Patient, PopulationParams
 from ..sites import SiteSnapshot
 from .cidp import RemyelinatingSites
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..treatments.exposure import Exposure
+from .readouts import PressurePalsyReadouts
 
 __all__ = ["HNPP", "HNPPFindings", "HNPPHistory", "POPULATION", "LESIONS", "PALSY_SITES",
            "DISEASE"]
@@ -205,7 +202,7 @@ def _slowing_profile(f: HNPPFindings, anatomy: Anatomy) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class HNPP:
+class HNPP(PressurePalsyReadouts):
     """HNPP with the 17p11.2 deletion (the :class:`~sim.diseases.base.Disease` protocol)."""
 
     kind: str = "hnpp"
@@ -243,21 +240,6 @@ class HNPP:
         return RemyelinatingSites(onset_days, patient, self.lesions,
                                   self.findings.remyelination_per_year)
 
-    # --- how treatment mechanisms act on it: not at all ----------------------------------------
-    def max_lesion_multiplier(self) -> float:
-        return 1.0
-
-    def lesion_multiplier(self, x: Exposure) -> float:
-        return 1.0  # no treatment changes how nerves bear pressure
-
-    def lift(self, x: Exposure) -> float:
-        return 0.0  # nor lifts a pressure block: remyelination alone heals it
-
-    def modifier_increments(
-        self, x: Exposure, dt: float, effect_integral: float
-    ) -> tuple[float, float, float]:
-        return dt, 0.0, 0.0
-
     # --- beyond the motor axon ----------------------------------------------------------------
     def _damage(self, snapshot: SiteSnapshot, side: str, nerve: str) -> float:
         return float(np.clip(snapshot.damage[_SITE[nerve][side]], 0.0, 1.0))
@@ -269,12 +251,6 @@ class HNPP:
         return [(side, nerve) for nerve, _seg in PALSY_SITES for side in SIDES
                 if self.findings.small_fibre_loss_per_damage
                 * self._damage(snapshot, side, nerve) >= threshold]
-
-    def sensory_loss(self, day: float) -> float:
-        return 0.0  # no limb-wide loss; the territories are read from the palsy sites
-
-    def sensory_loss_in(self, day: float, side: str, limb: str, modality: str) -> float:
-        return 0.0
 
     def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
                         modality: str) -> float:
@@ -301,25 +277,6 @@ class HNPP:
         return np.clip(_slowing_profile(f, self.anatomy) + f.slowing_per_damage * living,
                        0.0, 0.9)
 
-    def upper_motor_neuron_signs(self, day: float) -> bool:
-        return False
-
-    def bulbar_weakness(self, day: float) -> bool:
-        return False
-
-    def fasciculation_propensity(self) -> float:
-        return self.findings.fasciculation_propensity
-
-    def cold_sensitivity(self) -> float:
-        return self.findings.cold_sensitivity
-
-    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        # Negative in drawn patients (population share 0); a scenario may pin it.
-        return patient.anti_gm1, patient.anti_gm1_titre
-
-    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
-        f = self.findings
-        return float(f.csf_protein_median_g_per_l * np.exp(f.csf_protein_log_sd * z))
 
 
 DISEASE = HNPP()

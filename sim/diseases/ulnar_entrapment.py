@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,9 +27,7 @@ from ..anatomy import ANATOMY, SIDES, Anatomy
 from ..patient import Patient, PopulationParams
 from ..sites import SiteSnapshot
 from .lesions import Candidates, LesionParams, SiteState, draw_candidates
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..treatments.exposure import Exposure
+from .readouts import PressurePalsyReadouts
 
 __all__ = ["UlnarEntrapment", "UlnarFindings", "POPULATION", "LESIONS", "NERVE", "SEGMENT",
            "SENSORY_NERVE", "DISEASE"]
@@ -114,7 +111,7 @@ class UlnarFindings:
 
 
 @dataclass(frozen=True)
-class UlnarEntrapment:
+class UlnarEntrapment(PressurePalsyReadouts):
     """Ulnar neuropathy at the elbow (the :class:`~sim.diseases.base.Disease` protocol)."""
 
     kind: str = "ulnar_entrapment"
@@ -145,30 +142,9 @@ class UlnarEntrapment:
     def new_sites(self, onset_days: np.ndarray, patient: Patient) -> SiteState:
         return SiteState(onset_days, patient, self.lesions)
 
-    # --- how treatment mechanisms act on it: not at all ----------------------------------------
-    def max_lesion_multiplier(self) -> float:
-        return 1.0
-
-    def lesion_multiplier(self, x: Exposure) -> float:
-        return 1.0  # immunotherapy does not change pressure on the nerve
-
-    def lift(self, x: Exposure) -> float:
-        return 0.0  # nor lift a compression block
-
-    def modifier_increments(
-        self, x: Exposure, dt: float, effect_integral: float
-    ) -> tuple[float, float, float]:
-        return dt, 0.0, 0.0
-
     # --- beyond the motor axon ----------------------------------------------------------------
     def _damage(self, snapshot: SiteSnapshot, side: str) -> float:
         return float(snapshot.damage[self.anatomy.site_index[(side, NERVE, SEGMENT)]])
-
-    def sensory_loss(self, day: float) -> float:
-        return 0.0  # no limb-wide loss; the ulnar territory is read from the lesion
-
-    def sensory_loss_in(self, day: float, side: str, limb: str, modality: str) -> float:
-        return 0.0
 
     def sensory_loss_at(self, snapshot: SiteSnapshot, side: str, limb: str,
                         modality: str) -> float:
@@ -188,25 +164,6 @@ class UlnarEntrapment:
     def conduction_slowing(self, snapshot: SiteSnapshot) -> np.ndarray | None:
         return None  # the focal slowing of every damaged site is enough across the elbow
 
-    def upper_motor_neuron_signs(self, day: float) -> bool:
-        return False
-
-    def bulbar_weakness(self, day: float) -> bool:
-        return False
-
-    def fasciculation_propensity(self) -> float:
-        return self.findings.fasciculation_propensity
-
-    def cold_sensitivity(self) -> float:
-        return self.findings.cold_sensitivity
-
-    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        # Negative in drawn patients (population share 0); a scenario may pin it.
-        return patient.anti_gm1, patient.anti_gm1_titre
-
-    def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
-        f = self.findings
-        return float(f.csf_protein_median_g_per_l * np.exp(f.csf_protein_log_sd * z))
 
 
 DISEASE = UlnarEntrapment()
