@@ -711,6 +711,11 @@ _ENTRIES: tuple[Reference, ...] = (
        "CD001798", doi="10.1002/14651858.CD001798.pub3",
        checked="Cochrane abstract: time to walk with aid 30 vs 44 days with PE in 220 severe "
        "patients; more patients walking with aid at 4 weeks (RR 1.60)"),
+    _r("Hughes 1978", "Hughes RAC, Newsom-Davis JM, Perkin GD, Pierce JM", 1978,
+       "Controlled trial of prednisolone in acute polyneuropathy", "Lancet", "2(8093)",
+       "750-753", doi="10.1016/s0140-6736(78)92644-2", pmid="80682",
+       checked="PubMed abstract: journal, year, volume, pages; patients graded on a "
+       "six-point disability scale (the GBS disability scale); prednisolone not beneficial"),
     _r("Hughes 2016", "Hughes RA, Brassington R, Gunn AA, van Doorn PA", 2016,
        "Corticosteroids for Guillain-Barré syndrome", "Cochrane Database Syst Rev", "2016(10)",
        "CD001446", doi="10.1002/14651858.CD001446.pub5",

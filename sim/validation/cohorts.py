@@ -136,7 +136,8 @@ COHORTS: dict[str, ReferenceCohort] = {c.key: c for c in (
     ReferenceCohort("dose-creep", "ivig-dose-creep", seeds=20),
     *(ReferenceCohort(k, f"{k}.toml") for k in (
         "cidp-untreated", "cidp-ivig", "cidp-prednisone", "cidp-prednisolone",
-        "cidp-exchange-4w", "cidp-exchange-3w")),
+        "cidp-exchange-4w", "cidp-exchange-3w", "aman-untreated", "aman-exchange",
+        "aman-ivig")),
 )}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from .._meta import DISCLAIMER, PACKAGE_VERSION
 from ..export import git_commit, write_files
-from . import antibodies, cidp, course, dose, harms, ivig, other, population, withdrawal
+from . import antibodies, cidp, course, dose, gbs, harms, ivig, other, population, withdrawal
 from .cohorts import COHORTS
 from .render import SCOPE
 from .stats import Measurement, not_measured
@@ -33,7 +33,7 @@ REFERENCE = Path(__file__).resolve().parent / "reference.json"
 REPORT_FILES = ("validation.md", "validation.html", "validation.json")
 # The module measuring each group of targets: a module that fails marks only its own group.
 THEMES = dict(zip(GROUPS, (population, course, ivig, withdrawal, dose, harms, antibodies, other,
-                            cidp), strict=True))
+                            cidp, gbs), strict=True))
 
 
 @dataclass(frozen=True)

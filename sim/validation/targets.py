@@ -23,7 +23,7 @@ GREEN, AMBER, RED, NOT_MEASURED = "green", "amber", "red", "not measured"
 STATUSES = (GREEN, AMBER, RED, NOT_MEASURED)
 GROUPS = ("Population", "Untreated course", "First IVIg course", "IVIg withdrawal",
           "Dose and interval", "Treatments that do not help", "Antibodies", "Other",
-          "CIDP treatment response")
+          "CIDP treatment response", "GBS treatment response (AMAN)")
 # The heading under which working values (approx.) are listed apart from published targets.
 WORKING = "Working values of this model (approx., not counted)"
 POINT_TOLERANCE = 0.10  # green: within 10% of the published point value
@@ -576,6 +576,55 @@ TARGETS += (
        'abstract); range: 95% CI of 5/15.'),
 )
 
+
+_GBS = ("Drawn AMAN patients (the axonal form of Guillain-Barré syndrome); treatment from day 10, "
+        "the same patients untreated as the control arm; walking read on the ONLS leg grade "
+        "(with aid: grade <= 4). ")
+_GBS_MIX = (" The trials enrolled Guillain-Barré syndrome of every form, mostly demyelinating in "
+            "Europe and North America; the model's patients are AMAN.")
+TARGETS += (
+    # --- GBS: plasma exchange and IVIg in the acute attack (the mimic of a first weakness) ---
+    _t("gbs.pe_walk_ratio", 9, "GBS: exchange shortens the time to walking with aid",
+       "Chevret 2017", 1.47, 1.2, 2.0, "x", "aman-untreated aman-exchange", _GBS + "Patients "
+       "who cannot walk with aid on day 9; four exchanges every other day from day 10 "
+       "(approx.): median days from day 10 to walking with aid untreated, over the same on "
+       "exchange. Chevret 2017: 'In one trial with 220 severely affected participants, the "
+       "median time to recover walking with aid was significantly shorter with plasma "
+       "exchange (30 days) than without plasma exchange (44 days)' (abstract); 44 / 30 = "
+       "1.47." + _GBS_MIX,
+       quote='median 30 vs 44 days to walking with aid, 220 severely affected patients '
+             '(Chevret 2017, Cochrane CD001798, abstract); range: a margin set by us around '
+             'the ratio of the two medians (no interval published).'),
+    _t("gbs.untreated_walk_days", 9, "GBS: days to walking with aid without treatment",
+       "Chevret 2017", 44, 30, 60, "days", "aman-untreated aman-exchange", _GBS + "The same "
+       "entered patients untreated: median days from day 10 to walking with aid (the "
+       "trial's control arm, 44 days)." + _GBS_MIX,
+       quote='median 44 days without plasma exchange (Chevret 2017, abstract); range: a '
+             'margin set by us (no interval published).'),
+    _t("gbs.pe_walk_4wk", 9, "GBS: more walk with aid four weeks after exchange",
+       "Chevret 2017", 1.60, 1.19, 2.15, "x", "aman-untreated aman-exchange", _GBS + "The "
+       "same entered patients: share walking with aid on day 38 (four weeks after the start) "
+       "on exchange, over the share untreated. Chevret 2017: 'After four weeks, "
+       "moderate-quality evidence from the combined data of three trials accounting for a "
+       "total of 349 patients showed that plasma exchange significantly increased the "
+       "proportion of patients who recovered the ability to walk with assistance (risk ratio "
+       "(RR) 1.60, 95% confidence interval (CI) 1.19 to 2.15)' (abstract)." + _GBS_MIX,
+       quote='RR 1.60 (95% CI 1.19 to 2.15), three trials, 349 patients (Chevret 2017, '
+             'abstract).'),
+    _t("gbs.ivig_vs_exchange", 9, "GBS: IVIg as good as exchange at four weeks",
+       "Plasma Exchange/Sandoglobulin GBS Trial Group 1997", -0.1, -0.5, 0.5, "grades",
+       "aman-untreated aman-exchange aman-ivig", _GBS + "Patients who need aid to walk (GBS "
+       "disability grade >= 3, Hughes 1978, read from the ONLS leg grade) on day 9; IVIg 0.4 "
+       "g/kg a day for five days or four exchanges from day 10: mean improvement in grade at "
+       "four weeks on IVIg minus on exchange, the same patients. PSGBS 1997: inclusion "
+       "'severe disease (aid needed for walking) and onset of neuropathic symptoms within the "
+       "previous 14 days'; 'the mean improvement was 0.9 (SD 1.3) in the 121 PE-group "
+       "patients, 0.8 (1.3) in the 130 IVIg-group patients'; 'a 0.5 grade difference was "
+       "excluded at the 95% level of confidence' (abstract). The trial gave five exchanges "
+       "over 8-13 days." + _GBS_MIX,
+       quote='0.8 vs 0.9 grades at 4 weeks; a 0.5-grade difference excluded at 95% (PSGBS '
+             '1997, Lancet 349:225, abstract); range: that equivalence margin.'),
+)
 
 def by_id(target_id: str) -> Target:
     """The target with this id (KeyError if there is none)."""
