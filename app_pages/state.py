@@ -11,6 +11,7 @@ with :func:`keep`.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +36,8 @@ __all__ = [
     "SECONDS_PER_STEP",
     "STATE_KEY",
     "STEP_DAYS",
+    "step_label",
+    "preset_title",
     "AppState",
     "Context",
     "S",
@@ -67,6 +70,13 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 STEP_DAYS = (7, 28, 91, 365)
+
+
+def step_label(days: int) -> str:
+    """A step in words: 1 week, 4 weeks, 3 months, 1 year."""
+    return {7: "1 week", 28: "4 weeks", 91: "3 months", 365: "1 year"}.get(days, f"{days} days")
+
+
 # While playing, the time line's fragment re-runs every SECONDS_PER_STEP[speed] seconds and
 # each re-run takes one step (a fixed number of days, see STEP_DAYS).
 SECONDS_PER_STEP = {"slow": 1.0, "normal": 0.5, "fast": 0.25}
@@ -330,6 +340,15 @@ def _param_widget(p: S.Param, disabled: bool = False) -> None:
                   on_change=_on_change, disabled=disabled)
 
 
+@functools.cache
+def preset_title(name: str) -> str:
+    """A preset's title (its scenario name) for the picker; the file name if it has none."""
+    try:
+        return sim.load_scenario(name).scenario.name or name
+    except Exception:  # noqa: BLE001 - a broken preset is reported where it is loaded
+        return name
+
+
 def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
     _reseed(app)
     options = sim.preset_names() + ([S.UPLOADED] if app.upload else [])
@@ -339,19 +358,21 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
     with st.sidebar:
         st.selectbox(
             "Scenario preset", options, key=W.PRESET, on_change=_on_preset,
-            format_func=lambda n: f"uploaded: {upload_name}" if n == S.UPLOADED else n,
-            help="Each preset teaches one point; its question is shown below.",
+            format_func=lambda n: f"uploaded: {upload_name}" if n == S.UPLOADED else
+            preset_title(n),
+            help="Each preset teaches one point; its question is shown below. Its file name "
+                 "(for the command line and links) is in the address as scenario=...",
         )
         base = app.base(_get(W.PRESET))
         if base.teaching.question:
             st.info(f"**Question:** {plain(base.teaching.question)}")
         if base.scenario.summary:
             st.caption(plain(base.scenario.summary))
-        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        c1, c2 = st.columns(2, vertical_alignment="bottom")
         c1.number_input("Seed (patient number)", 0, S.MAX_SEED, step=1, key=W.SEED,
                         help="Same seed, same virtual patient: disease draws are shared "
                         "across treatment plans.", on_change=_on_change)
-        c2.button("New patient", key=W.NEW_PATIENT, on_click=_on_new_patient,
+        c2.button("New patient", key=W.NEW_PATIENT, on_click=_on_new_patient, width="stretch",
                   help="Draw a different virtual patient (a new random seed).")
         by_group: dict[str, list[S.Param]] = {}
         for p in S.PARAMS:
@@ -491,26 +512,33 @@ def _time_controls(ctx: Context, playable: bool) -> int:
             if app.day >= end:
                 app.playing = False
                 st.rerun()
-    cols = st.columns([4.2, 1.3, 1.3, 1.3, 1.3, 1.3], vertical_alignment="bottom")
-    cols[0].slider("Day from onset (day)", 0, end, step=1, key=W.DAY, on_change=_on_day,
-                   help="Scrub through the disease; every chart's cursor follows.")
-    cols[1].button("Back", icon=":material/skip_previous:", key=W.STEP_BACK,
-                   on_click=_on_step, args=(-1, end), help="Go back one step.")
+    # The slider has the whole width (an arrow key moves it one day, Page Up/Down ten); the
+    # buttons and pickers below are wide enough for their words at 1024 px. Button labels are
+    # words only: a Material icon's name would be read out by a screen reader ("play_arrow").
+    st.slider("Day from onset (day)", 0, end, step=1, key=W.DAY, on_change=_on_day,
+              help="Scrub through the disease; every chart's cursor follows. Keyboard: arrow "
+                   "keys move one day, Home and End jump to the first and last day.")
+    cols = st.columns([1, 1, 1, 1.5, 1.5], vertical_alignment="bottom")
+    cols[0].button("◀ Back", key=W.STEP_BACK, on_click=_on_step, args=(-1, end),
+                   help="Go back one step (key J).", width="stretch", shortcut="J")
     if playable:
-        label, icon = ("Pause", "pause") if app.playing else ("Play", "play_arrow")
-        if cols[2].button(label, key=W.PLAY, icon=f":material/{icon}:", on_click=_on_play,
-                          args=(end,), help="Play or pause the time line."):
+        label = "Pause" if app.playing else "Play"
+        if cols[1].button(label, key=W.PLAY, on_click=_on_play, args=(end,),
+                          help="Play or pause the time line (key K).", width="stretch",
+                          shortcut="K"):
             st.rerun()  # the whole page, so the fragment's timer starts or stops
-    cols[3].button("Next", icon=":material/skip_next:", key=W.STEP_FWD, on_click=_on_step,
-                   args=(1, end), help="Go forward one step.")
-    cols[4].selectbox("Step (days)", STEP_DAYS, key=W.STEP,
-                      help="Days per step, the same at every speed.")
+    cols[2].button("Next ▶", key=W.STEP_FWD, on_click=_on_step, args=(1, end),
+                   help="Go forward one step (key L).", width="stretch", shortcut="L")
+    cols[3].selectbox("Step", STEP_DAYS, key=W.STEP, format_func=step_label,
+                      help="How far Back and Next move, and each step while playing; the "
+                           "same at every speed.")
     if playable:
-        cols[5].selectbox("Speed", tuple(SECONDS_PER_STEP), key=W.SPEED,
+        cols[4].selectbox("Speed", tuple(SECONDS_PER_STEP), key=W.SPEED,
                           help="How often a step is taken while playing.")
     day = int(_get(W.DAY))
     app.day = day
-    st.caption(f"Day {day} = year {day / S.YEAR:.2f} from onset.")
+    st.caption(f"Day {day} = year {day / S.YEAR:.2f} from onset. Keyboard: J back, K play or "
+               "pause, L next; on the slider the arrow keys move a day.")
     if st.query_params.get("day") != f"{day:g}":
         st.query_params["day"] = f"{day:g}"
     return day

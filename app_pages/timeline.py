@@ -29,10 +29,13 @@ def draw(day: int) -> None:
     c = st.columns(5)
     c[0].metric("Grip left (kg)", f"{now['grip_left_kg']:.1f}")
     c[1].metric("Grip right (kg)", f"{now['grip_right_kg']:.1f}")
-    c[2].metric("MRC sum (of 200)", int(now["mrc_sum"]))
+    c[2].metric("MRC sum", int(now["mrc_sum"]),
+                help="Medical Research Council sum score: 20 muscle groups on each side "
+                     "graded 0-5 and added up; 200 is normal strength.")
     c[3].metric("Disability (0-12)", int(now["disability"]))
     c[4].metric("Active lesions", int(now["active_lesions"]))
-    state.chart(F.grip_figure(clinical, day, healthy, journey=journey), "timeline_grip",
+    state.chart(F.grip_figure(clinical, day, healthy, journey=journey, events=events,
+                              end_day=ctx.end_day), "timeline_grip",
                 F.thin(clinical)[grip_cols], "grip per hand over time")
     if not derived:
         derived["regions"] = F.region_strength_table(t["muscles"])
@@ -40,7 +43,8 @@ def draw(day: int) -> None:
     regions, ev_table = derived["regions"], derived["events"]
     state.chart(F.strength_figure(regions, day), "timeline_strength", regions,
                 "strength by limb region, left vs right")
-    state.chart(F.igg_figure(clinical, events, day), "timeline_igg", F.thin(clinical)[igg_cols],
+    state.chart(F.igg_figure(clinical, events, day, end_day=ctx.end_day), "timeline_igg",
+                F.thin(clinical)[igg_cols],
                 "serum IgG and IVIg effect")
     state.chart(F.events_figure(ev_table, day, ctx.end_day), "timeline_events", ev_table,
                 "events: lesions, milestones, treatments")

@@ -584,3 +584,17 @@ def test_evidence_page_without_a_report_says_how_to_make_one(monkeypatch, tmp_pa
     _check_page(at)
     assert any("make validate" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+
+
+def test_the_preset_picker_shows_titles_and_the_step_picker_words():
+    """A projector shows words, not file names or bare numbers; the preset's file name stays
+    its value (the link's scenario=...)."""
+    at = _app()
+    at.run()
+    picker = at.selectbox(key=W.PRESET)
+    assert picker.value == S.DEFAULT_PRESET
+    titles = {sim.load_scenario(n).scenario.name for n in sim.preset_names()}
+    assert set(picker.options) == titles and S.DEFAULT_PRESET not in picker.options
+    assert list(at.selectbox(key=W.STEP).options) == ["1 week", "4 weeks", "3 months", "1 year"]
+    labels = [b.label for b in at.button if b.key in (W.STEP_BACK, W.PLAY, W.STEP_FWD)]
+    assert labels == ["◀ Back", "Play", "Next ▶"]  # words only: no icon names to read out

@@ -178,3 +178,40 @@ def test_emg_figures_and_the_journey_marks(run):
     strip = F.events_figure(ev)
     star = next(t for t in strip.data if t.name == "diagnostic journey")
     assert list(star.text) == ["first symptom", "first consultation", "diagnosis"]
+
+
+def test_timeline_charts_share_one_time_axis_and_the_grip_chart_marks_courses(run):
+    """Grip, serum IgG and the events strip line up on the page (one left margin, one x range
+    to the run's last day), and the grip chart carries the same course markers as the IgG
+    chart, so a question about grip weeks into a course has the course to look at."""
+    c, ev = run.tables["clinical"], run.tables["events"]
+    end = float(c["day"].max())
+    figs = [F.grip_figure(c, 800, 45, events=ev, end_day=end),
+            F.igg_figure(c, ev, 800, end_day=end),
+            F.events_figure(F.events_table(ev), 800, end)]
+    assert len({f.layout.margin.l for f in figs}) == 1
+    assert len({f.layout.margin.r for f in figs}) == 1
+    ranges = {tuple(f.layout.xaxis.range) for f in figs}
+    assert len(ranges) == 1 and ranges.pop()[1] >= end / F.YEAR
+    grip_courses = [t for t in figs[0].data if t.name and t.name.endswith("course")]
+    igg_courses = [t for t in figs[1].data if t.name and t.name.endswith("course")]
+    assert grip_courses and list(grip_courses[0].x) == list(igg_courses[0].x)
+    assert "course" not in " ".join(_trace_names(F.grip_figure(c, 800, 45)))
+
+
+def test_ivig_effect_axis_has_round_ticks_and_steroids_are_shaded_on_grip():
+    r = sim.simulate(sim.load_scenario("prednisolone"), seed=1)
+    c, ev = r.tables["clinical"], r.tables["events"]
+    igg = F.igg_figure(c, ev)
+    assert list(igg.layout.yaxis2.tickvals) == [0, 0.25, 0.5, 0.75, 1]
+    grip = F.grip_figure(c, events=ev)
+    rects = [s for s in grip.layout.shapes if s.type == "rect"]
+    assert rects and any(a.text == "prednisolone" for a in grip.layout.annotations)
+    start = float(ev.loc[ev["event"].str.contains("steroid|prednisolone"), "day"].min())
+    assert rects[0].x0 == pytest.approx(start / F.YEAR)
+
+
+def test_strength_legend_sits_above_the_panel_titles(run):
+    fig = F.strength_figure(F.region_strength_table(run.tables["muscles"]), day=100)
+    titles = [a for a in fig.layout.annotations if a.text.startswith("<b>")]
+    assert fig.layout.legend.y > 1.1 and all(a.y == 1.0 for a in titles)

@@ -94,6 +94,21 @@ def _cursor_shapes(day: float | None, xrefs: Sequence[str] = ("x",)) -> list[dic
     return [_vline(day / YEAR, _CURSOR, xref=x, yref=f"{'y' + x[1:]} domain") for x in xrefs]
 
 
+# The timeline's single-axis charts (grip, serum IgG, events) share one left margin (room for
+# the events strip's row names) and one x range, so their time axes line up on the page; a
+# little room before day 0 keeps a marker on day 0 clear of the axis labels.
+TIME_MARGIN = {"l": 140, "r": 70}
+
+
+def time_axis(end_day: float | None) -> dict:
+    """The shared x axis of the timeline charts: years from onset, 0 to ``end_day``."""
+    axis: dict = {"title": {"text": "years from onset"}}
+    if end_day is not None and end_day > 0:
+        pad = 0.015 * end_day / YEAR
+        axis["range"] = [-pad, end_day / YEAR + pad]
+    return axis
+
+
 def _layout(title: str, height: int, **kw) -> dict:
     out = dict(_LAYOUT)
     out.update(title={"text": title, "x": 0.01, "xanchor": "left"}, height=height)

@@ -15,7 +15,16 @@ import plotly.graph_objects as go
 
 from .. import studies, treatments
 from ..anatomy import SIDES
-from ._style import OKABE_ITO, SIDE_STYLE, YEAR, _cursor_shapes, _figure, _layout
+from ._style import (
+    OKABE_ITO,
+    SIDE_STYLE,
+    TIME_MARGIN,
+    YEAR,
+    _cursor_shapes,
+    _figure,
+    _layout,
+    time_axis,
+)
 
 __all__ = ["course_starts", "event_rows", "events_table", "events_figure"]
 
@@ -101,14 +110,11 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
                 "customdata": np.c_[g["day"], g["what"]],
                 "hovertemplate": "day %{customdata[0]:.0f}: %{customdata[1]}<extra></extra>",
             })
-    xaxis = {"title": {"text": "years from onset"}}
-    if end_day is not None:
-        xaxis["range"] = [0, end_day / YEAR]
     layout = _layout(
         "Events (lesions and milestones: blue circle left, vermilion diamond right)",
         110 + 32 * max(1, len(rows)), hovermode="closest", shapes=_cursor_shapes(day),
-        xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": rows[::-1],
-                            "type": "category", "automargin": True},
+        xaxis=time_axis(end_day), margin=dict(TIME_MARGIN, t=50, b=45),
+        yaxis={"categoryorder": "array", "categoryarray": rows[::-1], "type": "category"},
     )
     return _figure(data, layout)
 

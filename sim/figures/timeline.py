@@ -15,7 +15,18 @@ import plotly.graph_objects as go
 from .. import treatments
 from ..anatomy import ANATOMY, SIDES
 from ..clinical import CLINICAL
-from ._style import OKABE_ITO, SIDE_STYLE, YEAR, _cursor_shapes, _figure, _hline, _layout, thin
+from ._style import (
+    OKABE_ITO,
+    SIDE_STYLE,
+    TIME_MARGIN,
+    YEAR,
+    _cursor_shapes,
+    _figure,
+    _hline,
+    _layout,
+    thin,
+    time_axis,
+)
 from .events import course_starts
 
 __all__ = [
@@ -65,7 +76,9 @@ def strength_figure(region_table: pd.DataFrame, day: float | None = None) -> go.
     gap = 0.03
     width = (1 - gap * (n - 1)) / n
     data: list[dict] = []
-    layout = _layout("Strength by limb region, left vs right", 320, margin={"t": 90})
+    layout = _layout("Strength by limb region, left vs right", 320, margin={"t": 95})
+    # Above the panel titles, so the last panel's title is not under the legend.
+    layout["legend"] = dict(layout["legend"], y=1.16)
     notes = []
     xrefs = []
     for c, region in enumerate(regions, start=1):
@@ -107,10 +120,14 @@ def grip_figure(
     healthy_grip_kg: float | None = None,
     max_points: int = 600,
     journey: Mapping[str, float] | None = None,
+    events: pd.DataFrame | None = None,
+    end_day: float | None = None,
 ) -> go.Figure:
     """Grip of each hand (kg), with the patient's healthy grip and, below it, the grip under
-    which objects slip from the hand (the 'drops objects' milestone), and the diagnostic
-    journey (``journey``: label -> day) as labelled vertical lines."""
+    which objects slip from the hand (the 'drops objects' milestone), the diagnostic journey
+    (``journey``: label -> day) as labelled vertical lines and, given ``events``, the
+    treatment courses (markers along the top, steroid periods shaded), so a question about
+    grip some weeks into a course has the course to look at."""
     c = thin(clinical, max_points)
     data = []
     for side in SIDES:
@@ -142,11 +159,18 @@ def grip_figure(
                       "yref": "y domain", "xanchor": "left", "yanchor": "top",
                       "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
                       "font": {"size": 11, "color": OKABE_ITO["green"]}})
-    shapes += _cursor_shapes(day)
     top = max(float(np.nanmax(c[["grip_left_kg", "grip_right_kg"]].to_numpy(), initial=0)),
-              healthy_grip_kg or 0.0)
+              healthy_grip_kg or 0.0) * 1.1 + 1
+    if events is not None:
+        end = float(clinical["day"].max()) if len(clinical) else 0.0
+        data += _treatment_markers(events, top)
+        sh, no = _treatment_spans(events, end)
+        shapes += sh
+        notes += no
+    shapes += _cursor_shapes(day)
     layout = _layout("Grip strength per hand", 330, shapes=shapes, annotations=notes,
-                     yaxis={"title": {"text": "grip (kg)"}, "range": [0, top * 1.1 + 1]})
+                     yaxis={"title": {"text": "grip (kg)"}, "range": [0, top]},
+                     xaxis=time_axis(end_day), margin=dict(TIME_MARGIN, t=50, b=45))
     return _figure(data, layout)
 
 
@@ -163,7 +187,7 @@ def _spans(events: pd.DataFrame, start: str, stop: str,
 
 def igg_figure(
     clinical: pd.DataFrame, events: pd.DataFrame, day: float | None = None,
-    max_points: int = 600,
+    max_points: int = 600, end_day: float | None = None,
 ) -> go.Figure:
     """Serum IgG (g/L) and the IVIg effect (0-1), with dose, exchange and steroid markers."""
     c = thin(clinical, max_points)
@@ -186,9 +210,11 @@ def igg_figure(
         "Serum IgG and IVIg effect", 310, shapes=shapes, annotations=notes,
         yaxis={"title": {"text": "serum IgG (g/L)"}, "range": [0, top]},
         yaxis2={"title": {"text": "IVIg effect (0-1)"}, "range": [0, 1.05], "overlaying": "y",
-                "side": "right", "showgrid": False},
+                "side": "right", "showgrid": False, "tickmode": "array",
+                "tickvals": [0, 0.25, 0.5, 0.75, 1], "ticktext": ["0", "0.25", "0.5", "0.75",
+                                                                 "1"]},
+        xaxis=time_axis(end_day), margin=dict(TIME_MARGIN, t=50, b=45),
     )
-    layout["margin"] = dict(layout["margin"], r=60)
     return _figure(data, layout)
 
 
