@@ -397,10 +397,17 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 # --- page setup --------------------------------------------------------------------------------
 
 
+# Widget labels wrap onto a second line instead of ending in an ellipsis: on a projector at
+# 1024 px every word of a control's label must show (Streamlit cuts a long one to one line).
+WRAP_LABELS = ("<style>[data-testid='stWidgetLabel'] * {white-space: normal !important; "
+               "overflow: visible !important; text-overflow: clip !important;}</style>")
+
+
 def page_header(title: str) -> None:
     """Tab title, the teaching-model disclaimer and the page title: every page starts so
     (a page with its own controls instead of the sidebar calls only this)."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
+    st.html(WRAP_LABELS)
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
     housekeeping.start()  # once per server process: memory back after a class
