@@ -5,6 +5,10 @@
 # After installing, the compiled engine is built into its cache (python -m sim.vector.warm), so
 # the first cohort does not wait for the compiler; it is rebuilt when a source of sim/ changes.
 PYTHON ?= python3
+PORT ?= 8501
+# Test worker processes (pytest-xdist); each test file stays on one worker, so a file's shared
+# server or browser starts once. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -24,11 +28,11 @@ $(WARM): $(STAMP) $(shell find sim -name '*.py')
 	touch $(WARM)
 
 run: $(WARM)
-	$(BIN)/streamlit run app.py --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --browser.gatherUsageStats false --server.port $(PORT)
 
 test: $(WARM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

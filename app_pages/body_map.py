@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from sim import figures as F
 
 ctx = state.page_setup("Body map")
@@ -26,7 +26,7 @@ def draw(day: int) -> None:
     ].round(3), "affected nerve segments at this day")
     weak = muscles[muscles["mrc"] < 5][["side", "muscle", "nerve", "strength_pct", "mrc"]]
     with st.expander("Data table: weak muscles at this day"):
-        st.dataframe(weak, key="body_map_muscles", hide_index=True)
+        tables.show(weak, key="body_map_muscles", hide_index=True)
 
 
 state.scrubbed(ctx, draw)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from app_pages.text import plain
 from sim import diseases
 from sim import figures as F
@@ -127,4 +127,4 @@ for n, c in clin.items():
     end = c.iloc[-1]
     rows.append({"plan": n, f"final {side} grip (kg)": end[f"grip_{side}_kg"],
                  "final MRC sum": end["mrc_sum"], "final disability": end["disability"]})
-st.dataframe(pd.DataFrame(rows), key="compare_summary", hide_index=True)
+tables.show(pd.DataFrame(rows), key="compare_summary", hide_index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from sim import diagnosis as checklist
 from sim import mnd_pattern
 from sim.labs import LAB_TESTS
@@ -58,7 +58,7 @@ def draw(day: int) -> None:
     with st.expander("Nerve conduction summary"):
         st.markdown("\n".join(f"- {line}" for line in cl.ncs_lines))
     with st.expander("Data table: checklist"):
-        st.dataframe(checklist.table(cl), key="diagnosis_table", hide_index=True)
+        tables.show(checklist.table(cl), key="diagnosis_table", hide_index=True)
     draw_mnd(day)
 
 
@@ -92,7 +92,7 @@ def draw_mnd(day: int) -> None:
         mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
         st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
     with st.expander("Data table: motor neuron disease pattern"):
-        st.dataframe(mnd_pattern.table(p), key="mnd_table", hide_index=True)
+        tables.show(mnd_pattern.table(p), key="mnd_table", hide_index=True)
 
 
 state.scrubbed(ctx, draw)

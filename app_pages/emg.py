@@ -7,7 +7,7 @@ import functools
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from sim import figures as F
 from sim.anatomy import ANATOMY
 
@@ -53,7 +53,7 @@ def draw(day: int) -> None:
     st.caption("Persistence falls, or F-waves vanish, where block lies proximally (plexus, "
                "roots) beyond the stimulation points; the minimal latency stays normal or is "
                "only mildly prolonged.")
-    st.dataframe(run.fwaves(day).drop(columns=["patient"]), key="fwaves_table",
+    tables.show(run.fwaves(day).drop(columns=["patient"]), key="fwaves_table",
                  hide_index=True)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from sim.figures import validation as VF
 from sim.references import markdown as references_markdown
 from sim.validation import REFERENCE, STATUSES, Report, load, model_fingerprint
@@ -85,7 +85,7 @@ for results, key, heading in ((report.published(), "evidence_table", None),
         st.subheader(heading)
         st.caption("Ranges chosen for this model where no paper gives a number: they describe "
                    "the model's behaviour and are not counted as agreement with the literature.")
-    st.dataframe(table.style.map(_colour, subset=["status"]), key=key,
+    tables.show(table.style.map(_colour, subset=["status"]), key=key,
                  hide_index=True, height=min(35 * (len(table) + 1) + 3, 900),
                  column_config={"note": st.column_config.TextColumn(width="large")})
 
@@ -106,5 +106,5 @@ with st.expander("References: the full citation of every source in the table"):
     st.markdown(references_markdown(cited_keys([r.target.source for r in report.results]))
                 or "No source of these targets is in the bibliography.")
 with st.expander("Reference cohorts (how to reproduce them)"):
-    st.dataframe(pd.DataFrame(report.cohorts, columns=["cohort", "scenario and patients"]),
+    tables.show(pd.DataFrame(report.cohorts, columns=["cohort", "scenario and patients"]),
                  key="evidence_cohorts", hide_index=True)

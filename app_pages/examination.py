@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from sim import figures as F
 
 ctx = state.page_setup("Bedside examination")
@@ -52,11 +52,11 @@ def draw(day: int) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Muscles** (MRC grade and wasting)")
-        st.dataframe(_muscle_table(exam), key="exam_muscles", hide_index=True)
+        tables.show(_muscle_table(exam), key="exam_muscles", hide_index=True)
     with right:
         other = exam[~exam["finding"].isin(["mrc", "wasting"])]
         st.markdown("**Reflexes, tone, spontaneous activity, sensation, cranial nerves**")
-        st.dataframe(other[["side", "site", "finding", "value"]], key="exam_other",
+        tables.show(other[["side", "site", "finding", "value"]], key="exam_other",
                      hide_index=True)
 
 

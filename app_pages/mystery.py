@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import sim
-from app_pages import state
+from app_pages import state, tables
 from app_pages.text import plain
 from sim import diseases, electro
 from sim import figures as F
@@ -273,7 +273,7 @@ def _treatment(d: M.Debrief, run: sim.Run) -> None:
                 "mystery_outcome_grip", long[["plan", "day", "grip"]],
                 "weaker-hand grip under each first treatment")
     with st.expander("Every first treatment for this patient"):
-        st.dataframe(pd.DataFrame([{
+        tables.show(pd.DataFrame([{
             "treatment": o.title, "MRC sum at 6 weeks": o.mrc_early,
             "grip at 6 weeks (kg)": o.grip_early,
             f"MRC sum at {M.FOLLOW_UP_DAYS / 7:.0f} weeks": o.mrc_late,
@@ -300,7 +300,7 @@ def _checklists(d: M.Debrief) -> None:
             st.markdown("Items not met:\n" + "\n".join(
                 f"- {plain(i.label)} ({i.criterion}): {plain(i.finding)}" for i in against))
         with st.expander(f"Every item of the {name.upper()} checklist"):
-            st.dataframe(sim.diagnosis.table(cl), key=f"mystery_checklist_{name}",
+            tables.show(sim.diagnosis.table(cl), key=f"mystery_checklist_{name}",
                          hide_index=True)
 
 

@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import glossary, state, tables
 from sim import electro
 from sim import figures as F
 from sim.anatomy import ANATOMY
@@ -43,11 +43,13 @@ def draw(day: int) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(f"Motor: {side} {nerve} (recording {nv.recorded})")
+        if nv.recorded in glossary.GLOSSARY:  # an abbreviation (APB), not a word (biceps)
+            st.caption(f"{nv.recorded}: {glossary.spell(nv.recorded)}.")
         fig = F.ncs_traces_figure(waves, motor, "mV", f"CMAPs, day {day}")
         state.chart(fig, "ncs_motor", motor[["stim_site", *NUM, "grade"]].round(2),
                     "CMAP values at each stimulation point")
         st.markdown("**Values** (block % = CMAP area lost against the next distal point)")
-        st.dataframe(motor[["stim_site", *NUM, "grade"]].round(2), key="ncs_values",
+        tables.show(motor[["stim_site", *NUM, "grade"]].round(2), key="ncs_values",
                      hide_index=True)
     limb = nv.limb
     sens = study[(study["kind"] == "sensory") & (study["side"] == side)]
@@ -69,7 +71,7 @@ def draw(day: int) -> None:
     level(f"Electrodiagnostic level: **{summary.level}**")
     st.markdown("\n".join(f"- {line}" for line in summary.lines()))
     with st.expander("Data table: full study, every nerve and side"):
-        st.dataframe(study.round(2), key="ncs_full", hide_index=True)
+        tables.show(study.round(2), key="ncs_full", hide_index=True)
 
 
 state.scrubbed(ctx, draw, playable=False)

@@ -23,7 +23,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 import sim
-from app_pages import housekeeping
+from app_pages import glossary, housekeeping, tables
 from app_pages import settings as S
 from app_pages.pages import PAGE_PARAMS
 from app_pages.text import plain
@@ -410,6 +410,7 @@ def page_header(title: str) -> None:
     st.html(WRAP_LABELS)
     st.caption(f":material/warning: {sim.DISCLAIMER}")
     st.title(title)
+    glossary.expander()
     housekeeping.start()  # once per server process: memory back after a class
 
 
@@ -449,7 +450,7 @@ def chart(fig: Any, name: str, table: pd.DataFrame, alt: str) -> None:
     # which keeps every slider move from re-sending and re-drawing four hidden tables.
     if st.toggle(f"Data table: {alt}", key=key(f"{name}_show_table"),
                  help="Show the numbers behind the chart (its text alternative)."):
-        st.dataframe(table, key=f"{name}_table", hide_index=True)
+        tables.show(table, key=f"{name}_table", hide_index=True)
 
 
 def teaching(ctx: Context) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, tables
 from app_pages.text import plain
 from sim.figures import trial as TF
 from sim.trial import TrialError, load_design, parse_design
@@ -221,7 +221,7 @@ for comp in res.power:
                 TF.effect_table(res.trials, comp), f"estimated effect, {comp}")
 state.chart(TF.power_curve_figure(curve, n_design=res.n), "trial_power_curve",
             TF.power_curve_table(curve), "power against n")
-st.dataframe(res.summary_table(), key="trial_summary", hide_index=True)
+tables.show(res.summary_table(), key="trial_summary", hide_index=True)
 st.caption("The same run from the command line: `mmn-sim trial DESIGN.toml --R "
            f"{res.R} --seed {res.seed} --out DIR` writes every trial's estimate and p-value "
            "(docs/trials.md).")

@@ -29,6 +29,7 @@ __all__ = [
     "LimitError",
     "quote",
     "shorten",
+    "shorten_path",
     "text_depth",
     "data_depth",
     "check_nesting",
@@ -65,6 +66,13 @@ def shorten(text: str) -> str:
     """User text for a message: control characters escaped, at most :data:`MAX_QUOTE` long."""
     inner = repr(text[: MAX_QUOTE * 2])[1:-1]
     return inner if len(inner) <= MAX_QUOTE else inner[: MAX_QUOTE - 3] + "..."
+
+
+def shorten_path(path: Any) -> str:
+    """A path for a message, like :func:`shorten` but cut at the start: the file name, the
+    part a reader needs, always shows (``.../run1/missing.json``)."""
+    inner = repr(str(path)[-MAX_QUOTE * 2:])[1:-1]
+    return inner if len(inner) <= MAX_QUOTE else "..." + inner[-(MAX_QUOTE - 3):]
 
 
 def quote(value: Any) -> str:

@@ -35,7 +35,7 @@ from .limits import (
     check_size,
     data_depth,
     quote,
-    shorten,
+    shorten_path,
     text_depth,
 )
 from .overrides import parse_override, set_dotted
@@ -311,7 +311,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if not (path.suffix == ".toml" or path.exists()):
         return load_preset(text_name)
     if not path.is_file():
-        raise ScenarioError(f"{shorten(str(path))}: no such scenario file.")
+        raise ScenarioError(f"{shorten_path(path)}: no such scenario file.")
     try:
         check_size(path.stat().st_size, f"{path.name}: the file")
         with path.open("rb") as f:  # at most one byte past the limit, whatever stat said

@@ -44,6 +44,7 @@ from .limits import (
     check_size,
     quote,
     shorten,
+    shorten_path,
     text_depth,
 )
 from .schema import expected_rows, export_kind, export_tables
@@ -81,7 +82,7 @@ class _Duplicate(ValueError):
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest at ``path``, checked by :func:`check_manifest`, or ManifestError."""
     if not path.is_file():
-        raise ManifestError(f"{shorten(str(path))}: no such manifest file.")
+        raise ManifestError(f"{shorten_path(path)}: no such manifest file.")
     try:
         check_size(path.stat().st_size, f"{path}: the manifest", MAX_MANIFEST_BYTES)
         with path.open("rb") as f:  # at most one byte past the limit, whatever stat said

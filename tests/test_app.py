@@ -598,3 +598,38 @@ def test_the_preset_picker_shows_titles_and_the_step_picker_words():
     assert list(at.selectbox(key=W.STEP).options) == ["1 week", "4 weeks", "3 months", "1 year"]
     labels = [b.label for b in at.button if b.key in (W.STEP_BACK, W.PLAY, W.STEP_FWD)]
     assert labels == ["◀ Back", "Play", "Next ▶"]  # words only: no icon names to read out
+
+
+def test_table_headers_read_in_words_with_units():
+    from app_pages.tables import header
+
+    assert header("latency_ms") == "Latency (ms)"
+    assert header("cv_m_per_s") == "Conduction velocity (m/s)"
+    assert header("grip_left_kg") == "Grip, left hand (kg)"
+    assert header("persistence_pct") == "F-wave persistence (%)"
+    assert header("estimate_2.5%") == "Estimate, 2.5th percentile"
+    assert header("onset_to_nadir_days") == "Onset to nadir (days)"
+    assert header("side") == "Side"
+
+
+def test_glossary_on_every_page_and_no_none_cells():
+    """Every page's sidebar has the Glossary, which spells out each recorded muscle; no table
+    shows a Python None; the nerve study names the recording muscle in words."""
+    from app_pages.glossary import GLOSSARY
+    from sim.anatomy import ANATOMY
+
+    recorded = {n.recorded for n in ANATOMY.nerves if n.recorded.isupper()}  # APB, not biceps
+    assert recorded and recorded <= set(GLOSSARY)
+    at = _app(scenario="untreated", day="2000")
+    at.run()
+    for p in (PAGE_LIST[0], PAGE_LIST[3], PAGE_LIST[4]):  # timeline, nerve conduction, EMG
+        at.switch_page(p.path).run()
+        assert not at.exception
+        gl = [e for e in at.sidebar.expander if e.label == "Glossary of abbreviations"]
+        assert len(gl) == 1 and "abductor pollicis brevis" in gl[0].markdown[0].value
+        for d in at.dataframe:
+            text = d.value.select_dtypes(include="object")
+            assert not text.isna().any().any(), p.title
+    at.switch_page(PAGE_LIST[3].path).run()
+    assert any(c.value.startswith(("APB: abductor", "ADM:", "AH:", "EDB:", "EIP:"))
+               for c in at.caption)
