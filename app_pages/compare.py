@@ -10,6 +10,7 @@ from app_pages import state, tables
 from app_pages.text import plain
 from sim import diseases
 from sim import figures as F
+from sim import treatments as sim_treatments
 from sim.clinical import weaker_side
 
 ctx = state.page_setup("Compare treatment plans")
@@ -17,7 +18,7 @@ v = ctx.values
 start = v["ivig_start"]
 NONE = {"ivig": False, "pred": False, "plex": False}
 PLANS = {
-    "Current settings": {},
+    "Current settings": {},  # CURRENT
     "Untreated": NONE,
     "IVIg every 4 weeks": dict(NONE, ivig=True, ivig_every=28, ivig_start=start),
     "IVIg every 8 weeks": dict(NONE, ivig=True, ivig_every=56, ivig_start=start),
@@ -26,9 +27,18 @@ PLANS = {
                                       plex_start=start + 0.05),
 }
 st.markdown(
-    f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. IVIg and "
-    f"prednisolone start at year {start:g} (the sidebar's IVIg start)."
+    f"The same virtual patient (seed {ctx.seed}: same disease draws) under each plan. The "
+    f"listed plans start their treatment at year {start:g} (the sidebar's *IVIg start*, used "
+    f"for every plan); *Current settings* is the sidebar's own plan: "
+    f"{plain(' '.join(state.S.plan_text(ctx.scenario)))}"
 )
+CURRENT = "Current settings"
+
+
+def _kinds(scenario) -> str:
+    """The current plan's treatments in a word or two, for its line's name."""
+    names = dict.fromkeys(sim_treatments.get(t.kind).title for t in scenario.treatment)
+    return " + ".join(names) or "no treatment"
 PLANS_KEY = state.keep("compare_plans", default=lambda: list(PLANS)[:4])
 DISEASE_KEY = state.keep("compare_disease")
 STEROID_CONTRAST = ["Untreated", "Prednisolone course"]
@@ -101,6 +111,27 @@ if other is not None:
             st.error(plain(f"{name} on {there}: {err}"))
     runs = {f"{n} · {here}": r for n, r in runs.items()} | on_other
 clin = {name: r.tables["clinical"] for name, r in runs.items()}
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    cols = ["grip_left_kg", "grip_right_kg", "mrc_sum"]
+    return len(a) == len(b) and bool((a[cols].to_numpy() == b[cols].to_numpy()).all())
+
+
+# The current plan's line is named for what it gives, and says so when another chosen plan is
+# the same plan (its line would otherwise hide under that one's).
+names = {}
+for n in clin:
+    if not n.startswith(CURRENT):
+        names[n] = n
+        continue
+    twin = next((m for m in clin if m != n and not m.startswith(CURRENT)
+                 and m.split(" · ")[1:] == n.split(" · ")[1:] and _same(clin[n], clin[m])),
+                None)
+    label = f"{CURRENT} ({_kinds(ctx.scenario)})"
+    names[n] = n.replace(CURRENT, label + (f", the same as {twin.split(' · ')[0]}"
+                                            if twin else ""))
+clin = {names[n]: c for n, c in clin.items()}
 if hand == "more affected":
     last = ctx.tables["clinical"].iloc[-1]
     side = weaker_side(last["grip_left_kg"], last["grip_right_kg"])
@@ -116,7 +147,8 @@ state.chart(
     "grip by plan",
 )
 state.chart(
-    F.compare_figure(clin, "mrc_sum", "MRC sum score (of 200)", "MRC sum score by plan"),
+    F.compare_figure(clin, "mrc_sum", "MRC sum score (of 200)", "MRC sum score by plan",
+                     zoom=True),
     "compare_mrc",
     pd.concat({n: F.thin(c)[["day", "mrc_sum"]] for n, c in clin.items()}, names=["plan"])
     .reset_index(level=0),

@@ -53,7 +53,9 @@ def draw(day: int) -> None:
     with st.expander("Laboratory and imaging results on this day", expanded=True):
         for r in labs.itertuples(index=False):
             t = LAB_TESTS[r.test]
-            value = "" if r.value != r.value else f" ({r.value:g} {r.unit})"
+            # no count of sides after a result that names them ("right brachial plexus")
+            shown = r.value == r.value and r.unit != "sides"
+            value = f" ({r.value:g} {r.unit})" if shown else ""
             st.markdown(f"- **{t.title}**: {r.result}{value}. Normal: {t.normal}. {t.reading}")
     with st.expander("Nerve conduction summary"):
         st.markdown("\n".join(f"- {line}" for line in cl.ncs_lines))

@@ -359,9 +359,11 @@ def history(run: Run, day: float = PRESENT_DAY) -> list[str]:
                      "better over weeks.")
     lines.append("A parent or sibling has had similar episodes." if s.family
                  else "No one in the family has had anything similar.")
-    lines.append(f"Over the last year the MRC sum score went from {int(ago['mrc_sum'])} to "
-                 f"{int(now['mrc_sum'])} of 200; grip now {now['grip_left_kg']:.0f} kg left, "
-                 f"{now['grip_right_kg']:.0f} kg right.")
+    before, after = int(ago["mrc_sum"]), int(now["mrc_sum"])
+    change = (f"stayed at {after}" if before == after else
+              f"went from {before} to {after}")
+    lines.append(f"Over the last year the MRC sum score {change} of 200; grip now "
+                 f"{now['grip_left_kg']:.0f} kg left, {now['grip_right_kg']:.0f} kg right.")
     lines.append("Reports numbness or tingling." if s.numb else "No numbness or tingling.")
     lines.append("Has trouble speaking or swallowing." if s.bulbar
                  else "Speech and swallowing unaffected.")

@@ -35,6 +35,17 @@ def _grip(at: AppTest) -> list:
     return [tr["y"] for tr in spec["data"]]
 
 
+def _values(y) -> list:
+    """A trace's values, decoding plotly's base64 'bdata' form."""
+    if isinstance(y, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)
+
+
 def _page(url: str) -> str:
     return next(p.path for p in PAGE_LIST if p.url == url)
 
@@ -633,3 +644,25 @@ def test_glossary_on_every_page_and_no_none_cells():
     at.switch_page(PAGE_LIST[3].path).run()
     assert any(c.value.startswith(("APB: abductor", "ADM:", "AH:", "EDB:", "EIP:"))
                for c in at.caption)
+
+
+def test_compare_names_the_current_plan_and_zooms_the_mrc_axis():
+    """On the IVIg-every-4-weeks preset the current plan is IVIg every 4 weeks: its line says
+    so instead of hiding under the identical plan; on prednisolone it says prednisolone; the
+    MRC axis spans the plans' values, not 0-200."""
+    at = _app()  # the default preset: IVIg 1 g/kg every 4 weeks
+    at.run()
+    at.switch_page(_page("compare")).run()
+    names = [t["name"] for t in _charts(at)[0]["data"]]
+    assert names[0] == "Current settings (IVIg), the same as IVIg every 4 weeks", names
+    mrc = _charts(at)[1]
+    lo, hi = mrc["layout"]["yaxis"]["range"]
+    ys = [float(y) for t in mrc["data"] for y in _values(t["y"])]
+    assert lo > 0 and lo < min(ys) and hi > max(ys) and hi - lo < 100
+    at = _app(scenario="prednisolone")
+    at.run()
+    at.switch_page(_page("compare")).run()
+    names = [t["name"] for t in _charts(at)[0]["data"]]
+    assert names[0] == "Current settings (Prednisolone)", names
+    intro = next(m.value for m in at.markdown if m.value.startswith("The same virtual patient"))
+    assert "Prednisolone" in intro and "IVIg and prednisolone start" not in intro

@@ -17,9 +17,12 @@ __all__ = ["compare_figure"]
 
 def compare_figure(
     series: Mapping[str, pd.DataFrame], column: str, y_title: str, title: str,
-    threshold: tuple[float, str] | None = None, max_points: int = 600,
+    threshold: tuple[float, str] | None = None, max_points: int = 600, zoom: bool = False,
 ) -> go.Figure:
-    """One line per plan (``day`` and ``column`` in each table), colour and dash per plan."""
+    """One line per plan (``day`` and ``column`` in each table), colour and dash per plan.
+
+    ``zoom``: the y axis spans the plans' values (with a small margin) instead of starting at
+    zero, so plans a few MRC points apart do not look the same."""
     data = []
     for i, (label, df) in enumerate(series.items()):
         d = thin(df, max_points)
@@ -34,6 +37,11 @@ def compare_figure(
         sh, no = _hline(threshold[0], {"color": "#666666", "width": 1, "dash": "dot"},
                         threshold[1])
         shapes, notes = [sh], [no]
-    layout = _layout(title, 380, shapes=shapes, annotations=notes,
-                     yaxis={"title": {"text": y_title}, "rangemode": "tozero"})
+    yaxis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
+    values = pd.concat([df[column] for df in series.values()]) if series else pd.Series([])
+    if zoom and values.notna().any():
+        lo, hi = float(values.min()), float(values.max())
+        pad = max(1.0, 0.08 * (hi - lo))
+        yaxis = {"title": {"text": y_title}, "range": [lo - pad, hi + pad]}
+    layout = _layout(title, 380, shapes=shapes, annotations=notes, yaxis=yaxis)
     return _figure(data, layout)

@@ -169,7 +169,7 @@ TARGETS: tuple[Target, ...] = (
        quote='"Median worsening to our first evaluation (generally without treatment) was '
        'estimated at 4.2 points per year" on NIS(W), vs 1.3 points/year mostly treated (Taylor '
        '2000, abstract). No MRC-sum rate published; 1-6 is ours.'),
-    _t("course.wasting_late", 1, "Weakness without wasting early", "van Schaik 2010 (EFNS/PNS); "
+    _t("course.wasting_late", 1, "Wasting already at year 1 (few)", "van Schaik 2010 (EFNS/PNS); "
        "Lange 2006", None, 0, 25, "%", "untreated-weekly", "Untreated, at year 1, among "
        "patients with a muscle at MRC <= 4: share whose examination reports wasting.",
        approx=True,
