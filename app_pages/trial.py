@@ -21,7 +21,7 @@ from sim.trial.design import ENDPOINTS, TrialDesign
 from sim.trial.pool import PoolCache
 from sim.trial.trials import pool_for, power_curve, simulate_trials
 
-state.page_setup("Trial designer")
+state.page_header("Trial designer")  # its own controls: the sidebar's patient ones do not apply
 
 
 
@@ -130,7 +130,8 @@ st.markdown(
     "virtual patients, so each finds a different effect; the **power** is the share of runs "
     "that find it at the chosen significance level. Patients are drawn from the model's "
     "population; each is simulated once under every arm, then trials are drawn from that pool. "
-    "The sidebar's patient settings do not apply here: a trial draws its own patients."
+    "A trial draws its own patients, so the page has no patient settings of its own in the "
+    "sidebar."
 )
 st.button("Hahn 2013: IVIg withdrawal crossover (one click)", key=state.key("trial_hahn"),
           on_click=_on_hahn, type="primary",
@@ -209,7 +210,10 @@ st.caption(f"{res.R} trials of n = {res.n} ({res.design.trial.design}), seed {re
 for col, (comp, pw) in zip(st.columns(len(res.power)), res.power.items(), strict=True):
     lo, hi = res.power_interval(comp)
     col.metric(f"Power: {comp}", f"{pw:.0%}", border=True,
-               help=f"95% interval {lo:.0%} to {hi:.0%} (Monte Carlo error of {res.R} trials).")
+               help=f"Share of the {res.R} trials with p < α = {res.design.trial.alpha:g} "
+                    f"(two-sided); 95% interval {lo:.0%} to {hi:.0%} (Monte Carlo error).")
+st.caption(f"Significance level α = {res.design.trial.alpha:g}, two-sided: a trial finds the "
+           "effect when its p-value is below α.")
 st.markdown(f"Estimate: **{res.unit}**. Mean per arm over the pool: " + ", ".join(
     f"{a} {m:.3g}" for a, m in res.arm_means.items()) + ". Needed rescue (switched to "
     "open-label treatment) per arm over the pool: " + ", ".join(

@@ -69,6 +69,8 @@ def test_a_small_parallel_trial_runs_and_shows_power_histogram_and_curve():
     _ok(at)
     assert 0.0 <= _power(at) <= 1.0
     assert any("100 trials of n = 4 (parallel)" in c.value for c in at.caption)
+    assert any("Significance level α = 0.05, two-sided" in c.value for c in at.caption)
+    assert not at.sidebar.number_input and not at.sidebar.slider  # no patient controls
     charts = at.get("plotly_chart")
     assert len(charts) == 2  # the effect histogram and the power curve
     assert sum(t.label.startswith("Data table:") for t in at.toggle) == 2
