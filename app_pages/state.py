@@ -443,9 +443,13 @@ def page_setup(title: str) -> Context:
     return ctx
 
 
-def chart(fig: Any, name: str, table: pd.DataFrame, alt: str) -> None:
-    """A plotly chart with its data table as the text alternative."""
+def chart(fig: Any, name: str, table: pd.DataFrame, alt: str,
+          describe: str | None = None) -> None:
+    """A plotly chart with its text alternatives: ``describe``, one sentence on what it shows
+    on the chosen day (read out by a screen reader), and its data table."""
     st.plotly_chart(fig, key=name, config=PLOTLY_CONFIG, alt=alt, theme=None)
+    if describe:
+        st.caption(describe)
     # A switch rather than a collapsed expander: the grid is only built when asked for,
     # which keeps every slider move from re-sending and re-drawing four hidden tables.
     if st.toggle(f"Data table: {alt}", key=key(f"{name}_show_table"),

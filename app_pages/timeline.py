@@ -36,18 +36,19 @@ def draw(day: int) -> None:
     c[4].metric("Active lesions", int(now["active_lesions"]))
     state.chart(F.grip_figure(clinical, day, healthy, journey=journey, events=events,
                               end_day=ctx.end_day), "timeline_grip",
-                F.thin(clinical)[grip_cols], "grip per hand over time")
+                F.thin(clinical)[grip_cols], "grip per hand over time",
+                F.describe_grip(clinical, day, healthy, events))
     if not derived:
         derived["regions"] = F.region_strength_table(t["muscles"])
         derived["events"] = F.events_table(events)
     regions, ev_table = derived["regions"], derived["events"]
     state.chart(F.strength_figure(regions, day), "timeline_strength", regions,
-                "strength by limb region, left vs right")
+                "strength by limb region, left vs right", F.describe_strength(regions, day))
     state.chart(F.igg_figure(clinical, events, day, end_day=ctx.end_day), "timeline_igg",
                 F.thin(clinical)[igg_cols],
-                "serum IgG and IVIg effect")
+                "serum IgG and IVIg effect", F.describe_igg(clinical, day))
     state.chart(F.events_figure(ev_table, day, ctx.end_day), "timeline_events", ev_table,
-                "events: lesions, milestones, treatments")
+                "events: lesions, milestones, treatments", F.describe_events(ev_table, day))
 
 
 state.scrubbed(ctx, draw)

@@ -215,3 +215,28 @@ def test_strength_legend_sits_above_the_panel_titles(run):
     fig = F.strength_figure(F.region_strength_table(run.tables["muscles"]), day=100)
     titles = [a for a in fig.layout.annotations if a.text.startswith("<b>")]
     assert fig.layout.legend.y > 1.1 and all(a.y == 1.0 for a in titles)
+
+
+def test_chart_descriptions_follow_the_day(run):
+    """The sentence under each timeline chart reads the model state of the chosen day: the
+    weaker hand and its fall from the best since the last dose (wear-off), IgG, the weakest
+    region, and the events so far."""
+    c, ev = run.tables["clinical"], run.tables["events"]
+    healthy = float(c[["grip_left_kg", "grip_right_kg"]].iloc[0].max())
+    doses = F.course_starts(ev)["day"].to_numpy()
+    due = float(doses[doses > 1200][0])  # a maintenance dose: the day before it is a trough
+    text = F.describe_grip(c, due - 1, healthy, ev)
+    row = c[c["day"] <= due - 1].iloc[-1]
+    side = "left" if row["grip_left_kg"] < row["grip_right_kg"] else "right"
+    assert text.startswith(f"Day {int(row['day'])}: the weaker hand ({side}) grips "
+                           f"{row[f'grip_{side}_kg']:.1f} kg")
+    assert "below its best" in text and "since the last course dose" in text
+    early = F.describe_grip(c, 100, healthy, ev)
+    assert "course dose" not in early  # before the first course
+    assert F.describe_igg(c, 100) != F.describe_igg(c, due - 1)
+    regions = F.region_strength_table(run.tables["muscles"])
+    assert F.describe_strength(regions, 2000).startswith("Day ")
+    table = F.events_table(ev)
+    late, first = F.describe_events(table, 2190), F.describe_events(table, 0)
+    n = int(((table["row"] == "new lesion") & (table["day"] <= 2190)).sum())
+    assert f"{n} new lesions" in late and late != first

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ._style import DAMAGE_SCALE, OKABE_ITO, PLAN_STYLES, SIDE_STYLE, YEAR, thin
 from .body_map import body_map_figure, body_map_table
 from .compare import compare_figure
+from .describe import describe_events, describe_grip, describe_igg, describe_strength
 from .emg import emg_grid_figure, emg_trace_figure
 from .events import course_starts, event_rows, events_figure, events_table
 from .exam import exam_body_figure
@@ -69,6 +70,10 @@ __all__ = [
     "body_map_figure",
     "ncs_traces_figure",
     "compare_figure",
+    "describe_grip",
+    "describe_igg",
+    "describe_strength",
+    "describe_events",
     "outcome_figure",
     "pointers_figure",
     "differential_figure",
