@@ -69,7 +69,7 @@ def _steroid_contrast() -> None:
 
 if others:
     st.button("Prednisolone on two diseases", key=state.key("compare_steroid_contrast"),
-              on_click=_steroid_contrast, icon=":material/compare_arrows:",
+              on_click=_steroid_contrast,
               help="One click: untreated and a prednisolone course, on this disease and on "
                    "the registered one they help most for this patient (corticosteroids help "
                    "some neuropathies and make MMN worse; Donaghy 1994).")

@@ -9,6 +9,14 @@ from sim import diagnosis as checklist
 from sim import mnd_pattern
 from sim.labs import LAB_TESTS
 
+
+def _line(item) -> str:
+    """One checklist item: a box and the words "met" or "not met" (a screen reader reads
+    both; an icon font would read out its name), then the item and its finding."""
+    mark = "☑ met" if item.met else "☐ not met"
+    return f"{mark}: **{item.label}** ({item.criterion}) — {item.finding}"
+
+
 ctx = state.page_setup("Diagnosis checklist (EFNS/PNS 2010)")
 st.markdown(
     "Each criterion of the EFNS/PNS 2010 guideline (van Schaik et al., J Peripher Nerv Syst "
@@ -36,16 +44,14 @@ def draw(day: int) -> None:
     for key, title in SECTIONS:
         st.subheader(title)
         for item in cl.section(key):
-            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
-            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+            st.markdown(_line(item))
     cidp = checklist.evaluate(ctx.run, day, criteria="cidp")
     with st.expander(f"For contrast, the CIDP criteria (EAN/PNS 2021, in outline): "
                      f"{cidp.category}", expanded=cidp.category != "not met"):
         st.markdown(f"Van den Bergh et al., J Peripher Nerv Syst 2021;26:242. **{cidp.category}"
                     f"** — {cidp.reason}.")
         for item in cidp.items:
-            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
-            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+            st.markdown(_line(item))
         if cidp.ncs_lines:
             st.markdown("Demyelinating parameters: " + "; ".join(cidp.ncs_lines[:8]) + ".")
     draw_gbs(day)
@@ -73,8 +79,7 @@ def draw_gbs(day: int) -> None:
                     f"27 Suppl:S21). **{gbs.category}** — {gbs.reason}. An acute illness "
                     "reaches its nadir within 4 weeks; MMN progresses over months to years.")
         for item in gbs.items:
-            mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
-            st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+            st.markdown(_line(item))
 
 
 def draw_mnd(day: int) -> None:
@@ -91,8 +96,7 @@ def draw_mnd(day: int) -> None:
     box = st.warning if p.category != "not met" else st.info
     box(f"On day {day}: **{p.category}** — {p.reason}.")
     for item in p.items:
-        mark = ":material/check_box:" if item.met else ":material/check_box_outline_blank:"
-        st.markdown(f"{mark} **{item.label}** ({item.criterion}) — {item.finding}")
+        st.markdown(_line(item))
     with st.expander("Data table: motor neuron disease pattern"):
         tables.show(mnd_pattern.table(p), key="mnd_table", hide_index=True)
 

@@ -70,7 +70,7 @@ st.caption(f"Report: {meta_text(report)} Written by `make validate`.")
 if report.provenance.get("model_fingerprint") != fingerprint:
     st.warning("The model's code has changed since this report was computed, so these numbers "
                "describe the earlier model. Run `make validate` to bring them up to date.",
-               icon=":material/update:")
+               icon="⚠")
 counts = report.counts()
 for col, s in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     col.metric(s, counts[s], border=True)

@@ -368,10 +368,11 @@ def _attempt(attempt: M.Attempt) -> None:
     cols = st.columns(4)
     for i, t in enumerate(M.TESTS):
         done = t.key in attempt.tests
-        cols[i % 4].button(t.title, key=state.key(f"mystery_test_{t.key}"), help=t.what,
+        # done: "(done)" in words, not an icon whose name a screen reader would read out
+        cols[i % 4].button(f"{t.title} (done)" if done else t.title,
+                           key=state.key(f"mystery_test_{t.key}"), help=t.what,
                            disabled=done or attempt.committed, on_click=_order,
-                           args=(attempt, t.key), icon=":material/check:" if done else None,
-                           width="stretch")
+                           args=(attempt, t.key), width="stretch")
     _differential(attempt, run)
     st.subheader("Your answer")
     if attempt.committed:
@@ -385,7 +386,7 @@ def _attempt(attempt: M.Attempt) -> None:
 address = _address()
 parsed = M.parse_query(address, np.random.default_rng())
 for note in parsed.notes:
-    st.error(plain(note), icon=":material/info:")
+    st.error(plain(note), icon="ℹ️")
 if parsed.attempt is None:
     st.session_state.pop(_MEMORY, None)
     if st.query_params.to_dict():

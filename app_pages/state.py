@@ -408,7 +408,7 @@ def page_header(title: str) -> None:
     (a page with its own controls instead of the sidebar calls only this)."""
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
     st.html(WRAP_LABELS)
-    st.caption(f":material/warning: {sim.DISCLAIMER}")
+    st.caption(f"⚠ {sim.DISCLAIMER}")
     st.title(title)
     glossary.expander()
     housekeeping.start()  # once per server process: memory back after a class
@@ -420,7 +420,7 @@ def page_setup(title: str) -> Context:
     app = current()
     preset, seed, values = _sidebar(app)
     for note in app.notes:
-        st.warning(plain(note), icon=":material/info:")
+        st.warning(plain(note), icon="ℹ️")
     base = app.base(preset)
     try:
         scenario = S.build_scenario(base, values)
@@ -575,7 +575,7 @@ def diagnosis_button(ctx: Context, name: str) -> None:
         return
     day = int(round(j.diagnosis))
     st.button(f"As on the day of diagnosis (day {day}, year {day / S.YEAR:.1f})",
-              key=key(name), icon=":material/event_available:", on_click=_on_jump, args=(day,),
+              key=key(name), on_click=_on_jump, args=(day,),
               help="Move the day to the full work-up that made the diagnosis.")
 
 

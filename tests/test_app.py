@@ -666,3 +666,17 @@ def test_compare_names_the_current_plan_and_zooms_the_mrc_axis():
     assert names[0] == "Current settings (Prednisolone)", names
     intro = next(m.value for m in at.markdown if m.value.startswith("The same virtual patient"))
     assert "Prednisolone" in intro and "IVIg and prednisolone start" not in intro
+
+
+def test_no_icon_font_names_reach_a_screen_reader():
+    """Material icons are drawn from a font whose ligature text ('check_box', 'play_arrow') a
+    screen reader reads out; the pages use words and plain symbols instead, and the checklist
+    says met or not met in words."""
+    root = Path(__file__).resolve().parent.parent
+    for path in [root / "app.py", *sorted((root / "app_pages").glob("*.py"))]:
+        assert ":material/" not in path.read_text(encoding="utf-8"), path.name
+    at = _app()
+    at.run()
+    at.switch_page(_page("diagnosis")).run()
+    lines = [m.value for m in at.main.markdown if m.value.startswith(("☑", "☐"))]
+    assert lines and all(v.startswith(("☑ met: ", "☐ not met: ")) for v in lines)

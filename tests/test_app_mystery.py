@@ -77,7 +77,9 @@ def _commit(at: AppTest, dx: str, tx: str) -> None:
 
 
 def _text(at: AppTest) -> str:
-    return " ".join(m.value for m in [*at.markdown, *at.success, *at.error, *at.info])
+    """The page's own text (the main area: the sidebar holds only the glossary here)."""
+    m = at.main
+    return " ".join(x.value for x in [*m.markdown, *m.success, *m.error, *m.info])
 
 
 def _total(at: AppTest) -> int:
