@@ -38,7 +38,7 @@ PLANS = {
 _WORKER = """
 import json, sys, time
 t0 = time.perf_counter()
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.scenario import load_preset
 preset, overrides, n, engine = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 inputs = resolve(load_preset(preset).with_overrides(overrides))

@@ -12,7 +12,7 @@ import time
 
 from sim import load_scenario, simulate
 from sim.engine import _Model
-from sim.resolve import resolve
+from sim.inputs import resolve
 
 
 def main(repeats: int = 15) -> None:

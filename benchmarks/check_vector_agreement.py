@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import replace
 
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.scenario import load_preset, preset_names
 from sim.vector import supports
 from sim.vector.agreement import Agreement, compare

@@ -16,7 +16,7 @@ from ._meta import DISCLAIMER, PACKAGE_VERSION
 if TYPE_CHECKING:
     from . import diseases, treatments
     from .engine import run_patient, simulate_patient  # noqa: F401 - public since 0.1
-    from .resolve import resolve  # noqa: F401 - public since 0.1
+    from .inputs import resolve  # noqa: F401 - public since 0.1
     from .results import Run
     from .scenario import (
         Scenario,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "diseases": (".diseases", None), "treatments": (".treatments", None),
     "run_patient": (".engine", "run_patient"), "simulate_patient": (".engine", "simulate_patient"),
-    "resolve": (".resolve", "resolve"), "Run": (".results", "Run"),
+    "resolve": (".inputs", "resolve"), "Run": (".results", "Run"),
     "Scenario": (".scenario", "Scenario"), "ScenarioError": (".scenario", "ScenarioError"),
     "load_scenario": (".scenario", "load_scenario"),
     "loads_scenario": (".scenario", "loads_scenario"),

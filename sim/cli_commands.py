@@ -22,7 +22,7 @@ from .budget import Budget, check_chunk, check_duration, check_sweep_table
 from .cli_progress import Progress
 from .cohort import check_engine, export_cohort
 from .dataset import DETAILS, MAX_CHUNK, check_scheduler, export_dataset
-from .resolve import TRAIT_KNOBS
+from .inputs import TRAIT_KNOBS
 from .scenario import (
     Scenario,
     ScenarioError,

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import export
 from .engine import PatientRun, run_patient
-from .resolve import TRAIT_KNOBS, Inputs, resolve
+from .inputs import TRAIT_KNOBS, Inputs, resolve
 from .results import Run
 from .scenario import Scenario, ScenarioError
 

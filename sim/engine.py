@@ -35,8 +35,8 @@ import simpy
 from . import treatments
 from .anatomy import ANATOMY
 from .clinical import grip_kg, mrc_grade, mrc_sum, strength_fraction, weaker_grip
+from .inputs import Inputs, resolve
 from .patient import Patient, draw_patient
-from .resolve import Inputs, resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
 from .studies import DEFAULT_KIND, STUDY_KINDS

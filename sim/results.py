@@ -32,9 +32,9 @@ from .diseases.base import Disease
 from .electro import EMG_COLUMNS, FWAVE_COLUMNS, STUDY_COLUMNS
 from .engine import PatientRun
 from .exam import EXAM_COLUMNS
+from .inputs import Inputs, resolve
 from .journey import Journey
 from .labs import LABS_COLUMNS
-from .resolve import Inputs, resolve
 from .scenario import Scenario
 from .sites import SiteSnapshot
 

@@ -18,7 +18,7 @@ from sim.anatomy import ANATOMY
 from sim.diagnosis import evaluate
 from sim.diseases.aman import HISTORY
 from sim.engine import run_patient
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.vector import run_patients, supports
 
 N = 60

@@ -283,7 +283,7 @@ def test_a_bad_taper_is_one_sentence(bad):
 
 
 def test_tapered_courses_run_on_the_reference_engine():
-    from sim.resolve import resolve
+    from sim.inputs import resolve
     from sim.vector import supports
 
     assert supports(resolve(_pred_scenario("mmn")))

@@ -20,7 +20,7 @@ from sim.anatomy import ANATOMY
 from sim.diagnosis.cidp import NORMAL_LIMITS
 from sim.diseases.hnpp import HNPP, PALSY_SITES
 from sim.engine import run_patient
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.scenario import load_preset
 from sim.vector import run_patients, supports
 

@@ -89,7 +89,7 @@ def test_a_registered_toy_treatment_gets_its_cohort_summary_column(toy):
 def test_a_registered_toy_treatment_runs_in_a_cohort_on_the_simpy_engine(toy):
     from sim import vector
     from sim.engine import run_patient
-    from sim.resolve import resolve
+    from sim.inputs import resolve
     inputs = resolve(parse_scenario(TOY_SCENARIO))
     assert not vector.supports(inputs)  # no compiled counterpart: the reference engine runs it
     got, want = vector.run_patients(inputs, 5, [0])[0], run_patient(inputs, 5, 0)

@@ -17,7 +17,7 @@ from sim.cli import main
 from sim.clinical import wear_off_pct
 from sim.engine import run_patient
 from sim.figures import trial as TF
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.trial import TrialError, load_design, loads_design, parse_design
 from sim.trial import analysis as A
 from sim.trial import pool as P

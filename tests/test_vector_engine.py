@@ -21,7 +21,7 @@ import pytest
 from sim.cli import main
 from sim.diseases.mmn import DISEASE, MMN
 from sim.engine import run_patient
-from sim.resolve import resolve
+from sim.inputs import resolve
 from sim.results import ClinicalArrays, Run
 from sim.scenario import load_preset, loads_scenario, parse_scenario, preset_names
 from sim.vector import run_batch, run_patients, supports

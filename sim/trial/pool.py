@@ -32,7 +32,7 @@ from ..clinical import (
     wear_off_pct,
 )
 from ..engine import PatientRun, run_patient
-from ..resolve import resolve
+from ..inputs import resolve
 from .design import RECORD_DAYS, TrialDesign, TrialError
 
 __all__ = ["Pool", "PoolCache", "pool_key", "simulate_pool", "screen_chunk", "CHUNK",

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.stats import ks_2samp
 
 from ..engine import PatientRun, run_patient
-from ..resolve import Inputs
+from ..inputs import Inputs
 from ..results import ClinicalArrays
 from ..units import DAYS_PER_YEAR
 from .engine import run_patients

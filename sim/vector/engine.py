@@ -14,8 +14,8 @@ from .. import treatments
 from ..anatomy import ANATOMY
 from ..diseases.mmn import MMN
 from ..engine import PatientRun, run_patient
+from ..inputs import Inputs
 from ..patient import Patient
-from ..resolve import Inputs
 from ..sites import SiteSnapshot
 from ..studies import STUDY_KINDS
 from ..treatments.complement_inhibitor import ComplementInhibitor

@@ -20,8 +20,8 @@ from ..clinical import CLINICAL, RESPONSE_GRIP_KG, RESPONSE_MRC_POINTS
 from ..diseases.lesions import draw_candidates
 from ..diseases.mmn import MMN, NERVE_PREDILECTION, SEGMENT_PREDILECTION
 from ..engine import MAX_GRID_DAYS, patient_streams
+from ..inputs import Inputs
 from ..patient import Patient, draw_patient
-from ..resolve import Inputs
 from ..studies import DEFAULT_KIND
 from ..treatments import Exposure
 from ..treatments import complement_inhibitor as comp_mod

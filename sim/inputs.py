@@ -8,8 +8,6 @@ horizon, the recording interval and the road to a diagnosis.
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,14 +61,3 @@ def resolve(scenario: Scenario) -> Inputs:
         daily_until_day=scenario.scenario.daily_until_day or 0.0,
     )
 
-
-class _CallableModule(types.ModuleType):
-    """``sim.resolve(scenario)`` is the public function, but importing this sub-module makes
-    ``sim.resolve`` the module (``import sim`` loads its names lazily, so nothing binds the
-    function over it afterwards): calling the module calls the function."""
-
-    def __call__(self, scenario: Scenario) -> Inputs:
-        return resolve(scenario)
-
-
-sys.modules[__name__].__class__ = _CallableModule
