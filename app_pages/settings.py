@@ -299,7 +299,7 @@ def from_query(query: Mapping[str, str], presets: list[str]) -> Restored:
             notes.append(f"Link value day={quote(query['day'])} is out of range for 'Day from "
                          f"onset'; allowed: 0 to {values['years'] * YEAR:.0f}. Showing day 0.")
             day = None
-    known = {"scenario", "seed", "day", *PARAM_BY_NAME}
+    known = {"scenario", "seed", "day", "present", *PARAM_BY_NAME}
     unknown = [k for k in query if k not in known]
     if unknown:  # one note, however many: a link must not fill the page
         shown = ", ".join(quote(k) for k in unknown[:3]) + (", ..." if len(unknown) > 3 else "")

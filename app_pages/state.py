@@ -192,7 +192,8 @@ def current() -> AppState:
     """This session's state, made from the page address on the session's first run."""
     ss = st.session_state
     if STATE_KEY not in ss:
-        query = {k: v for k, v in st.query_params.to_dict().items() if k not in PAGE_PARAMS}
+        query = {k: v for k, v in st.query_params.to_dict().items()
+                 if k not in PAGE_PARAMS and k != PRESENT}
         ss[STATE_KEY] = AppState.from_query(query)
     return ss[STATE_KEY]
 
@@ -399,15 +400,46 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 
 # Widget labels wrap onto a second line instead of ending in an ellipsis: on a projector at
 # 1024 px every word of a control's label must show (Streamlit cuts a long one to one line).
+# A closed sidebar is also taken out of the keyboard's way: Streamlit slides it off screen but
+# leaves its 30-odd controls in the Tab order before the page's own.
 WRAP_LABELS = ("<style>[data-testid='stWidgetLabel'] * {white-space: normal !important; "
-               "overflow: visible !important; text-overflow: clip !important;}</style>")
+               "overflow: visible !important; text-overflow: clip !important;} "
+               "[data-testid='stSidebar'][data-collapsed='true'] {display: none;}</style>")
+
+
+# Presenter mode (link value present=1, or the sidebar switch): larger text for the back of a
+# lecture hall, the sidebar closed when the link is opened.
+PRESENT = "present"
+PRESENTER_CSS = ("<style>[data-testid='stMain'] {font-size: 1.25rem;} "
+                 "[data-testid='stMain'] p, [data-testid='stMain'] li, "
+                 "[data-testid='stMain'] label, [data-testid='stMain'] button "
+                 "{font-size: 1.25rem !important;} "
+                 "[data-testid='stMain'] [data-testid='stMetricValue'] * "
+                 "{font-size: 3rem !important;}</style>")
+
+
+def presenting() -> bool:
+    return st.query_params.get(PRESENT) == "1"
+
+
+def _on_present() -> None:
+    if st.session_state.get(key("presenter")):
+        st.query_params[PRESENT] = "1"
+    else:
+        st.query_params.pop(PRESENT, None)
 
 
 def page_header(title: str) -> None:
     """Tab title, the teaching-model disclaimer and the page title: every page starts so
     (a page with its own controls instead of the sidebar calls only this)."""
-    st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide")
-    st.html(WRAP_LABELS)
+    present = presenting()
+    st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
+    st.html(WRAP_LABELS + (PRESENTER_CSS if present else ""))
+    st.sidebar.toggle("Presenter mode (projector)", value=present, key=key("presenter"),
+                      on_change=_on_present,
+                      help="Larger text for a lecture hall; a link with present=1 opens in it "
+                           "with the sidebar closed.")
     st.caption(f"⚠ {sim.DISCLAIMER}")
     st.title(title)
     glossary.expander()
@@ -438,6 +470,8 @@ def page_setup(title: str) -> Context:
     if app.day is not None and app.day > ctx.end_day:
         app.day = ctx.end_day
     query = S.to_query(preset, seed, values, S.defaults(base), app.day)
+    if presenting():
+        query[PRESENT] = "1"
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
     return ctx

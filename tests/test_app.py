@@ -682,3 +682,16 @@ def test_no_icon_font_names_reach_a_screen_reader():
     at.switch_page(_page("diagnosis")).run()
     lines = [m.value for m in at.main.markdown if m.value.startswith(("☑", "☐"))]
     assert lines and all(v.startswith(("☑ met: ", "☐ not met: ")) for v in lines)
+
+
+def test_presenter_mode_from_the_link_and_the_switch():
+    at = _app(present="1")
+    at.run()
+    assert not at.exception and not any("present" in w.value for w in at.warning)
+    assert at.toggle(key=state.key("presenter")).value
+    assert at.query_params.get("present") == ["1"] or at.query_params.get("present") == "1"
+    at.toggle(key=state.key("presenter")).set_value(False).run()
+    assert "present" not in at.query_params
+    plain_app = _app()
+    plain_app.run()
+    assert not plain_app.toggle(key=state.key("presenter")).value

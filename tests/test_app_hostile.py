@@ -322,16 +322,19 @@ def test_uploaded_text_reaches_the_page_escaped():
 
 
 def test_no_page_renders_raw_html():
-    """No page renders HTML, with one exception: the constant style sheet that lets widget
-    labels wrap (``state.WRAP_LABELS``, a literal with no value of anyone's in it)."""
+    """No page renders HTML, with one exception: the constant style sheets that let widget
+    labels wrap and enlarge the text in presenter mode (``state.WRAP_LABELS``,
+    ``state.PRESENTER_CSS``: literals with no value of anyone's in them)."""
     from app_pages import state
 
     for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
         code = path.read_text(encoding="utf-8")
         if path.name == "state.py":
-            assert code.count("st.html(") == code.count("st.html(WRAP_LABELS)") == 1
-            code = code.replace("st.html(WRAP_LABELS)", "")
+            call = 'st.html(WRAP_LABELS + (PRESENTER_CSS if present else ""))'
+            assert code.count("st.html(") == code.count(call) == 1
+            code = code.replace(call, "")
         for call in ("unsafe_allow_html=True", "st.html(", "components.html(", "components.v1"):
             assert call not in code, (path.name, call)
-    assert state.WRAP_LABELS.startswith("<style>") and state.WRAP_LABELS.endswith("</style>")
-    assert "{" not in state.WRAP_LABELS.split("*")[0]  # a selector and rules, nothing formatted
+    for sheet in (state.WRAP_LABELS, state.PRESENTER_CSS):
+        assert sheet.startswith("<style>") and sheet.endswith("</style>")
+        assert sheet.count("<") == 2  # one style element, nothing else

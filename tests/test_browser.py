@@ -415,3 +415,28 @@ def test_every_page_passes_axe_and_shows_whole_labels_at_projector_sizes(server,
     page.close()
     assert not any(axe.values()), {k: v for k, v in axe.items() if v}
     assert not any(cut.values()), {k: v for k, v in cut.items() if v}
+
+
+def test_presenter_link_keyboard_reaches_the_day_slider_in_five_tabs(server, browser):
+    """A presenter link opens with the sidebar closed and out of the Tab order: after
+    Streamlit's 'Skip to main content' link the day slider is at most five Tab stops away,
+    and the closed sidebar opens again with its button."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(f"{server}/?present=1", wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.innerText") == "Skip to main content"
+    page.keyboard.press("Enter")
+    stops = None
+    for i in range(1, 6):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") \
+                == "Day from onset (day)":
+            stops = i
+            break
+    assert stops is not None, "the day slider is more than five Tab stops in"
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    page.get_by_role("button", name="Expand sidebar").click()
+    page.get_by_text("Scenario preset").first.wait_for(timeout=10000)
+    page.close()
