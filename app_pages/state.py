@@ -489,6 +489,10 @@ def chart(fig: Any, name: str, table: pd.DataFrame, alt: str,
     if st.toggle(f"Data table: {alt}", key=key(f"{name}_show_table"),
                  help="Show the numbers behind the chart (its text alternative)."):
         tables.show(table, key=f"{name}_table", hide_index=True)
+        # The grid draws only the rows on screen; the whole table, for any reader, is a file.
+        st.download_button(f"Download the whole table ({len(table)} rows, CSV)",
+                           f"# {sim.DISCLAIMER}\n" + table.to_csv(index=False),
+                           file_name=f"{name}.csv", mime="text/csv", key=key(f"{name}_csv"))
 
 
 def teaching(ctx: Context) -> None:

@@ -238,6 +238,10 @@ def test_every_chart_has_its_data_table_as_text_alternative(page):
     assert not at.exception
     assert len(at.dataframe) == shown + len(charts)
     assert all(len(df.value) > 0 for df in at.dataframe)
+    # each shown table is also a whole-table CSV download (the grid draws only what is on
+    # screen): one per chart, its row count in the label
+    downloads = [b for b in at.get("download_button") if "whole table" in b.proto.label]
+    assert len(downloads) == len(charts)
 
 
 def test_page_widgets_registered_with_keep_survive_a_page_switch():
