@@ -64,9 +64,11 @@ __all__ = [
 # 23 ms (measured; see sim/threads.py). Sessions already run side by side in threads.
 threadpool_limits(limits=1, user_api="blas")
 
+# Two chart buttons, not eight: each is a Tab stop for a keyboard user. Zoom stays a drag on
+# the chart (double-click, or Reset axes, undoes it); the numbers are in the data table.
 PLOTLY_CONFIG = {
     "displaylogo": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "modeBarButtons": [["toImage", "resetScale2d"]],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 STEP_DAYS = (7, 28, 91, 365)

@@ -699,3 +699,11 @@ def test_presenter_mode_from_the_link_and_the_switch():
     plain_app = _app()
     plain_app.run()
     assert not plain_app.toggle(key=state.key("presenter")).value
+
+
+def test_charts_keep_two_toolbar_buttons_for_the_keyboard():
+    at = _app()
+    at.run()
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs and all(c["modeBarButtons"] == [["toImage", "resetScale2d"]]
+                           for c in configs)
