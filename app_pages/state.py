@@ -564,12 +564,14 @@ def _time_controls(ctx: Context, playable: bool) -> int:
             if app.day >= end:
                 app.playing = False
                 st.rerun()
-    # The slider has the whole width (an arrow key moves it one day, Page Up/Down ten); the
-    # buttons and pickers below are wide enough for their words at 1024 px. Button labels are
-    # words only: a Material icon's name would be read out by a screen reader ("play_arrow").
+    # The slider has the whole width (an arrow key moves it a day, Page Up/Down a tenth of the
+    # run, Home/End to either end: measured in Chromium); the buttons and pickers below are
+    # wide enough for their words at 1024 px. Button labels are words only: a Material icon's
+    # name would be read out by a screen reader ("play_arrow").
     st.slider("Day from onset (day)", 0, end, step=1, key=W.DAY, on_change=_on_day,
               help="Scrub through the disease; every chart's cursor follows. Keyboard: arrow "
-                   "keys move one day, Home and End jump to the first and last day.")
+                   "keys move one day, Page Up and Page Down a tenth of the run, Home and End "
+                   "jump to the first and last day.")
     cols = st.columns([1, 1, 1, 1.5, 1.5], vertical_alignment="bottom")
     cols[0].button("◀ Back", key=W.STEP_BACK, on_click=_on_step, args=(-1, end),
                    help="Go back one step (key J).", width="stretch", shortcut="J")
