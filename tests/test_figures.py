@@ -239,4 +239,6 @@ def test_chart_descriptions_follow_the_day(run):
     table = F.events_table(ev)
     late, first = F.describe_events(table, 2190), F.describe_events(table, 0)
     n = int(((table["row"] == "new lesion") & (table["day"] <= 2190)).sum())
+    lost = int(((table["row"] == "milestone lost") & (table["day"] <= 2190)).sum())
     assert f"{n} new lesions" in late and late != first
+    assert f"{lost} milestones lost" in late and "no milestones lost" in first

@@ -66,11 +66,12 @@ def describe_events(table: pd.DataFrame, day: float) -> str:
     """What has happened by ``day``: new lesions by side and milestones lost."""
     past = table[table["day"] <= day]
 
-    def count(row: str) -> str:
+    def count(row: str, one: str, many: str) -> str:
         sel = past[past["row"] == row]
         if sel.empty:
-            return f"no {row}s"
+            return f"no {many}"
         by = ", ".join(f"{int((sel['side'] == s).sum())} {s}" for s in SIDES)
-        return f"{len(sel)} {row}{'s' if len(sel) != 1 else ''} ({by})"
+        return f"{len(sel)} {one if len(sel) == 1 else many} ({by})"
 
-    return f"By day {int(day)}: {count('new lesion')}; {count('milestone lost')}."
+    return (f"By day {int(day)}: {count('new lesion', 'new lesion', 'new lesions')}; "
+            f"{count('milestone lost', 'milestone lost', 'milestones lost')}.")
