@@ -74,7 +74,8 @@ def show(table: Any, key: str, **kwargs: Any) -> None:
     frame = table.data if hasattr(table, "data") and not isinstance(table, pd.DataFrame) \
         else table
     if isinstance(table, pd.DataFrame):
-        text = [c for c in table.columns if table[c].dtype == object]
+        text = [c for c in table.columns
+                if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
         if text:
             table = table.assign(**{c: table[c].where(table[c].notna(), MISSING)
                                     for c in text})

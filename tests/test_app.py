@@ -8,6 +8,7 @@ import re
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -644,8 +645,10 @@ def test_glossary_on_every_page_and_no_none_cells():
         gl = [e for e in at.sidebar.expander if e.label == "Glossary of abbreviations"]
         assert len(gl) == 1 and "abductor pollicis brevis" in gl[0].markdown[0].value
         for d in at.dataframe:
-            text = d.value.select_dtypes(include="object")
-            assert not text.isna().any().any(), p.title
+            df = d.value
+            text = [c for c in df.columns
+                    if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+            assert not df[text].isna().any().any(), p.title
     at.switch_page(PAGE_LIST[3].path).run()
     assert any(c.value.startswith(("APB: abductor", "ADM:", "AH:", "EDB:", "EIP:"))
                for c in at.caption)

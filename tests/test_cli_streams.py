@@ -28,11 +28,17 @@ def _loaded(pid: int, library: str) -> bool:
         return False
 
 
+def default_sigint() -> None:
+    """In the child: Ctrl-C acts as from a terminal. A test worker process (pytest-xdist) may
+    ignore SIGINT, and a child inherits an ignored signal, so it is set back first."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("library", ["_multiarray_umath", "pandas/_libs"])
 def test_ctrl_c_while_the_model_is_imported_is_one_sentence_and_130(library):
     """The signal lands once numpy (first) or pandas (later) is loaded: in the imports."""
     child = subprocess.Popen([*SIM, "scenarios"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     deadline = time.monotonic() + 60
     while not _loaded(child.pid, library) and time.monotonic() < deadline:
         time.sleep(0.002)

@@ -21,11 +21,17 @@ COHORT = ["cohort", "untreated", "--n", "240", "--years", "10", "--chunk", "10",
 pytestmark = pytest.mark.slow
 
 
+def default_sigint() -> None:
+    """In the child: Ctrl-C acts as from a terminal. A test worker process (pytest-xdist) may
+    ignore SIGINT, and a child inherits an ignored signal, so it is set back first."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(out: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "sim", *COHORT, *extra, "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})))
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})), preexec_fn=default_sigint)
 
 
 def _workers(proc: subprocess.Popen) -> list[psutil.Process]:
