@@ -16,9 +16,10 @@ from sim.clinical import weaker_side
 ctx = state.page_setup("Compare treatment plans")
 v = ctx.values
 start = v["ivig_start"]
+CURRENT = "Current settings"  # the sidebar's own plan
 NONE = {"ivig": False, "pred": False, "plex": False}
 PLANS = {
-    "Current settings": {},  # CURRENT
+    CURRENT: {},
     "Untreated": NONE,
     "IVIg every 4 weeks": dict(NONE, ivig=True, ivig_every=28, ivig_start=start),
     "IVIg every 8 weeks": dict(NONE, ivig=True, ivig_every=56, ivig_start=start),
@@ -32,7 +33,6 @@ st.markdown(
     f"for every plan); *Current settings* is the sidebar's own plan: "
     f"{plain(' '.join(state.S.plan_text(ctx.scenario)))}"
 )
-CURRENT = "Current settings"
 
 
 def _kinds(scenario) -> str:

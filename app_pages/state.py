@@ -404,9 +404,9 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 # 1024 px every word of a control's label must show (Streamlit cuts a long one to one line).
 # A closed sidebar is also taken out of the keyboard's way: Streamlit slides it off screen but
 # leaves its 30-odd controls in the Tab order before the page's own.
-WRAP_LABELS = ("<style>[data-testid='stWidgetLabel'] * {white-space: normal !important; "
-               "overflow: visible !important; text-overflow: clip !important;} "
-               "[data-testid='stSidebar'][data-collapsed='true'] {display: none;}</style>")
+PAGE_CSS = ("<style>[data-testid='stWidgetLabel'] * {white-space: normal !important; "
+            "overflow: visible !important; text-overflow: clip !important;} "
+            "[data-testid='stSidebar'][data-collapsed='true'] {display: none;}</style>")
 
 
 # Presenter mode (link value present=1, or the sidebar switch): larger text for the back of a
@@ -437,7 +437,7 @@ def page_header(title: str) -> None:
     present = presenting()
     st.set_page_config(page_title=f"MMN simulator - {title}", layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
-    st.html(WRAP_LABELS + (PRESENTER_CSS if present else ""))
+    st.html(PAGE_CSS + (PRESENTER_CSS if present else ""))
     st.sidebar.toggle("Presenter mode (projector)", value=present, key=key("presenter"),
                       on_change=_on_present,
                       help="Larger text for a lecture hall; a link with present=1 opens in it "

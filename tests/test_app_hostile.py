@@ -323,18 +323,18 @@ def test_uploaded_text_reaches_the_page_escaped():
 
 def test_no_page_renders_raw_html():
     """No page renders HTML, with one exception: the constant style sheets that let widget
-    labels wrap and enlarge the text in presenter mode (``state.WRAP_LABELS``,
+    labels wrap and enlarge the text in presenter mode (``state.PAGE_CSS``,
     ``state.PRESENTER_CSS``: literals with no value of anyone's in them)."""
     from app_pages import state
 
     for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
         code = path.read_text(encoding="utf-8")
         if path.name == "state.py":
-            call = 'st.html(WRAP_LABELS + (PRESENTER_CSS if present else ""))'
+            call = 'st.html(PAGE_CSS + (PRESENTER_CSS if present else ""))'
             assert code.count("st.html(") == code.count(call) == 1
             code = code.replace(call, "")
         for call in ("unsafe_allow_html=True", "st.html(", "components.html(", "components.v1"):
             assert call not in code, (path.name, call)
-    for sheet in (state.WRAP_LABELS, state.PRESENTER_CSS):
+    for sheet in (state.PAGE_CSS, state.PRESENTER_CSS):
         assert sheet.startswith("<style>") and sheet.endswith("</style>")
         assert sheet.count("<") == 2  # one style element, nothing else

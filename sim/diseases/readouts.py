@@ -21,10 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ImmuneReadouts", "PressurePalsyReadouts"]
 
 
-class ImmuneReadouts:
-    """Mixin for a disease whose ``findings`` holds ``fasciculation_propensity``,
-    ``cold_sensitivity`` and the CSF protein parameters (``csf_protein_median_g_per_l``,
-    ``csf_protein_per_proximal_damage``, ``csf_protein_log_sd``, ``csf_protein_max_g_per_l``)."""
+class _FindingsReadouts:
+    """What both mixins read alike: the bedside findings from ``findings``
+    (``fasciculation_propensity``, ``cold_sensitivity``) and anti-GM1 from the patient."""
 
     findings: Any
 
@@ -35,8 +34,15 @@ class ImmuneReadouts:
         return self.findings.cold_sensitivity
 
     def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        # The patient's own status, drawn with the disease's population (its prevalence).
+        # The patient's own status, drawn with the disease's population (its prevalence; zero
+        # for the pressure palsies, where a scenario may still pin it).
         return patient.anti_gm1, patient.anti_gm1_titre
+
+
+class ImmuneReadouts(_FindingsReadouts):
+    """Mixin for a disease whose ``findings`` holds ``fasciculation_propensity``,
+    ``cold_sensitivity`` and the CSF protein parameters (``csf_protein_median_g_per_l``,
+    ``csf_protein_per_proximal_damage``, ``csf_protein_log_sd``, ``csf_protein_max_g_per_l``)."""
 
     def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
         """Log-normal around a median that rises with proximal (root, plexus) damage, capped."""
@@ -45,15 +51,13 @@ class ImmuneReadouts:
         return float(min(f.csf_protein_max_g_per_l, median * np.exp(f.csf_protein_log_sd * z)))
 
 
-class PressurePalsyReadouts:
+class PressurePalsyReadouts(_FindingsReadouts):
     """Mixin for a focal palsy from pressure on the nerve, not from an immune attack: no
     treatment mechanism changes its lesions or lifts its block, it has no limb-wide sensory
     loss (the territories are read from the lesions), no upper motor neuron or bulbar signs,
     and a CSF protein that does not follow proximal damage. ``findings`` holds
     ``fasciculation_propensity``, ``cold_sensitivity``, ``csf_protein_median_g_per_l`` and
     ``csf_protein_log_sd``."""
-
-    findings: Any
 
     def max_lesion_multiplier(self) -> float:
         return 1.0
@@ -80,16 +84,6 @@ class PressurePalsyReadouts:
 
     def bulbar_weakness(self, day: float) -> bool:
         return False
-
-    def fasciculation_propensity(self) -> float:
-        return self.findings.fasciculation_propensity
-
-    def cold_sensitivity(self) -> float:
-        return self.findings.cold_sensitivity
-
-    def anti_gm1(self, patient: Patient) -> tuple[bool, float]:
-        # Negative in drawn patients (population share 0); a scenario may pin it.
-        return patient.anti_gm1, patient.anti_gm1_titre
 
     def csf_protein_g_per_l(self, proximal_damage: float, z: float) -> float:
         f = self.findings
