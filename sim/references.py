@@ -151,9 +151,12 @@ _ENTRIES: tuple[Reference, ...] = (
        "onset 20-70, mean 40); last page not seen"),
     _r("Straver 2011", "Straver DCG, van Asseldonk JTH, Notermans NC, Wokke JHJ, van den Berg "
        "LH, Franssen H", 2011, "Cold paresis in multifocal motor neuropathy", "J Neurol",
-       checked="PubMed Central copy of the abstract (J Neurol): content (cold paresis in 50 MMN, "
-       "48 CIDP, 35 PSMA patients; MMN 4-6 times the risk); volume, pages and the full author "
-       "list not confirmed (left empty beyond the first author)"),
+       "258(2)", "212-217", doi="10.1007/s00415-010-5712-3", pmid="20803025",
+       checked="PubMed abstract: journal, volume, pages, DOI, PMID; content (cold paresis in "
+       "50 MMN, 48 CIDP, 35 PSMA and 25 axonal polyneuropathy patients; MMN 4-6 times the risk "
+       "of CIDP or PSMA; proposed: depolarised axons that only just conduct at normal "
+       "temperature fail when cooler); the full author list not confirmed beyond the first "
+       "author"),
     _r("Kaji 2000", "Kaji R, Bostock H, Kohara N, Murase N, Kimura J, Shibasaki H", 2000,
        "Activity-dependent conduction block in multifocal motor neuropathy", "Brain",
        checked=_UNV + "cited for block that appears during sustained voluntary firing. "
@@ -721,6 +724,36 @@ _ENTRIES: tuple[Reference, ...] = (
        "CD001446", doi="10.1002/14651858.CD001446.pub5",
        checked="Cochrane abstract: no significant difference in disability at 4 weeks "
        "(6 trials, 587 participants); oral corticosteroids less improvement"),
+    # --- the fibre model of the mechanism view ------------------------------------------------
+    _r("McIntyre 2002", "McIntyre CC, Richardson AG, Grill WM", 2002,
+       "Modeling the excitability of mammalian nerve fibers: influence of afterpotentials on "
+       "the recovery cycle", "J Neurophysiol", "87", "995-1006",
+       checked="the model's published source files (header citation: authors, title, journal, "
+       "volume, pages, year) for the nodal channels (fast and persistent sodium, slow "
+       "potassium, leak: conductances, reversal potentials, rate constants, Q10 factors) and "
+       "the fibre table (nine fibres 5.7-16 um: axon and node diameters, node spacing, "
+       "paranode lengths, lamellae, resistivity, myelin per lamella); the article itself not "
+       "seen"),
+    _r("Susuki 2007", "Susuki K, Rasband MN, Tohyama K, Koibuchi K, Okamoto S, Funakoshi K, "
+       "Hirata K, Baba H, Yuki N", 2007,
+       "Anti-GM1 antibodies cause complement-mediated disruption of sodium channel clusters in "
+       "peripheral motor nerve fibers", "J Neurosci", "27(15)", "3956-3967", pmid="17428969",
+       checked="PubMed Central copy of the abstract: journal, volume, pages, PMID; content "
+       "(in a rabbit model of acute motor axonal neuropathy, Nav clusters disrupted or gone at "
+       "abnormally lengthened nodes with IgG and complement; paranodal junctions disrupted). "
+       "An animal model of AMAN, not MMN; the author list after the first author not "
+       "confirmed"),
+    _r("Babbs & Shi 2013", "Babbs CF, Shi R", 2013,
+       "Subtle paranodal injury slows impulse conduction in a mathematical model of myelinated "
+       "axons", "PLoS ONE", "8(7)", "e67767",
+       checked="PubMed Central copy of the abstract (PMC3701069): content (21-node model; "
+       "widened nodes slow conduction from 19.1 to 7.8 m/s; paranodal detachment exposing "
+       "juxtaparanodal potassium channels slows it to 6.6 m/s). Volume and article number "
+       "not seen in that copy"),
+    _r("Hursh 1939", "Hursh JB", 1939, "Conduction velocity and diameter of nerve fibers",
+       "Am J Physiol",
+       checked=_UNV + "cited for the textbook factor of about 6 m/s of conduction velocity "
+       "per um of myelinated fibre diameter; volume and pages left empty"),
     # --- other ---------------------------------------------------------------------------------
     _r("Howard 2021", "Howard JF Jr, Bril V, Vu T, et al.", 2021,
        "Safety, efficacy, and tolerability of efgartigimod in patients with generalised "
