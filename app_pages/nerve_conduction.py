@@ -65,6 +65,18 @@ def draw(day: int) -> None:
         state.chart(F.ncs_traces_figure(traces, labelled, "µV", "SNAPs"), "ncs_sensory",
                     sens[["nerve", "latency_ms", "amplitude", "cv_m_per_s"]].round(2),
                     "sensory nerve action potentials")
+    inside = [s.name for s in nv.segments if s.stimulable and s.index > 0]
+    if inside:
+        m1, m2 = st.columns([3, 1])
+        look = m1.selectbox("Look inside a segment (Mechanism page)", inside,
+                            key=state.key("ncs_mechanism_segment"),
+                            help="Open this segment's fibres on the Mechanism page: why the "
+                                 "blocked ones fail, down to the node of Ranvier.")
+        if m2.button("Open in Mechanism", key=state.key("ncs_open_mechanism")):
+            st.session_state[state.key("mech_nerve")] = nerve
+            st.session_state[state.key("mech_side")] = side
+            st.session_state[state.key("mech_segment")] = look
+            st.switch_page("app_pages/mechanism.py")
     summary = electro.summarize(study)
     st.subheader("EFNS/PNS 2010 reading of the whole study (all nerves, both sides)")
     level = {"definite": st.success, "probable": st.info, "none": st.warning}[summary.level]

@@ -29,6 +29,7 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/examination.py", "Examination", "☝", "examination"),
     Page("app_pages/nerve_conduction.py", "Nerve conduction", "⚡", "nerve-conduction"),
     Page("app_pages/emg.py", "EMG & F-waves", "♒", "emg"),
+    Page("app_pages/mechanism.py", "Mechanism", "⚙", "mechanism"),
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
     Page("app_pages/mystery.py", "Which disease is it?", "⁉", "mystery",

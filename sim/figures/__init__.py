@@ -23,6 +23,13 @@ from .describe import describe_events, describe_grip, describe_igg, describe_str
 from .emg import emg_grid_figure, emg_trace_figure
 from .events import course_starts, event_rows, events_figure, events_table
 from .exam import exam_body_figure
+from .mechanism import (
+    FIBRE_STATUS,
+    fibre_figure,
+    fibre_table,
+    population_figure,
+    population_table,
+)
 from .mystery import differential_figure, outcome_figure, pointers_figure
 from .ncs import ncs_traces_figure
 from .timeline import REGION_GROUPS as REGION_GROUPS
@@ -78,6 +85,11 @@ __all__ = [
     "pointers_figure",
     "differential_figure",
     "exam_body_figure",
+    "FIBRE_STATUS",
+    "fibre_figure",
+    "fibre_table",
+    "population_figure",
+    "population_table",
     "emg_trace_figure",
     "emg_grid_figure",
     "STATUS_COLOURS",

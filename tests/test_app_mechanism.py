@@ -1,0 +1,74 @@
+"""The Mechanism page: a segment's fibres tied to the patient's block, opened from the Nerve
+conduction page, changing with the day, the temperature and effort."""
+
+from __future__ import annotations
+
+import pytest
+
+from app_pages import state
+from sim import figures as F
+from sim.electro.fibre import FibreSpec, NodeDamage, sweep
+from tests.apptest_support import new_app
+
+pytestmark = pytest.mark.slow
+
+
+def _metric(at, start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(start))
+
+
+def test_the_page_shows_the_segment_block_and_the_simulated_share_failing():
+    at = new_app()
+    at.run()
+    at.switch_page("app_pages/mechanism.py").run()
+    assert not at.exception
+    block = float(_metric(at, "Block in the patient model").rstrip("%"))
+    failing = float(_metric(at, "Fibres failing").rstrip("%"))
+    assert abs(block - failing) <= 5
+    assert any("safety factor" in s.value for s in at.subheader)
+    assert any("teaching model" in c.value.lower() for c in at.caption)
+
+
+def test_the_nerve_conduction_page_opens_the_chosen_segment():
+    at = new_app()
+    at.run()
+    at.switch_page("app_pages/nerve_conduction.py").run()
+    box = at.selectbox(key=state.key("ncs_mechanism_segment"))
+    chosen = box.options[-1]
+    box.set_value(chosen).run()
+    at.button(key=state.key("ncs_open_mechanism")).click().run()
+    assert not at.exception
+    assert at.selectbox(key=state.key("mech_segment")).value == chosen
+
+
+def test_effort_blocks_more_fibres_than_rest():
+    at = new_app()
+    at.run()
+    at.switch_page("app_pages/mechanism.py").run()
+    rest = float(_metric(at, "Fibres failing").rstrip("%"))
+    at.toggle(key=state.key("mech_train")).set_value(True).run()
+    after = float(_metric(at, "Fibres failing").rstrip("%"))
+    assert after >= rest
+
+
+def test_fibre_figure_has_one_heat_map_per_fibre_and_marks_the_lesion():
+    healthy = sweep(FibreSpec())
+    damaged = sweep(FibreSpec(damage=NodeDamage(sodium_loss=0.95)))
+    fig = F.fibre_figure(healthy.time_ms, healthy.node_position_mm,
+                         [("healthy", healthy.node_mv), ("damaged", damaged.node_mv)],
+                         (4.0, 9.0))
+    assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
+    assert len(fig.layout.shapes) == 4
+    table = F.fibre_table(healthy.node_position_mm,
+                          [healthy.arrivals_ms[0], damaged.arrivals_ms[0]], ["h", "d"])
+    assert table["h_arrival_ms"].notna().all() and table["d_arrival_ms"].isna().iloc[-1]
+
+
+def test_population_figure_counts_each_status_in_its_legend():
+    import numpy as np
+
+    table = F.population_table(np.array([10.0, 12.0, 14.0]), np.array([0.1, 0.72, 0.9]),
+                               np.array([0, 1, 2]))
+    fig = F.population_figure(table)
+    assert [t.name for t in fig.data] == ["conducts (1)", "fails only in a train (1)",
+                                          "fails at rest (1)"]
