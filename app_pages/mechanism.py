@@ -27,9 +27,10 @@ def _fibre():
 
 
 @st.cache_data(show_spinner="Simulating the segment's 100 fibres…", max_entries=64)
-def _population(block: float, rest: float, loss: float, seed: int, temperature: float):
+def _population(block: float, rest: float, loss: float, damage: float, seed: int,
+                temperature: float):
     _, population = _fibre()
-    return population.segment_fibres(block, rest, loss, n=100, seed=seed,
+    return population.segment_fibres(block, rest, loss, damage=damage, n=100, seed=seed,
                                       temperature_c=temperature)
 
 
@@ -88,7 +89,7 @@ def draw(day: int) -> None:
     block, rest = float(snap.block[site]), float(snap.ncs_block[site])
     loss = float(snap.axon_loss[site])
     fibres = _population(round(block, 3), round(min(rest, block), 3), round(loss, 3),
-                         ctx.seed, temperature)
+                         round(float(snap.damage[site]), 3), ctx.seed, temperature)
     failing = fibres.share_failing_in_train if train else fibres.share_failing_at_rest
     m1, m2, m3 = st.columns(3)
     m1.metric("Block in the patient model (NCS, at rest)", f"{rest:.0%}",

@@ -60,3 +60,10 @@ def test_segments_of_twenty_drawn_patients_fail_in_the_share_of_their_block():
             errors.append(fibres.share_failing_at_rest - float(rest[site]))
     assert len(errors) >= 20
     assert max(abs(e) for e in errors) <= 0.05
+
+
+def test_a_segment_never_attacked_has_only_healthy_fibres():
+    fibres = segment_fibres(0.0, 0.0, 0.0, damage=0.0, n=30)
+    assert np.all(fibres.severity == 0) and fibres.conducts_at_rest.all()
+    partly = segment_fibres(0.2, 0.2, 0.0, damage=0.5, n=50, seed=3)
+    assert 0.45 <= float((partly.severity > 0).mean()) <= 0.55

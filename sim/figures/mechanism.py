@@ -52,7 +52,8 @@ def fibre_figure(time_ms: np.ndarray, position_mm: np.ndarray,
         for edge in lesion_mm:
             fig.add_hline(y=edge, line={"color": "#ffffff", "width": 1.5, "dash": "dash"},
                           row=1, col=k)
-        fig.update_xaxes(title_text="time after the stimulus (ms)", row=1, col=k)
+        fig.update_xaxes(title_text="time after the stimulus (ms)", row=1, col=k,
+                         range=[0.0, min(2.0, float(time_ms[-1]))])
     fig.update_yaxes(title_text="distance along the fibre (mm)", row=1, col=1)
     fig.update_layout(**{k: v for k, v in _LAYOUT.items() if k not in ("hovermode",)},
                       title={"text": title}, height=360,
@@ -78,9 +79,11 @@ def population_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
             x=rows["diameter_um"], y=rows["severity"], mode="markers",
             name=f"{status} ({len(rows)})",
             marker={"color": colour, "symbol": symbol, "size": 8},
-            hovertemplate="%{x:.1f} um, severity %{y:.2f}<extra>" + status + "</extra>"))
-    fig.update_layout(**{**_LAYOUT, "hovermode": "closest"}, title={"text": title},
-                      height=320, xaxis={"title": {"text": "fibre diameter (µm)"}},
+            hovertemplate=f"%{{x:.1f}} µm, severity %{{y:.2f}}<extra>{status}</extra>"))
+    legend = {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"}
+    fig.update_layout(**{**_LAYOUT, "hovermode": "closest", "legend": legend},
+                      title={"text": title}, height=360,
+                      xaxis={"title": {"text": "fibre diameter (µm)"}},
                       yaxis={"title": {"text": "lesion severity (0 healthy, 1 worst)"},
                              "range": [-0.02, 1.02]})
     return fig

@@ -17,7 +17,8 @@ Drawing (all *(approx.)*, teaching choices):
   own critical severity and 1. Between the block at rest and the block in a train it conducts
   one impulse but not a train: its severity lies between the critical severity under
   hyperpolarisation and the critical one. Above, it conducts: its severity lies between 0 and the
-  critical severity under hyperpolarisation, marginal fibres nearest the boundary.
+  critical severity under hyperpolarisation, marginal fibres nearest the boundary, if it is
+  among the attacked share (the site's ``damage``), and is healthy otherwise.
 """
 
 from __future__ import annotations
@@ -88,10 +89,14 @@ class SegmentFibres:
 
 
 def segment_fibres(block: float, block_rest: float | None = None, axon_loss: float = 0.0, *,
-                   n: int = 100, seed: int = 0, temperature_c: float = 37.0) -> SegmentFibres:
-    """The fibres of a segment with this block (during voluntary firing), block at rest and
-    axonal loss (fractions of the original axons, as in :class:`sim.sites.SiteSnapshot`)."""
+                   damage: float | None = None, n: int = 100, seed: int = 0,
+                   temperature_c: float = 37.0) -> SegmentFibres:
+    """The fibres of a segment with this block (during voluntary firing), block at rest,
+    axonal loss and damage (the share ever attacked; fractions of the original axons, as in
+    :class:`sim.sites.SiteSnapshot`). Conducting fibres outside the attacked share are
+    healthy: a segment never attacked has no damaged node."""
     rest = block if block_rest is None else block_rest
+    attacked = block + axon_loss if damage is None else max(damage, block + axon_loss)
     for name, value in (("block", block), ("block_rest", rest), ("axon_loss", axon_loss)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1, got {value}")
@@ -115,7 +120,7 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
         intended == 2, crit + _MARGIN + w * (1.0 - crit - _MARGIN),
         np.where(intended == 1,
                  crit_train + _MARGIN + w * np.maximum(crit - crit_train - 2 * _MARGIN, 0.0),
-                 w * (crit_train - _MARGIN)))
+                 np.where(u < attacked - axon_loss, w * (crit_train - _MARGIN), 0.0)))
     severity = np.clip(severity, 0.0, 1.0)
     at_rest = np.empty(alive, dtype=bool)
     in_train = np.empty(alive, dtype=bool)
