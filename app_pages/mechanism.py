@@ -113,6 +113,8 @@ def draw(day: int) -> None:
     pos = damaged.node_position_mm
     lesion = (float(pos[fibre.LESION_NODES[0]]), float(pos[fibre.LESION_NODES[-1]]))
     verdict = "conducts" if damaged.conducted else "fails at the lesion"
+    if fibres.severity[i] == 0:
+        verdict = "is undamaged and conducts"
     st.subheader(f"One fibre, {fibres.diameter_um[i]:.1f} µm: healthy beside damaged "
                  f"(it {verdict}; safety factor {sf:.2f})")
     st.caption("Each panel is the fibre's membrane voltage at its 21 nodes of Ranvier over "

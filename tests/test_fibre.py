@@ -123,3 +123,8 @@ def test_diameter_outside_the_published_table_is_refused(bad):
 def test_damage_out_of_range_is_refused():
     with pytest.raises(ValueError, match="sodium_loss must be between 0 and 1"):
         NodeDamage(sodium_loss=1.5)
+
+
+def test_a_healthy_fibre_has_a_finite_sodium_reserve_above_one():
+    factor = safety_factor(HEALTHY)
+    assert 1.0 < factor < math.inf

@@ -219,7 +219,7 @@ def _build(spec: FibreSpec) -> _Cable:
     positions = []
     x = 0.0
     for i, (kind, owner) in enumerate(kinds):
-        damaged = owner in lesion and not dmg.healthy
+        damaged = owner in lesion and (not dmg.healthy or spec.sodium_scale != 1.0)
         if kind == "node":
             length = g.node_length_um * (1.0 + (dmg.node_lengthening if damaged else 0.0))
             area = _cylinder(g.node_um, length)
