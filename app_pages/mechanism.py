@@ -92,11 +92,12 @@ def draw(day: int) -> None:
                          round(float(snap.damage[site]), 3), ctx.seed, temperature)
     failing = fibres.share_failing_in_train if train else fibres.share_failing_at_rest
     m1, m2, m3 = st.columns(3)
-    m1.metric("Block in the patient model (NCS, at rest)", f"{rest:.0%}",
-              help="Share of the segment's original axons alive but failing one impulse.")
-    m2.metric("Fibres failing in this simulation" + (" (after effort)" if train else ""),
-              f"{failing:.0%}")
-    m3.metric("Axons lost at this site", f"{loss:.0%}")
+    m1.metric("NCS block at rest", f"{rest:.0%}",
+              help="The patient model's block here: the share of the segment's original "
+                   "axons alive but failing one impulse, what a nerve study measures.")
+    m2.metric("Fibres failing" + (" after effort" if train else ""), f"{failing:.0%}",
+              help="Measured by simulating each of the segment's fibres.")
+    m3.metric("Axons lost here", f"{loss:.0%}")
     status = np.where(~fibres.conducts_at_rest, 2, np.where(~fibres.conducts_in_train, 1, 0))
     table = F.population_table(fibres.diameter_um, fibres.severity, status)
     state.chart(F.population_figure(table, f"The {len(table)} living fibres of the {side} "

@@ -67,12 +67,11 @@ def draw(day: int) -> None:
                     "sensory nerve action potentials")
     inside = [s.name for s in nv.segments if s.stimulable and s.index > 0]
     if inside:
-        m1, m2 = st.columns([3, 1])
-        look = m1.selectbox("Look inside a segment (Mechanism page)", inside,
+        look = st.selectbox("Look inside a segment (Mechanism page)", inside,
                             key=state.key("ncs_mechanism_segment"),
                             help="Open this segment's fibres on the Mechanism page: why the "
                                  "blocked ones fail, down to the node of Ranvier.")
-        if m2.button("Open in Mechanism", key=state.key("ncs_open_mechanism")):
+        if st.button("Open in Mechanism", key=state.key("ncs_open_mechanism")):
             st.session_state[state.key("mech_nerve")] = nerve
             st.session_state[state.key("mech_side")] = side
             st.session_state[state.key("mech_segment")] = look

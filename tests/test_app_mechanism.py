@@ -22,7 +22,7 @@ def test_the_page_shows_the_segment_block_and_the_simulated_share_failing():
     at.run()
     at.switch_page("app_pages/mechanism.py").run()
     assert not at.exception
-    block = float(_metric(at, "Block in the patient model").rstrip("%"))
+    block = float(_metric(at, "NCS block at rest").rstrip("%"))
     failing = float(_metric(at, "Fibres failing").rstrip("%"))
     assert abs(block - failing) <= 5
     assert any("safety factor" in s.value for s in at.subheader)
