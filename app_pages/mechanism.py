@@ -104,9 +104,12 @@ def draw(day: int) -> None:
                                            f"{nerve}, {seg.name}, day {day}"),
                 "mech_population", table, "each fibre's diameter, severity and result")
     # One fibre to look into: the median failing one, else the most damaged that conducts.
-    pick = np.flatnonzero(status == 2) if (status == 2).any() else np.arange(status.size)
-    order = pick[np.argsort(fibres.severity[pick])]
-    i = int(order[len(order) // 2] if (status == 2).any() else order[-1]) if order.size else 0
+    if status.size == 0:
+        st.info("Every axon at this site has degenerated: there is no fibre left to show.")
+        return
+    failed = np.flatnonzero(status == 2)
+    i = int(failed[np.argsort(fibres.severity[failed])][failed.size // 2] if failed.size
+            else np.argmax(fibres.severity))
     hold = -0.03 if train else 0.0
     healthy, damaged, sf = _sweeps(float(fibres.diameter_um[i]), float(fibres.severity[i]),
                                    temperature, hold)
