@@ -72,3 +72,31 @@ def test_population_figure_counts_each_status_in_its_legend():
     fig = F.population_figure(table)
     assert [t.name for t in fig.data] == ["conducts (1)", "fails only in a train (1)",
                                           "fails at rest (1)"]
+
+
+def _shares(at) -> tuple[float, float, float]:
+    """Block at rest, fibres failing and axons lost, in percent."""
+    return tuple(float(_metric(at, name).rstrip("%"))
+                 for name in ("NCS block at rest", "Fibres failing", "Axons lost here"))
+
+
+def test_moving_the_day_and_turning_on_ivig_change_the_fibres_that_fail():
+    at = new_app(scenario="untreated", day="200")
+    at.run()
+    at.switch_page("app_pages/mechanism.py").run()
+    early = _shares(at)
+    at.slider(key=state.W.DAY).set_value(2400).run()
+    late = _shares(at)
+    assert not at.exception
+    # Untreated, the segment's attacked axons degenerate over the years: fewer fibres are
+    # left to block, more are lost.
+    assert late[2] > early[2] + 20 and late[:2] != early[:2]
+    ivig = next(w for w in (*at.toggle, *at.checkbox) if w.key == state.W.PARAM["ivig"])
+    ivig.set_value(True).run()
+    treated = _shares(at)
+    assert not at.exception
+    # On IVIg from year 2 (the default start) the same segment on the same day has less
+    # damage, blocked or lost.
+    assert treated[0] + treated[2] < late[0] + late[2]
+    for block, failing, _ in (early, late, treated):
+        assert abs(block - failing) <= 5

@@ -14,6 +14,7 @@ from sim.electro.fibre import (
     FibreSpec,
     NodeDamage,
     Pulse,
+    conducts,
     safety_factor,
     sweep,
     threshold_na,
@@ -128,3 +129,34 @@ def test_damage_out_of_range_is_refused():
 def test_a_healthy_fibre_has_a_finite_sodium_reserve_above_one():
     factor = safety_factor(HEALTHY)
     assert 1.0 < factor < math.inf
+
+
+@pytest.mark.parametrize("temperature", [37.0, 20.0])
+def test_the_short_conduction_question_gives_the_full_sweeps_answer_at_the_edge_of_block(
+        temperature):
+    # conducts() waits twice the latest arrival seen at the edge of block and stops when the
+    # impulse arrives; next to the critical severity (where the impulse is slowest) it must
+    # say what a full 5 ms sweep says, for thin and thick fibres, at rest and hyperpolarised.
+    from sim.electro.fibre.model import _EDGE_LATENCY_MS, _EDGE_SLOWING_PER_10C
+    from sim.electro.fibre.population import TRAIN_HOLD_NA, critical_severity
+
+    latest = 0.0
+    for d in (5.7, 11.0, 16.0):
+        for hold in (0.0, TRAIN_HOLD_NA):
+            edge = float(critical_severity(d, temperature, hold))
+            for step in (-0.01, -0.003, 0.003, 0.01):
+                spec = FibreSpec(diameter_um=d, temperature_c=temperature, hold_na=hold,
+                                 damage=NodeDamage.from_severity(edge + step))
+                full = sweep(spec)
+                assert conducts(spec) == full.conducted
+                if full.conducted:
+                    latest = max(latest, full.arrivals_ms[0][19] - Pulse().start_ms)
+    allowed = _EDGE_LATENCY_MS * _EDGE_SLOWING_PER_10C ** ((37.0 - temperature) / 10.0)
+    assert 0.6 * allowed < latest <= 1.05 * allowed  # the latency the window is built on
+
+
+def test_a_sweep_told_to_stop_at_arrival_ends_early_with_the_same_trace():
+    full = sweep(HEALTHY)
+    short = sweep(HEALTHY, until_arrival=True)
+    assert short.conducted and short.time_ms[-1] < 1.0 < full.time_ms[-1]
+    np.testing.assert_array_equal(short.node_mv, full.node_mv[:len(short.time_ms)])

@@ -173,6 +173,24 @@ def test_the_warm_up_covers_what_the_command_line_compiles(tmp_path):
     assert (list(kernel.simulate_many.signatures), warm._counts()[1]) == before
 
 
+def test_the_warm_up_covers_what_the_mechanism_page_compiles():
+    from sim.electro.fibre import FibreSpec, NodeDamage, Pulse, kernel, safety_factor, sweep
+    from sim.electro.fibre.population import segment_fibres
+    from sim.vector import warm
+
+    warm.warm(["untreated"])
+    before = {name: list(f.signatures) for name, f in vars(kernel).items()
+              if hasattr(f, "signatures")}
+    assert before["run"]  # the fibre kernel itself was compiled (or loaded) by the warm-up
+    segment_fibres(0.5, 0.3, 0.1, n=10, seed=0, temperature_c=30.0)
+    damaged = FibreSpec(damage=NodeDamage.from_severity(0.6), hold_na=-0.03)
+    sweep(damaged, (Pulse(0.2), Pulse(1.2)))
+    safety_factor(damaged)
+    after = {name: list(f.signatures) for name, f in vars(kernel).items()
+             if hasattr(f, "signatures")}
+    assert after == before
+
+
 def test_seeding_copies_the_install_cache_once_and_again_when_the_install_is_newer(tmp_path):
     from numba.core.caching import _CacheLocator
 

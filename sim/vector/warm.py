@@ -4,8 +4,9 @@ Why: compiling the kernel takes about half a minute on two cores, and the first 
 fresh install would wait for it. The Makefile's install step runs this module, so ``make run``
 and ``make test`` (and CI, which runs ``make test``) start with the cache built. It runs patient
 0 of every preset through the same calls the command line and the dashboard make
-(:func:`sim.cohort.run_chunk` on each engine, and :func:`sim.vector.run_batch`), so every
-signature they compile is in the cache; a second run loads everything and compiles nothing.
+(:func:`sim.cohort.run_chunk` on each engine, and :func:`sim.vector.run_batch`), and one sweep
+of the Mechanism page's fibre model (:mod:`sim.electro.fibre`), so every signature they compile
+is in the cache; a second run loads everything and compiles nothing.
 The results are thrown away.
 """
 
@@ -40,9 +41,11 @@ class WarmReport:
 def _dispatchers() -> list:
     from numba.core.dispatcher import Dispatcher
 
+    from ..electro.fibre import kernel as fibre_kernel
     from . import kernel
 
-    return [f for f in vars(kernel).values() if isinstance(f, Dispatcher)]
+    return [f for module in (kernel, fibre_kernel) for f in vars(module).values()
+            if isinstance(f, Dispatcher)]
 
 
 def _counts() -> tuple[int, int]:
@@ -73,6 +76,11 @@ def warm(presets: Sequence[str] | None = None) -> WarmReport:
             short = cohort_inputs(scenario.with_overrides({"scenario.years": 1}))
             for engine in RUNNERS:
                 run_chunk(short, scenario.scenario.seed, [0], engine)
+    # The Mechanism page's fibre model (its own kernel, about 10 s to compile): one sweep and
+    # one "does it conduct?" question compile every signature the page and its tests use.
+    from ..electro.fibre import conducts, sweep
+
+    conducts(sweep().spec)
     hits, misses = _counts()
     return WarmReport(len(names), hits, misses, CACHE, time.perf_counter() - t0)
 

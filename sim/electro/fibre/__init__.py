@@ -26,11 +26,12 @@ with caching_disabled(CACHE is None):
         NodeDamage,
         Pulse,
         Sweep,
+        conducts,
         safety_factor,
         sweep,
         threshold_na,
     )
 
 __all__ = ["FibreGeometry", "MIN_DIAMETER_UM", "MAX_DIAMETER_UM", "FibreSpec", "NodeDamage",
-           "Pulse", "Sweep", "sweep", "threshold_na", "safety_factor", "N_NODES",
+           "Pulse", "Sweep", "sweep", "conducts", "threshold_na", "safety_factor", "N_NODES",
            "LESION_NODES", "CACHE"]

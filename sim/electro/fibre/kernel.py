@@ -170,7 +170,7 @@ def _factor(h, cm, gpas, gkx, cmy, gmy, node, ga, gp):
 @nb.njit(cache=True)
 def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
         stim_at, pulse_on, pulse_off, pulse_amp, table, dt, n_steps, settle_ms, record,
-        every):
+        every, stop_at, stop_mv):
     """Integrate the fibre for ``n_steps`` of ``dt`` ms after ``settle_ms`` of rest.
 
     Per-compartment arrays (length n, a node first and last, passive compartments between):
@@ -181,7 +181,10 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
     conductances between neighbours. Current pulses ``k`` of ``pulse_amp[k]`` nA go into node
     compartment ``stim_at`` from ``pulse_on[k]`` to ``pulse_off[k]`` ms. ``table``: from
     :func:`rate_table`. Returns the membrane voltage of the compartments in ``record`` every
-    ``every`` steps (shape (n_steps // every + 1, len(record))).
+    ``every`` steps (shape (n_steps // every + 1, len(record))). If ``stop_at`` is a
+    compartment (not -1), the run ends early, once the membrane there has crossed ``stop_mv``
+    upwards after the first pulse: the rows kept end there (a question of "did it conduct?"
+    needs no more, and a conducting fibre then costs a third of a failing one).
     """
     n = cm.shape[0]
     nodes = np.flatnonzero(node == 1)
@@ -208,6 +211,8 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
     vnode = np.zeros(nn)
     out = np.empty((n_steps // every + 1, record.shape[0]))
     row = 0
+    below = True
+    crossed = False
     total = settle_steps + n_steps
     for step in range(total):
         settling = step < settle_steps
@@ -313,11 +318,18 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
                 gates[k, g] = _advance(gates[k, g], alpha, beta, g_dt)
         if not settling:
             s = step - settle_steps
+            if stop_at >= 0 and t >= pulse_on[0]:
+                vm = vi[stop_at] - vp[stop_at]
+                crossed = crossed or (below and vm >= stop_mv)
+                below = vm < stop_mv
             if s % every == 0:
                 for q in range(record.shape[0]):
                     out[row, q] = vi[record[q]] - vp[record[q]]
                 row += 1
+                if crossed:
+                    return out[:row]
     if row < out.shape[0]:
         for q in range(record.shape[0]):
             out[row, q] = vi[record[q]] - vp[record[q]]
-    return out
+        row += 1
+    return out[:row]

@@ -20,7 +20,8 @@ import numpy as np
 from .geometry import FibreGeometry
 from .kernel import rate_table, run
 
-__all__ = ["NodeDamage", "FibreSpec", "Pulse", "Sweep", "sweep", "threshold_na",
+__all__ = ["NodeDamage", "FibreSpec", "Pulse", "Sweep", "sweep", "conducts",
+           "conduction_window_ms", "threshold_na",
            "safety_factor", "N_NODES", "LESION_NODES", "THRESHOLD_MV", "DEFAULT_TEMPERATURE_C",
            "DETACHED_SPACE_FACTOR", "EXPOSED_K_S_PER_CM2"]
 
@@ -296,8 +297,12 @@ _SETTLE_MS = 10.0
 
 
 def sweep(spec: FibreSpec = FibreSpec(), pulses: tuple[Pulse, ...] = (Pulse(),),
-          duration_ms: float = 5.0, dt_ms: float = DT_MS) -> Sweep:
-    """Stimulate the fibre with ``pulses`` at its first node and record every node."""
+          duration_ms: float = 5.0, dt_ms: float = DT_MS, *,
+          until_arrival: bool = False) -> Sweep:
+    """Stimulate the fibre with ``pulses`` at its first node and record every node.
+
+    ``until_arrival``: end the sweep as soon as the first impulse reaches the far end (the
+    node :attr:`Sweep.conducted` reads), for callers that only ask whether it conducts."""
     cable = _build(spec)
     (cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp) = cable.arrays
     ihold = np.zeros_like(cm)
@@ -310,9 +315,33 @@ def sweep(spec: FibreSpec = FibreSpec(), pulses: tuple[Pulse, ...] = (Pulse(),),
     amp = np.array([p.amplitude_na for p in pulses])
     v = run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
             int(cable.node_index[0]), on, off, amp, table, dt_ms, n_steps, _SETTLE_MS,
-            cable.node_index.astype(np.int64), every)
+            cable.node_index.astype(np.int64), every,
+            int(cable.node_index[N_NODES - 2]) if until_arrival else -1, THRESHOLD_MV)
     t = np.arange(v.shape[0]) * dt_ms * every
     return Sweep(spec, t, v, cable.node_position_mm, _arrivals(t, v, pulses))
+
+
+# How long the first impulse may take to reach the far end of a fibre on the edge of block,
+# measured 0.003 in severity from its critical value: 0.86 ms after the stimulus at 37 C and
+# 2.0 ms at 20 C (5.7-16 um, at rest and hyperpolarised; tests/test_fibre.py measures it), a
+# slowing of about 1.6 times per 10 C of cooling. A "does it conduct?" sweep waits twice as
+# long *(approx.: a margin)*; a segment's fibres are kept 0.01 from their critical value.
+_EDGE_LATENCY_MS = 0.9
+_EDGE_SLOWING_PER_10C = 1.6
+
+
+def conduction_window_ms(temperature_c: float) -> float:
+    """How long after the sweep begins a "does it conduct?" question waits for the impulse."""
+    slowing = _EDGE_SLOWING_PER_10C ** ((DEFAULT_TEMPERATURE_C - temperature_c) / 10.0)
+    return Pulse().start_ms + 2.0 * _EDGE_LATENCY_MS * max(1.0, slowing)
+
+
+def conducts(spec: FibreSpec) -> bool:
+    """Does one impulse from the first node reach the far end? (The same answer as
+    ``sweep(spec).conducted``, in a third of the time: the sweep is as long as the impulse can
+    take, and ends when it arrives.)"""
+    return sweep(spec, duration_ms=conduction_window_ms(spec.temperature_c),
+                 until_arrival=True).conducted
 
 
 def threshold_na(spec: FibreSpec, width_ms: float, *, high: float = 200.0,
@@ -341,17 +370,17 @@ def safety_factor(spec: FibreSpec, *, tol: float = 0.01) -> float:
     left = (1.0 - spec.damage.sodium_loss) if spec.damage.sodium_loss < 1.0 else 0.0
     healthy_scale = replace(spec, damage=replace(spec.damage, sodium_loss=0.0))
 
-    def conducts(scale: float) -> bool:
-        return sweep(replace(healthy_scale, sodium_scale=scale)).conducted
+    def passes(scale: float) -> bool:
+        return conducts(replace(healthy_scale, sodium_scale=scale))
 
     if left == 0.0:
         return 0.0
-    if not conducts(1.0):
+    if not passes(1.0):
         return 0.0  # even every channel would not do: the other damage alone blocks
-    if conducts(0.0):
+    if passes(0.0):
         return math.inf  # the impulse jumps the lesion without any of its sodium channels
     lo, hi = 0.0, 1.0
     while hi - lo > tol * hi:
         mid = (lo + hi) / 2.0
-        lo, hi = (lo, mid) if conducts(mid) else (mid, hi)
+        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
     return left / hi

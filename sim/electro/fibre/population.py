@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .geometry import MRG_DIAMETERS_UM
-from .model import FibreSpec, NodeDamage, sweep
+from .model import FibreSpec, NodeDamage, conducts
 
 __all__ = ["SegmentFibres", "segment_fibres", "critical_severity", "TRAIN_HOLD_NA",
            "DIAMETER_MEAN_UM", "DIAMETER_SD_UM"]
@@ -53,7 +53,7 @@ def _critical_table(temperature_c: float, hold_na: float) -> np.ndarray:
             mid = (lo + hi) / 2.0
             spec = FibreSpec(diameter_um=d, damage=NodeDamage.from_severity(mid),
                              temperature_c=temperature_c, hold_na=hold_na)
-            lo, hi = (lo, mid) if not sweep(spec).conducted else (mid, hi)
+            lo, hi = (lo, mid) if not conducts(spec) else (mid, hi)
         out.append(hi)
     table = np.array(out)
     table.setflags(write=False)
@@ -127,6 +127,6 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
     for i in range(alive):
         spec = FibreSpec(diameter_um=float(d[i]), damage=NodeDamage.from_severity(severity[i]),
                          temperature_c=temperature_c)
-        at_rest[i] = sweep(spec).conducted
-        in_train[i] = at_rest[i] and sweep(replace(spec, hold_na=TRAIN_HOLD_NA)).conducted
+        at_rest[i] = conducts(spec)
+        in_train[i] = at_rest[i] and conducts(replace(spec, hold_na=TRAIN_HOLD_NA))
     return SegmentFibres(d, severity, intended, at_rest, in_train, lost)
