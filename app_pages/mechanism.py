@@ -27,9 +27,9 @@ def _fibre():
 
 
 @st.cache_data(show_spinner="Simulating the segment's 100 fibres…", max_entries=64)
-def _population(block: float, rest: float, loss: float, damage: float, seed: int,
-                temperature: float):
+def _population(state_: tuple[float, float, float, float], seed: int, temperature: float):
     _, population = _fibre()
+    block, rest, loss, damage = state_
     return population.segment_fibres(block, rest, loss, damage=damage, n=100, seed=seed,
                                       temperature_c=temperature)
 
@@ -69,9 +69,7 @@ train = c5.toggle("After a minute of maximal effort",
 
 
 def _segment_default(day: int) -> str:
-    snap = run.snapshot(day)
-    blocks = [snap.block[ANATOMY.site_index[(side, nerve, s.name)]] for s in segments]
-    return segments[int(np.argmax(blocks))].name
+    return electro.most_blocked_segment(run.snapshot(day), side, nerve)
 
 
 def draw(day: int) -> None:
@@ -86,10 +84,10 @@ def draw(day: int) -> None:
     seg = next(s for s in segments if s.name == segment_name)
     snap = run.snapshot(day)
     site = ANATOMY.site_index[(side, nerve, seg.name)]
-    block, rest = float(snap.block[site]), float(snap.ncs_block[site])
-    loss = float(snap.axon_loss[site])
-    fibres = _population(round(block, 3), round(min(rest, block), 3), round(loss, 3),
-                         round(float(snap.damage[site]), 3), ctx.seed, temperature)
+    _, population = _fibre()
+    shares = population.site_state(snap, site)
+    _, rest, loss, _ = shares
+    fibres = _population(shares, ctx.seed, temperature)
     failing = fibres.share_failing_in_train if train else fibres.share_failing_at_rest
     m1, m2, m3 = st.columns(3)
     m1.metric("NCS block at rest", f"{rest:.0%}",
@@ -104,12 +102,10 @@ def draw(day: int) -> None:
                                            f"{nerve}, {seg.name}, day {day}"),
                 "mech_population", table, "each fibre's diameter, severity and result")
     # One fibre to look into: the median failing one, else the most damaged that conducts.
-    if status.size == 0:
+    i = population.example_fibre(fibres)
+    if i is None:
         st.info("Every axon at this site has degenerated: there is no fibre left to show.")
         return
-    failed = np.flatnonzero(status == 2)
-    i = int(failed[np.argsort(fibres.severity[failed])][failed.size // 2] if failed.size
-            else np.argmax(fibres.severity))
     hold = -0.03 if train else 0.0
     healthy, damaged, sf = _sweeps(float(fibres.diameter_um[i]), float(fibres.severity[i]),
                                    temperature, hold)

@@ -157,6 +157,15 @@ _ENTRIES: tuple[Reference, ...] = (
        "of CIDP or PSMA; proposed: depolarised axons that only just conduct at normal "
        "temperature fail when cooler); the full author list not confirmed beyond the first "
        "author"),
+    _r("Nodera 2006", "Nodera H et al.", 2006,
+       "Activity-dependent conduction block in multifocal motor neuropathy: magnetic fatigue "
+       "test", "Neurology", "67(2)", "280-287", doi="10.1212/01.wnl.0000225048.20239.e4",
+       pmid="16864821",
+       checked="PubMed abstract: journal, year, volume, pages, DOI, PMID; content (CMAPs "
+       "after 1 minute of maximal voluntary contraction in 9 IVIg-responsive MMN patients "
+       "without conventional block: 6 showed block or dispersion right after the exercise; "
+       "activity-dependent block \"recently found in MMN but not in ALS\"); the author list "
+       "after the first author not confirmed"),
     _r("Kaji 2000", "Kaji R, Bostock H, Kohara N, Murase N, Kimura J, Shibasaki H", 2000,
        "Activity-dependent conduction block in multifocal motor neuropathy", "Brain",
        checked=_UNV + "cited for block that appears during sustained voluntary firing. "

@@ -34,6 +34,7 @@ from tests.claims import (
     hnpp,
     ivig_courses,
     ivig_long_term,
+    mechanism,
     mimics,
     other_treatments,
 )
@@ -173,6 +174,14 @@ CLAIMS: tuple[Claim, ...] = (
           aman.aman_mmn_checklist_fails_on_time_course),
     Claim("aman-vs-mmn", 4, "Brighton levels", aman.aman_brighton_met),
     Claim("aman-vs-mmn", 5, "speeds recovery", aman.aman_ivig_speeds_recovery),
+    Claim("blocked-nerve-mechanism", 0, "the block the nerve study measures there",
+          mechanism.fibres_failing_match_the_study_block),
+    Claim("blocked-nerve-mechanism", 1, "stops at the damaged nodes",
+          mechanism.failing_fibre_stops_at_the_lesion_for_want_of_sodium),
+    Claim("blocked-nerve-mechanism", 2, "more fibres fail than at rest",
+          mechanism.effort_fails_more_fibres_like_the_weakness),
+    Claim("blocked-nerve-mechanism", 3, "lets fibres that only just failed conduct again",
+          mechanism.cooling_slows_yet_rescues_fibres),
 )
 
 

@@ -13,7 +13,14 @@ on effort), ``emg_traces`` (synthetic needle traces for display).
 from __future__ import annotations
 
 from .conduction import STUDY_COLUMNS, study
-from .criteria import GRADES, StudySummary, grade_block, most_blocked_nerve, summarize
+from .criteria import (
+    GRADES,
+    StudySummary,
+    grade_block,
+    most_blocked_nerve,
+    most_blocked_segment,
+    summarize,
+)
 from .emg import EMG_COLUMNS, EMG_PARAMS, RECRUITMENT, EmgParams, emg
 from .emg_traces import effort_trace, rest_trace
 from .fwaves import FWAVE_COLUMNS, FWAVE_NERVES, FWAVE_PARAMS, FwaveParams, fwaves
@@ -38,6 +45,7 @@ __all__ = [
     "StudySummary",
     "summarize",
     "most_blocked_nerve",
+    "most_blocked_segment",
     "EMG_COLUMNS",
     "EMG_PARAMS",
     "EmgParams",

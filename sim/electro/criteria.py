@@ -15,7 +15,8 @@ import pandas as pd
 from sim.anatomy import ANATOMY
 from sim.sites import SiteSnapshot
 
-__all__ = ["GRADES", "grade_block", "StudySummary", "summarize", "most_blocked_nerve"]
+__all__ = ["GRADES", "grade_block", "StudySummary", "summarize", "most_blocked_nerve",
+           "most_blocked_segment"]
 
 GRADES: tuple[str, ...] = ("definite", "probable", "none")
 
@@ -187,3 +188,11 @@ def most_blocked_nerve(snapshot: SiteSnapshot) -> tuple[str, str]:
         if seg.stimulable and seg.index >= 1 and block > best:
             best, pick = float(block), (side, nerve.name)
     return pick
+
+
+def most_blocked_segment(snapshot: SiteSnapshot, side: str, nerve: str) -> str:
+    """The name of the segment of ``nerve`` on ``side`` (one a study can probe across) with the
+    most block during voluntary firing: the one the Mechanism page opens on."""
+    segments = [s for s in ANATOMY.nerve_by_name[nerve].segments if s.stimulable and s.index > 0]
+    blocks = [snapshot.block[ANATOMY.site_index[(side, nerve, s.name)]] for s in segments]
+    return segments[int(max(range(len(blocks)), key=blocks.__getitem__))].name

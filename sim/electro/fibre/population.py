@@ -28,11 +28,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .geometry import MRG_DIAMETERS_UM
-from .model import FibreSpec, NodeDamage, conducts
+from sim.sites import SiteSnapshot
 
-__all__ = ["SegmentFibres", "segment_fibres", "critical_severity", "TRAIN_HOLD_NA",
-           "DIAMETER_MEAN_UM", "DIAMETER_SD_UM"]
+from .geometry import MRG_DIAMETERS_UM
+from .model import DEFAULT_TEMPERATURE_C, FibreSpec, NodeDamage, conducts
+
+__all__ = ["SegmentFibres", "segment_fibres", "site_state", "fibres_at", "example_fibre",
+           "critical_severity", "TRAIN_HOLD_NA", "DIAMETER_MEAN_UM", "DIAMETER_SD_UM"]
 
 DIAMETER_MEAN_UM = 11.0  # (approx.)
 DIAMETER_SD_UM = 2.0  # (approx.)
@@ -94,7 +96,9 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
     """The fibres of a segment with this block (during voluntary firing), block at rest,
     axonal loss and damage (the share ever attacked; fractions of the original axons, as in
     :class:`sim.sites.SiteSnapshot`). Conducting fibres outside the attacked share are
-    healthy: a segment never attacked has no damaged node."""
+    healthy: a segment never attacked has no damaged node. The fibres are drawn so that these
+    shares fail at body temperature (37 C, where the patient model's block is), then simulated
+    at ``temperature_c``: a cooled segment is the same fibres, cooled."""
     rest = block if block_rest is None else block_rest
     attacked = block + axon_loss if damage is None else max(damage, block + axon_loss)
     for name, value in (("block", block), ("block_rest", rest), ("axon_loss", axon_loss)):
@@ -112,8 +116,10 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
     # Stratified (one fibre in each 1/alive slice, in random order), so the shares drawn are
     # the block to within one fibre rather than to within sampling noise.
     u = (rng.permutation(alive) + rng.uniform(0.0, 1.0, alive)) / alive * (1.0 - axon_loss)
-    crit = critical_severity(d, temperature_c)
-    crit_train = np.minimum(critical_severity(d, temperature_c, TRAIN_HOLD_NA), crit)
+    # Drawn against body temperature, where the patient's block is: the same fibres are then
+    # simulated at ``temperature_c``, so cooling the nerve changes what they do, not who they are.
+    crit = critical_severity(d, DEFAULT_TEMPERATURE_C)
+    crit_train = np.minimum(critical_severity(d, DEFAULT_TEMPERATURE_C, TRAIN_HOLD_NA), crit)
     intended = np.where(u < rest, 2, np.where(u < block, 1, 0))
     w = rng.uniform(0.0, 1.0, alive)
     severity = np.where(
@@ -130,3 +136,31 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
         at_rest[i] = conducts(spec)
         in_train[i] = at_rest[i] and conducts(replace(spec, hold_na=TRAIN_HOLD_NA))
     return SegmentFibres(d, severity, intended, at_rest, in_train, lost)
+
+
+def site_state(snapshot: SiteSnapshot, site: int) -> tuple[float, float, float, float]:
+    """(block, block at rest, axon loss, damage) of one site of a snapshot, rounded to 0.1%:
+    the Mechanism page keys its cached populations on these, and tests read the same."""
+    block = round(float(snapshot.block[site]), 3)
+    rest = round(min(float(snapshot.ncs_block[site]), float(snapshot.block[site])), 3)
+    return (block, min(rest, block), round(float(snapshot.axon_loss[site]), 3),
+            round(float(snapshot.damage[site]), 3))
+
+
+def fibres_at(snapshot: SiteSnapshot, site: int, *, n: int = 100, seed: int = 0,
+              temperature_c: float = 37.0) -> SegmentFibres:
+    """The fibres of one site of a patient's snapshot, as the Mechanism page draws them."""
+    block, rest, loss, damage = site_state(snapshot, site)
+    return segment_fibres(block, rest, loss, damage=damage, n=n, seed=seed,
+                          temperature_c=temperature_c)
+
+
+def example_fibre(fibres: SegmentFibres) -> int | None:
+    """The fibre the page looks into: the median (by severity) of those failing at rest, else
+    the most damaged one; None when no fibre is left alive."""
+    if fibres.severity.size == 0:
+        return None
+    failed = np.flatnonzero(~fibres.conducts_at_rest)
+    if failed.size:
+        return int(failed[np.argsort(fibres.severity[failed])][failed.size // 2])
+    return int(np.argmax(fibres.severity))
