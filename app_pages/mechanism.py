@@ -96,6 +96,13 @@ def draw(day: int) -> None:
     m2.metric("Fibres failing" + (" after effort" if train else ""), f"{failing:.0%}",
               help="Measured by simulating each of the segment's fibres.")
     m3.metric("Axons lost here", f"{loss:.0%}")
+    if temperature < 37.0:
+        body = _population(shares, ctx.seed, 37.0)
+        body_failing = body.share_failing_in_train if train else body.share_failing_at_rest
+        st.caption(f"The same fibres cooled to {temperature:g} °C: {failing:.0%} fail, against "
+                   f"{body_failing:.0%} at 37 °C. In this model cooling lets fibres that only "
+                   "just failed conduct again, the opposite of the weakness in the cold that "
+                   "patients with MMN report (Straver 2011): see what the model leaves out.")
     status = np.where(~fibres.conducts_at_rest, 2, np.where(~fibres.conducts_in_train, 1, 0))
     table = F.population_table(fibres.diameter_um, fibres.severity, status)
     state.chart(F.population_figure(table, f"The {len(table)} living fibres of the {side} "
@@ -131,8 +138,9 @@ def draw(day: int) -> None:
                 "arrival of the impulse at each node")
     supplied = [m.name for m in ANATOMY.nerve_by_name[nerve].muscles
                 if seg.index >= m.branch_segment]
+    when = " right after a minute of maximal effort (a fatigue test, Nodera 2006)" if train else ""
     st.markdown(
-        f"**What the nerve study shows.** Stimulated above this segment, "
+        f"**What the nerve study shows.** Stimulated above this segment{when}, "
         f"{failing:.0%} of the fibres cannot carry the impulse to the muscle, so the proximal "
         f"CMAP is about {failing / max(1e-9, 1 - loss):.0%} smaller than the distal one "
         f"(see the Nerve conduction page). Muscles whose nerve supply crosses this segment: "

@@ -100,3 +100,17 @@ def test_moving_the_day_and_turning_on_ivig_change_the_fibres_that_fail():
     assert treated[0] + treated[2] < late[0] + late[2]
     for block, failing, _ in (early, late, treated):
         assert abs(block - failing) <= 5
+
+
+def test_cooling_the_segment_lets_some_of_its_failing_fibres_conduct():
+    at = new_app(scenario="blocked-nerve-mechanism")
+    at.run()
+    at.switch_page("app_pages/mechanism.py").run()
+    warm = _shares(at)
+    at.slider(key=state.key("mech_temperature")).set_value(27.0).run()
+    cold = _shares(at)
+    assert not at.exception
+    # The same fibres, cooled: the block in the patient model is unchanged, fewer fibres fail.
+    assert cold[0] == warm[0] and cold[1] < warm[1] - 10
+    assert any(f"{cold[1]:.0f}% fail, against {warm[1]:.0f}% at 37 °C" in c.value
+               for c in at.caption)

@@ -26,6 +26,7 @@ REQUIRED = {
     "lower-limb-onset variant": "lower-limb-onset",
     "anti-GM1-negative patient": "anti-gm1-negative",
     "complement inhibitor (hypothetical)": "complement-inhibitor-hypothetical",
+    "why a blocked nerve does not conduct (the Mechanism page)": "blocked-nerve-mechanism",
 }
 
 
