@@ -13,6 +13,7 @@ from sim import figures as F
 from sim.anatomy import ANATOMY
 
 ctx = state.page_setup("Mechanism: why a blocked nerve does not conduct")
+state.teaching(ctx, "mechanism")
 run = ctx.run
 motor_names = [n.name for n in ANATOMY.nerves if len(n.points) > 1]
 

@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 import sim
 from app_pages import glossary, housekeeping, tables
 from app_pages import settings as S
-from app_pages.pages import PAGE_PARAMS
+from app_pages.pages import PAGE_PARAMS, PAGES
 from app_pages.text import plain
 from sim import Scenario, ScenarioError
 
@@ -497,9 +497,17 @@ def chart(fig: Any, name: str, table: pd.DataFrame, alt: str,
                            file_name=f"{name}.csv", mime="text/csv", key=key(f"{name}_csv"))
 
 
-def teaching(ctx: Context) -> None:
+def teaching(ctx: Context, page: str = "timeline") -> None:
+    """The preset's "predict, then check" panel, on the page its lesson is on (``page``, the
+    URL path of the page drawing it); the Timeline links to that page instead."""
     t = ctx.scenario.teaching
     if not (t.prediction or t.notice or t.try_):
+        return
+    if t.page != page:
+        if page == "timeline":
+            target = next(p for p in PAGES if p.url == t.page)
+            st.page_link(target.path, label=f"This lesson is on the {target.title} page: "
+                         "predict and check there", icon=target.icon)
         return
     with st.expander("Before you look: predict, then check", expanded=False):
         if t.prediction:

@@ -180,6 +180,10 @@ class TeachingSpec(Strict):
     notice: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS)
     try_: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS, alias="try")
     references: tuple[TeachingItem, ...] = entries(max_length=MAX_TEXT_ITEMS)
+    # The dashboard page the lesson happens on: its "predict, then check" panel is shown there
+    # (the Timeline links to it). Only pages that show the panel are allowed.
+    page: Literal["timeline", "mechanism"] = Field(
+        "timeline", description="dashboard page the lesson is on")
 
     model_config = ConfigDict(populate_by_name=True)  # merged with Strict's
 

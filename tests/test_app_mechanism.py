@@ -114,3 +114,23 @@ def test_cooling_the_segment_lets_some_of_its_failing_fibres_conduct():
     assert cold[0] == warm[0] and cold[1] < warm[1] - 10
     assert any(f"{cold[1]:.0f}% fail, against {warm[1]:.0f}% at 37 °C" in c.value
                for c in at.caption)
+
+
+def test_a_lesson_on_the_mechanism_page_is_predicted_there_and_linked_from_the_timeline():
+    at = new_app(scenario="blocked-nerve-mechanism")
+    at.run()
+    assert not at.exception
+    assert not any(e.label.startswith("Before you look") for e in at.expander)
+    links = [p for p in at.get("page_link") if "Mechanism page" in p.proto.label]
+    assert links and links[0].proto.page == "mechanism"
+    at.switch_page("app_pages/mechanism.py").run()
+    panel = next(e for e in at.expander if e.label.startswith("Before you look"))
+    assert any("Predict:" in m.value for m in panel.markdown)
+
+
+def test_a_timeline_lesson_keeps_its_panel_on_the_timeline_only():
+    at = new_app(scenario="first-ivig-course")
+    at.run()
+    assert any(e.label.startswith("Before you look") for e in at.expander)
+    at.switch_page("app_pages/mechanism.py").run()
+    assert not any(e.label.startswith("Before you look") for e in at.expander)
