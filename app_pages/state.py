@@ -367,8 +367,14 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
                  "(for the command line and links) is in the address as scenario=...",
         )
         base = app.base(_get(W.PRESET))
+        # The picker's box cuts a long title off; the whole title starts the box below it.
+        title = plain(base.scenario.name)
+        stop = "" if title.endswith(("?", "!", ".")) else "."
         if base.teaching.question:
-            st.info(f"**Question:** {plain(base.teaching.question)}")
+            st.info(f"**{title}{stop}** Question: {plain(base.teaching.question)}" if title
+                    else f"**Question:** {plain(base.teaching.question)}")
+        elif title:
+            st.info(f"**{title}**")
         if base.scenario.summary:
             st.caption(plain(base.scenario.summary))
         c1, c2 = st.columns(2, vertical_alignment="bottom")
@@ -402,9 +408,14 @@ def _sidebar(app: AppState) -> tuple[str, int, dict[str, Any]]:
 
 # Widget labels wrap onto a second line instead of ending in an ellipsis: on a projector at
 # 1024 px every word of a control's label must show (Streamlit cuts a long one to one line).
-# A closed sidebar is also taken out of the keyboard's way: Streamlit slides it off screen but
-# leaves its 30-odd controls in the Tab order before the page's own.
+# The options of an open select box wrap too (a 73-character preset title in the sidebar's
+# picker), and grow to fit. A closed sidebar is also taken out of the keyboard's way: Streamlit
+# slides it off screen but leaves its 30-odd controls in the Tab order before the page's own.
 PAGE_CSS = ("<style>[data-testid='stWidgetLabel'] * {white-space: normal !important; "
+            "overflow: visible !important; text-overflow: clip !important;} "
+            "[role='listbox'] [role='option'] {height: auto !important; min-height: 40px; "
+            "padding-top: 0.4rem; padding-bottom: 0.4rem;} "
+            "[role='listbox'] [role='option'] > * {white-space: normal !important; "
             "overflow: visible !important; text-overflow: clip !important;} "
             "[data-testid='stSidebar'][data-collapsed='true'] {display: none;}</style>")
 
