@@ -177,7 +177,25 @@ def test_emg_figures_and_the_journey_marks(run):
     ev = F.events_table(run.tables["events"])
     strip = F.events_figure(ev)
     star = next(t for t in strip.data if t.name == "diagnostic journey")
-    assert list(star.text) == ["first symptom", "first consultation", "diagnosis"]
+    assert list(ev.loc[ev["label"] != "", "label"]) == ["first symptom", "first consultation",
+                                                         "diagnosis"]
+    shown = " · ".join(t for t in star.text if t)
+    assert shown.split(" · ") == ["first symptom", "first consultation", "diagnosis"]
+
+
+def test_journey_labels_of_events_days_apart_share_one_label_and_far_ones_keep_their_own():
+    names = ["first symptom", "first consultation", "diagnosis"]
+    ten_years = 3652.5
+    # consultation and diagnosis 5 days apart, years after the first symptom: one label
+    assert F.journey_labels([0.0, 1500.0, 1505.0], names, ten_years) == [
+        "first symptom", "first consultation · diagnosis", ""]
+    # all three a few weeks apart in a ten-year run: one label on the first star
+    assert F.journey_labels([0.0, 20.0, 40.0], names, ten_years) == [
+        "first symptom · first consultation · diagnosis", "", ""]
+    # years apart: each its own
+    assert F.journey_labels([0.0, 1200.0, 2400.0], names, ten_years) == names
+    # the same gaps on a one-year strip are wide enough to keep the labels apart
+    assert F.journey_labels([0.0, 120.0, 240.0], names, 365.25) == names
 
 
 def test_timeline_charts_share_one_time_axis_and_the_grip_chart_marks_courses(run):

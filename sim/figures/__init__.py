@@ -21,7 +21,7 @@ from .body_map import body_map_figure, body_map_table
 from .compare import compare_figure
 from .describe import describe_events, describe_grip, describe_igg, describe_strength
 from .emg import emg_grid_figure, emg_trace_figure
-from .events import course_starts, event_rows, events_figure, events_table
+from .events import course_starts, event_rows, events_figure, events_table, journey_labels
 from .exam import exam_body_figure
 from .mechanism import (
     FIBRE_STATUS,
@@ -73,6 +73,7 @@ __all__ = [
     "event_rows",
     "events_table",
     "events_figure",
+    "journey_labels",
     "body_map_table",
     "body_map_figure",
     "ncs_traces_figure",

@@ -26,7 +26,7 @@ from ._style import (
     time_axis,
 )
 
-__all__ = ["course_starts", "event_rows", "events_table", "events_figure"]
+__all__ = ["course_starts", "event_rows", "events_table", "events_figure", "journey_labels"]
 
 
 def _course_events() -> tuple[str, ...]:
@@ -93,7 +93,8 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
     for row in rows:
         d = table[table["row"] == row]
         if row == studies.JOURNEY_ROW:
-            data.append(_journey_trace(d))
+            span = end_day if end_day is not None else float(table["day"].max())
+            data.append(_journey_trace(d, max(span, 1.0)))
             continue
         by_side = row.startswith(("new", "mile"))
         groups = [(s, d[d["side"] == s]) for s in SIDES] if by_side else [("", d)]
@@ -119,14 +120,41 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
     return _figure(data, layout)
 
 
-def _journey_trace(d: pd.DataFrame) -> dict:
+# How much of the strip's width one character of a journey label takes: 6 px of a size-10
+# label on a plot about 560 px wide (the timeline's on a 1024 px projector), *(layout choice)*.
+_LABEL_CHAR_SHARE = 6.0 / 560.0
+
+
+def journey_labels(days: Sequence[float], labels: Sequence[str],
+                   span_days: float) -> list[str]:
+    """The text shown beside each journey star: a label whose star is closer to the previous
+    labelled star than that label is wide joins it ("first symptom · diagnosis" on the first
+    star, nothing on its own), so labels of events days apart never overlap."""
+    out = [""] * len(labels)
+    start, text = None, ""
+    for k, (day, label) in enumerate(zip(days, labels, strict=True)):
+        if start is not None and day - days[start] < len(text) * _LABEL_CHAR_SHARE * span_days:
+            text = f"{text} · {label}"
+            out[start] = text
+            continue
+        start, text = k, label
+        out[k] = label
+    return out
+
+
+def _journey_trace(d: pd.DataFrame, span_days: float) -> dict:
     """First symptom, first consultation and diagnosis as labelled stars on their row."""
+    text = journey_labels(list(d["day"]), list(d["label"]), span_days)
+    shown = [k for k, t in enumerate(text) if t]
+    # alternate above and below from one label to the next, as a second guard against overlap
+    position = ["top right"] * len(text)
+    for n, k in enumerate(shown):
+        position[k] = "top right" if n % 2 == 0 else "bottom right"
     return {
         "type": "scatter", "x": d["day"] / YEAR, "y": [studies.JOURNEY_ROW] * len(d),
         "mode": "markers+text", "name": studies.JOURNEY_ROW, "showlegend": False,
-        "text": d["label"], "textfont": {"size": 10},
-        # alternate above and below, so labels of events days apart do not overlap
-        "textposition": ["top right" if k % 2 == 0 else "bottom right" for k in range(len(d))],
+        "text": text, "textfont": {"size": 10},
+        "textposition": position,
         "cliponaxis": False,
         "marker": {"color": OKABE_ITO["green"], "symbol": "star", "size": 13,
                    "line": {"width": 1, "color": "#333333"}},
