@@ -41,14 +41,13 @@ side = c2.radio("Side", ("left", "right"), horizontal=True,
 def draw(day: int) -> None:
     emg = run.emg(day)
     row = emg[(emg["muscle"] == muscle) & (emg["side"] == side)].iloc[0]
-    left, right = st.columns([3, 2])
-    with left:
-        state.chart(F.emg_trace_figure(row, f"Needle EMG: {side} {muscle}, day {day}"),
-                    "emg_trace", emg[(emg["muscle"] == muscle) & (emg["side"] == side)],
-                    "the EMG values these traces show")
-    with right:
-        state.chart(F.emg_grid_figure(emg), "emg_grid", emg.drop(columns=["patient"]),
-                    "needle EMG of every muscle")
+    # One above the other: side by side at 1024 px the grid's muscle names and the traces'
+    # read-outs did not fit their columns.
+    state.chart(F.emg_trace_figure(row, f"Needle EMG: {side} {muscle}, day {day}"),
+                "emg_trace", emg[(emg["muscle"] == muscle) & (emg["side"] == side)],
+                "the EMG values these traces show")
+    state.chart(F.emg_grid_figure(emg), "emg_grid", emg.drop(columns=["patient"]),
+                "needle EMG of every muscle")
     st.subheader("F-waves")
     st.caption("Persistence falls, or F-waves vanish, where block lies proximally (plexus, "
                "roots) beyond the stimulation points; the minimal latency stays normal or is "

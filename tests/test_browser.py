@@ -392,6 +392,22 @@ _CUT_VALUES = """() => {
   }
   return cut;
 }"""
+# Chart titles, axis titles and annotations that run past their chart's edges (plotly does
+# not wrap a title; it is clipped at the chart's edge).
+_CUT_CHART_TEXT = """() => {
+  const cut = [];
+  for (const p of document.querySelectorAll('.js-plotly-plot')) {
+    if (!p.offsetParent) continue;
+    const box = p.getBoundingClientRect();
+    const texts = '.gtitle, .g-xtitle text, .g-ytitle text, .annotation-text';
+    for (const t of p.querySelectorAll(texts)) {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.right > box.right + 1 || r.left < box.left - 1))
+        cut.push('chart text: ' + (t.textContent || '').slice(0, 60));
+    }
+  }
+  return cut;
+}"""
 # Options of the open preset picker that cut their text off.
 _CUT_OPTIONS = """() => [...document.querySelectorAll('[role=option]')].filter(o =>
   [o, ...o.querySelectorAll('*')].some(e => getComputedStyle(e).overflowX !== 'visible'
@@ -420,10 +436,10 @@ def _serious(page) -> list[str]:
 def test_every_page_passes_axe_and_shows_whole_labels_at_projector_sizes(server, browser):
     """WCAG 2.2 AA as axe-core checks it (the copy bundled in its wheel, no download) on every
     page with a preset loaded, and on the timeline again after stepping the day; and at
-    1024x768, 1280x720 and 1920x1080 no button, widget label, metric, menu link or chosen
-    select value cuts its text off and no icon's name is read aloud; the preset picker's
-    options wrap, and its chosen title is shown whole below it. Each page is loaded once and
-    resized for the three sizes."""
+    1024x768, 1280x720 and 1920x1080 no button, widget label, metric, menu link, chosen
+    select value or chart title cuts its text off and no icon's name is read aloud; the
+    preset picker's options wrap, and its chosen title is shown whole below it. Each page is
+    loaded once and resized for the three sizes."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     axe, cut = {}, {}
     for p in PAGES:
@@ -432,7 +448,9 @@ def test_every_page_passes_axe_and_shows_whole_labels_at_projector_sizes(server,
         for w, h in SIZES:
             page.set_viewport_size({"width": w, "height": h})
             page.wait_for_timeout(400)
-            cut[f"{p.title} at {w}x{h}"] = page.evaluate(_CUT_TEXT) + page.evaluate(_CUT_VALUES)
+            page.wait_for_timeout(600)  # plotly redraws its charts at the new width
+            cut[f"{p.title} at {w}x{h}"] = (page.evaluate(_CUT_TEXT) + page.evaluate(_CUT_VALUES)
+                                            + page.evaluate(_CUT_CHART_TEXT))
         page.set_viewport_size({"width": 1280, "height": 720})
     _open(page, server, PAGES[0].url)
     page.set_viewport_size({"width": 1024, "height": 768})

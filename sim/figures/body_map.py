@@ -92,9 +92,10 @@ def body_map_figure(segments: pd.DataFrame, muscles_at_day: pd.DataFrame,
         notes += _panel_notes(title, ax)
     axis_x = {"visible": False, "range": [-0.6, 12.6], "fixedrange": True}
     axis_y = {"visible": False, "range": [-19.0, 1.7], "fixedrange": True}
-    title = "Body map: nerve segments (lines) and muscles (squares), darker = more affected"
-    if day is not None:
-        title += f" - day {day:.0f}"
+    # Short: the page's text says what lines and squares are, and a longer title ran past a
+    # 1024 px projector.
+    title = "Body map" + (f", day {day:.0f}" if day is not None else "") + \
+        " (darker = more affected)"
     layout = dict(_LAYOUT, hovermode="closest", height=720, title={"text": title},
                   annotations=notes,
                   xaxis=dict(axis_x, domain=[0, 0.47]), yaxis=dict(axis_y, anchor="x"),

@@ -35,24 +35,25 @@ def emg_trace_figure(row: pd.Series, title: str) -> go.Figure:
          "hoverinfo": "skip"},
     ]
     notes = [
-        {"text": f"<b>At rest</b>: fibrillations {int(row['fibrillations'])}+, positive sharp "
-                 f"waves {int(row['positive_sharp_waves'])}+, fasciculations "
+        # three short lines each: on one, the read-out ran past a half-width chart at 1024 px
+        {"text": f"<b>At rest</b><br>fibrillations {int(row['fibrillations'])}+, positive sharp "
+                 f"waves {int(row['positive_sharp_waves'])}+<br>fasciculations "
                  f"{'yes' if row['fasciculation_potentials'] else 'no'}",
          "x": 0, "xref": "x domain", "y": 1.0, "yref": "y domain", "xanchor": "left",
-         "yanchor": "bottom", "showarrow": False},
-        {"text": f"<b>On effort</b>: recruitment {row['recruitment']}, MUP "
+         "yanchor": "bottom", "showarrow": False, "align": "left"},
+        {"text": f"<b>On effort</b><br>recruitment: {row['recruitment']}<br>MUP "
                  f"{row['mup_amplitude_mv']} mV, {row['mup_duration_ms']} ms, "
                  f"{row['polyphasic_pct']}% polyphasic",
          "x": 0, "xref": "x2 domain", "y": 1.0, "yref": "y2 domain", "xanchor": "left",
-         "yanchor": "bottom", "showarrow": False},
+         "yanchor": "bottom", "showarrow": False, "align": "left"},
     ]
     layout = dict(
-        _LAYOUT, height=430, hovermode=False, showlegend=False, annotations=notes,
+        _LAYOUT, height=470, hovermode=False, showlegend=False, annotations=notes,
         title={"text": title, "x": 0.01, "xanchor": "left"},
         xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False},
-        yaxis={"domain": [0.58, 0.92], "range": [-low, low], "title": {"text": "mV"}},
+        yaxis={"domain": [0.54, 0.80], "range": [-low, low], "title": {"text": "mV"}},
         xaxis2={"domain": [0, 1], "anchor": "y2", "title": {"text": "time (ms)"}},
-        yaxis2={"domain": [0.0, 0.42], "range": [-top, top], "title": {"text": "mV"}},
+        yaxis2={"domain": [0.0, 0.34], "range": [-top, top], "title": {"text": "mV"}},
     )
     return _figure(data, layout)
 
@@ -76,7 +77,7 @@ def emg_grid_figure(emg: pd.DataFrame, title: str = "Needle EMG: denervation by 
              "colorbar": {"title": {"text": "fibs"}, "tickvals": [0, 1, 2, 3, 4],
                           "ticktext": ["0", "1+", "2+", "3+", "4+"]}}]
     layout = dict(_LAYOUT, height=560, hovermode="closest",
-                  margin=dict(_LAYOUT["margin"], l=150),
+                  margin=dict(_LAYOUT["margin"], l=175, t=110),
                   title={"text": title, "x": 0.01, "xanchor": "left"},
-                  yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
+                  yaxis={"autorange": "reversed", "automargin": True}, xaxis={"side": "top"})
     return _figure(data, layout)

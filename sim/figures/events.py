@@ -112,9 +112,10 @@ def events_figure(table: pd.DataFrame, day: float | None = None,
                 "hovertemplate": "day %{customdata[0]:.0f}: %{customdata[1]}<extra></extra>",
             })
     layout = _layout(
-        "Events (lesions and milestones: blue circle left, vermilion diamond right)",
-        110 + 32 * max(1, len(rows)), hovermode="closest", shapes=_cursor_shapes(day),
-        xaxis=time_axis(end_day), margin=dict(TIME_MARGIN, t=50, b=45),
+        # the key on a line of its own: in one line the title ran past a 1024 px projector
+        "Events<br><sup>lesions and milestones: blue circle left, vermilion diamond right</sup>",
+        125 + 32 * max(1, len(rows)), hovermode="closest", shapes=_cursor_shapes(day),
+        xaxis=time_axis(end_day), margin=dict(TIME_MARGIN, t=65, b=45),
         yaxis={"categoryorder": "array", "categoryarray": rows[::-1], "type": "category"},
     )
     return _figure(data, layout)

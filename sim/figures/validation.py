@@ -32,6 +32,13 @@ def _validated(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout)
 
 
+# The legend below the chart: beside a two-line title it covered the title's second line.
+_LEGEND_BELOW: dict = {
+    "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"},
+    "height": 430, "margin": {"l": 60, "r": 20, "t": 70, "b": 100},
+}
+
+
 def wear_off_table(curve: Mapping[str, Any]) -> pd.DataFrame:
     """Median and quartiles of the benefit (% of each responder's peak) by day."""
     return pd.DataFrame({"day": curve["day"], "median % of peak": curve["median"],
@@ -60,9 +67,11 @@ def wear_off_figure(curve: Mapping[str, Any]) -> go.Figure:
                     "y": 1.0, "yref": "y domain", "showarrow": False, "yanchor": "bottom",
                     "font": {"size": 11}}]
     return _validated(data, axes_layout(
-        "Wear-off after one 2 g/kg IVIg course (benefit vs the same patient untreated)",
+        "Wear-off after one 2 g/kg IVIg course<br><sup>benefit vs the same patient untreated"
+        "</sup>",
         "days after the course began", "benefit (% of own peak)", shapes=shapes,
-        annotations=notes))
+        annotations=notes,
+        **_LEGEND_BELOW))
 
 
 def withdrawal_table(curve: Mapping[str, Any]) -> pd.DataFrame:
@@ -115,7 +124,8 @@ def dose_response_figure(curve: Mapping[str, Any]) -> go.Figure:
              "marker": {"symbol": "triangle-up", "size": 14, "color": OKABE_ITO["green"]},
              "hovertemplate": "published: at least 70% at 1.6 g/kg<extra></extra>"}]
     return _validated(data, axes_layout(
-        "Dose-response: IVIg every 2 weeks for 6 months (patients with hand weakness)",
+        "Dose-response: IVIg every 2 weeks for 6 months<br><sup>patients with hand weakness"
+        "</sup>",
         "IVIg dose (g/kg per 4 weeks)", "share gaining >= 4 kg grip (%)",
         yaxis={"title": {"text": "share gaining >= 4 kg grip (%)"}, "range": [0, 105]},
-        hovermode="closest"))
+        hovermode="closest", **_LEGEND_BELOW))
