@@ -431,6 +431,28 @@ PRESENTER_CSS = ("<style>[data-testid='stMain'] {font-size: 1.25rem;} "
                  "{font-size: 3rem !important;}</style>")
 
 
+# A link with more than 1,000 values (or over 512 Ki characters) reaches the script with no
+# query at all: Streamlit drops the whole string before the page runs, so only the browser
+# still knows. This note is drawn hidden on every page and shown by the browser when the
+# address the tab was opened with is over those limits (Streamlit's own, 1.67).
+LONG_LINK_NOTE = """<div id="mmn-long-link" role="alert" hidden
+ style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2e00">
+This link holds <b id="mmn-long-link-n"></b> values, more than the 1,000 a dashboard link may
+carry, so all of them were ignored and the page opened as for a plain link. To share that many
+settings, save a scenario file on the Export page and upload it instead.</div>
+<script>
+(() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const q = new URL(nav ? nav.name : window.location.href).search.slice(1);
+  const n = q ? q.split("&").length : 0;
+  if (n > 1000 || q.length > 512 * 1024) {
+    document.getElementById("mmn-long-link-n").textContent = n.toLocaleString("en");
+    document.getElementById("mmn-long-link").hidden = false;
+  }
+})();
+</script>"""
+
+
 def presenting() -> bool:
     return st.query_params.get(PRESENT) == "1"
 
@@ -454,6 +476,7 @@ def page_header(title: str) -> None:
                       help="Larger text for a lecture hall; a link with present=1 opens in it "
                            "with the sidebar closed.")
     st.caption(f"⚠ {sim.DISCLAIMER}")
+    st.html(LONG_LINK_NOTE, unsafe_allow_javascript=True)
     st.title(title)
     glossary.expander()
     housekeeping.start()  # once per server process: memory back after a class

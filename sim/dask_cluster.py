@@ -15,7 +15,7 @@ of the chunk's patients). Here:
 * Dask's loggers are silenced unless ``verbose``;
 * a task lost with its worker more often than Dask allows, or a scheduler that goes away,
   becomes a :class:`DaskError`; an exception raised by the chunk itself passes through;
-* when no chunk finishes for ``stall_seconds`` (e.g. a stopped worker), the run says so once
+* when no chunk comes back for ``stall_seconds`` (e.g. a stopped worker), the run says so once
   per period and keeps waiting.
 """
 
@@ -194,11 +194,11 @@ def _ordered(client: Any, fn: Callable[..., Any], shared: Any, items: Iterable[t
     while pending:
         fut = pending.popleft()
         try:
-            note = (f"no chunk has finished for {stall:g} s ({done} of {of} done); a "
+            note = (f"no chunk has come back for {stall:g} s ({done} of {of} done); a "
                     "Dask worker may be stopped or overloaded. Still waiting; Ctrl-C stops the "
                     "run.")
             _wait(fut, stall, lambda note=note: say(note))
-            result = fut.result()
+            result = _fetch(fut, stall, lambda note=note: say(note))
         except Exception as err:  # noqa: BLE001 - told apart just below
             if fut.status == "error" and not _lost(err):
                 raise  # the chunk's own error: its type and message, as without Dask
@@ -226,6 +226,19 @@ def _wait(fut: Any, stall: float, stalled: Callable[[], None]) -> None:
         if waited >= stall and not fut.done():
             stalled()
             waited = 0.0
+
+
+def _fetch(fut: Any, stall: float, stalled: Callable[[], None]) -> Any:
+    """The finished chunk's data. It is still on the worker that computed it, so a worker
+    stopped just after finishing holds the fetch too (measured: the run froze with no message):
+    ``stalled`` is called every ``stall`` seconds of that wait as well."""
+    while True:
+        try:
+            return fut.result(timeout=stall)
+        except TimeoutError:
+            if fut.status == "error":
+                raise  # the chunk's own TimeoutError, not a slow fetch
+            stalled()
 
 
 def _close(client: Any, cluster: Any) -> None:

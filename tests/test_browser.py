@@ -170,6 +170,24 @@ def test_shared_url_restores_its_state(server, browser):
     page.close()
 
 
+def test_a_link_with_too_many_values_says_it_was_ignored(server, browser):
+    """Streamlit drops a query of over 1,000 values before the page runs; the page says so
+    instead of silently opening as for a plain link. A normal link shows no such note."""
+    page = browser.new_page()
+    crowded = "&".join(f"v{i}=1" for i in range(1001))
+    page.goto(f"{server}/?scenario=untreated&{crowded}", wait_until="domcontentloaded")
+    _wait_grip(page)
+    note = page.locator("#mmn-long-link")
+    note.wait_for(state="visible", timeout=10000)
+    assert "1,002 values" in note.inner_text() and "ignored" in note.inner_text()
+    page.goto(f"{server}/?scenario=untreated&seed=3", wait_until="domcontentloaded")
+    _wait_grip(page)
+    _settle(page)
+    assert page.locator("#mmn-long-link").count() == 1
+    assert not page.locator("#mmn-long-link").is_visible()
+    page.close()
+
+
 def _page_url(server: str, url: str) -> str:
     return f"{server}/{url}"
 

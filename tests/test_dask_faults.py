@@ -4,6 +4,7 @@ files as a run without Dask, or with one sentence and nothing written."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -39,7 +40,12 @@ def _workers(proc: subprocess.Popen) -> list[psutil.Process]:
         kids = psutil.Process(proc.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    return [k for k in kids if "spawn_main" in " ".join(k.cmdline())]
+    found = []
+    for k in kids:
+        with contextlib.suppress(psutil.Error):  # gone, or a zombie not yet reaped
+            if "spawn_main" in " ".join(k.cmdline()):
+                found.append(k)
+    return found
 
 
 def _mid_run(proc: subprocess.Popen, out: Path, parts: int = 2, timeout: float = 240) -> None:
@@ -111,3 +117,44 @@ def test_sigterm_ends_the_cluster_and_leaves_no_staging_folder(tmp_path):
     assert list(tmp_path.iterdir()) == []
     psutil.wait_procs(workers, timeout=30)
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_stopped_workers_are_reported_after_the_stall_timeout(tmp_path):
+    """SIGSTOP both workers mid-run (a frozen machine, a suspended job): with the stall timeout
+    at 2 s, one sentence says no chunk has come back and how far the run got, while the run
+    waits on. The workers are then let go and Ctrl-C ends the run cleanly. The cohort is ten
+    times the others', so it cannot finish before the stop lands."""
+    import threading
+
+    out = tmp_path / "x"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "cohort", "untreated", "--n", "2400", "--years", "10",
+         "--chunk", "10", "--quiet", "--workers", "2", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), MMN_SIM_DASK_STALL_SECONDS="2"),
+        preexec_fn=default_sigint)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+    reader.start()
+    _mid_run(proc, out)
+    workers = _workers(proc)
+    for w in workers:
+        w.suspend()
+    try:
+        end = time.monotonic() + 60
+        while not any("no chunk has come back" in x for x in lines) and time.monotonic() < end:
+            time.sleep(0.2)
+    finally:
+        for w in workers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                w.resume()
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=120)
+    reader.join(timeout=10)
+    err = "".join(lines)
+    assert "Traceback" not in err
+    stall = next((x for x in lines if "no chunk has come back" in x), err)
+    assert "no chunk has come back for 2 s (" in stall, stall
+    assert " of 240 done); a Dask worker may be stopped or overloaded" in stall
+    assert proc.returncode == 130 and "interrupted; nothing was written" in err
+    assert list(tmp_path.iterdir()) == []
