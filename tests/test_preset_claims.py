@@ -182,6 +182,8 @@ CLAIMS: tuple[Claim, ...] = (
           mechanism.effort_fails_more_fibres_like_the_weakness),
     Claim("blocked-nerve-mechanism", 3, "lets fibres that only just failed conduct again",
           mechanism.cooling_slows_yet_rescues_fibres),
+    Claim("blocked-nerve-mechanism", 4, "IVIg lifts first the block that only effort shows",
+          mechanism.ivig_lifts_the_effort_block_first),
 )
 
 
