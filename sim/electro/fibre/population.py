@@ -2,11 +2,12 @@
 
 Why: the patient model gives each nerve segment a blocked share; the fibre model explains one
 axon. This module joins them: a segment holds a population of fibres whose diameters are drawn
-from the MRG range, and each fibre's lesion severity is drawn so that the share failing a
-single impulse is the segment's block at rest (what a nerve conduction study measures), and
-the share failing only in a train (after activity hyperpolarises the axon, Kaji 2000) makes up
-the rest of its block during voluntary firing. Every fibre is then really simulated: the
-share that fails is measured, not assumed, so a test can hold the two together.
+from the MRG range, and each fibre's lesion severity is drawn so that, at body temperature, the
+share failing a single impulse is the segment's block at rest (what a nerve conduction study
+measures), and the share failing only in a train (after activity hyperpolarises the axon,
+Kaji 2000; Nodera 2006) makes up the rest of its block during voluntary firing. Every fibre
+is then really simulated: the share that fails is measured, not assumed, so a test can hold
+the two together.
 
 Drawing (all *(approx.)*, teaching choices):
 
@@ -141,9 +142,9 @@ def segment_fibres(block: float, block_rest: float | None = None, axon_loss: flo
 def site_state(snapshot: SiteSnapshot, site: int) -> tuple[float, float, float, float]:
     """(block, block at rest, axon loss, damage) of one site of a snapshot, rounded to 0.1%:
     the Mechanism page keys its cached populations on these, and tests read the same."""
-    block = round(float(snapshot.block[site]), 3)
-    rest = round(min(float(snapshot.ncs_block[site]), float(snapshot.block[site])), 3)
-    return (block, min(rest, block), round(float(snapshot.axon_loss[site]), 3),
+    block = float(snapshot.block[site])
+    rest = min(float(snapshot.ncs_block[site]), block)  # rounding keeps rest <= block
+    return (round(block, 3), round(rest, 3), round(float(snapshot.axon_loss[site]), 3),
             round(float(snapshot.damage[site]), 3))
 
 
