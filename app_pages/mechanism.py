@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from app_pages import state, tables
@@ -73,6 +74,33 @@ def _segment_default(day: int) -> str:
     return electro.most_blocked_segment(run.snapshot(day), side, nerve)
 
 
+@st.fragment
+def _profile(time_ms, pos, healthy_mv, damaged_mv, lesion) -> None:
+    """The impulse frame by frame: moving the time slider redraws only this chart."""
+    stimulus = _fibre()[0].Pulse().start_ms
+    at_ms = st.slider(f"Time (ms; the stimulus at {stimulus:g} ms)", 0.0, 2.0, step=0.05,
+                      key=state.keep("mech_time", default=lambda: 0.5),
+                      help="Step through the impulse: the healthy fibre's spike runs the whole "
+                           "fibre; the damaged one's stops at the lesion.")
+    k = int(np.clip(np.searchsorted(time_ms, at_ms), 0, len(time_ms) - 1))
+    table = pd.DataFrame({"node": np.arange(len(pos)), "distance_mm": np.round(pos, 2),
+                          "healthy_mv": np.round(healthy_mv[k], 1),
+                          "damaged_mv": np.round(damaged_mv[k], 1)})
+
+    def where(mv: np.ndarray) -> str:
+        firing = np.flatnonzero(mv[k] > -20.0)
+        return (f"firing at {pos[firing].min():.0f}-{pos[firing].max():.0f} mm" if firing.size
+                else "at rest (no node above -20 mV)")
+
+    state.chart(F.fibre_profile_figure(time_ms, pos, [("healthy fibre", healthy_mv),
+                                                      ("damaged at the lesion", damaged_mv)],
+                                       lesion, at_ms, stimulus),
+                "mech_profile", table, "voltage at each node at this instant",
+                describe=f"At {time_ms[k]:.2f} ms the healthy fibre is {where(healthy_mv)}; "
+                         f"the damaged one is {where(damaged_mv)} (lesion "
+                         f"{lesion[0]:.0f}-{lesion[1]:.0f} mm).")
+
+
 def draw(day: int) -> None:
     names = [s.name for s in segments]
     segment_name = c3.selectbox("Segment", names,
@@ -132,11 +160,12 @@ def draw(day: int) -> None:
                "safety factor of 1 the impulse cannot charge the next node to threshold.")
     fig = F.fibre_figure(damaged.time_ms, pos, [("healthy fibre", healthy.node_mv),
                                                  ("damaged at the lesion", damaged.node_mv)],
-                         lesion)
+                         lesion, stimulus_ms=fibre.Pulse().start_ms)
     state.chart(fig, "mech_fibre", F.fibre_table(pos, [healthy.arrivals_ms[0],
                                                         damaged.arrivals_ms[0]],
                                                   ["healthy", "damaged"]),
                 "arrival of the impulse at each node")
+    _profile(damaged.time_ms, pos, healthy.node_mv, damaged.node_mv, lesion)
     supplied = [m.name for m in ANATOMY.nerve_by_name[nerve].muscles
                 if seg.index >= m.branch_segment]
     when = " right after a minute of maximal effort (a fatigue test, Nodera 2006)" if train else ""

@@ -134,3 +134,49 @@ def test_a_timeline_lesson_keeps_its_panel_on_the_timeline_only():
     assert any(e.label.startswith("Before you look") for e in at.expander)
     at.switch_page("app_pages/mechanism.py").run()
     assert not any(e.label.startswith("Before you look") for e in at.expander)
+
+
+def test_the_profile_figure_shows_each_fibre_at_the_chosen_instant():
+    import numpy as np
+
+    healthy = sweep(FibreSpec())
+    damaged = sweep(FibreSpec(damage=NodeDamage(sodium_loss=0.95)))
+    pos = healthy.node_position_mm
+    fig = F.fibre_profile_figure(healthy.time_ms, pos, [("healthy", healthy.node_mv),
+                                                        ("damaged", damaged.node_mv)],
+                                 (float(pos[8]), float(pos[12])), 0.6)
+    k = int(np.searchsorted(healthy.time_ms, 0.6))
+    assert [t.name for t in fig.data] == ["healthy", "damaged"]
+    np.testing.assert_allclose(fig.data[0].y, healthy.node_mv[k])
+    assert "at 0.60 ms" in fig.layout.title.text
+    assert len(fig.layout.shapes) == 1  # the lesion
+
+
+def test_the_time_slider_steps_the_impulse_along_the_fibre():
+    at = new_app(scenario="blocked-nerve-mechanism")
+    at.run()
+    at.switch_page("app_pages/mechanism.py").run()
+
+    def sentence() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("At ") and "ms the" in
+                    c.value)
+
+    import re
+
+    at.slider(key=state.key("mech_time")).set_value(0.25).run()
+    early = sentence()
+    assert early.startswith("At 0.25 ms")
+    # The blocked example fibre: a moment after the healthy impulse has crossed the lesion,
+    # the healthy fibre fires beyond it and the damaged one nowhere beyond it.
+    for t in (0.45, 0.5, 0.55, 0.6, 0.65):
+        at.slider(key=state.key("mech_time")).set_value(t).run()
+        text = sentence()
+        lesion_end = float(re.search(r"lesion [\d.]+-([\d.]+) mm", text).group(1))
+        healthy = re.search(r"healthy fibre is firing at [\d.]+-([\d.]+) mm", text)
+        if healthy and float(healthy.group(1)) > lesion_end:
+            damaged = re.search(r"damaged one is firing at [\d.]+-([\d.]+) mm", text)
+            assert damaged is None or float(damaged.group(1)) <= lesion_end, text
+            break
+    else:
+        raise AssertionError(f"the healthy impulse never passed the lesion: {text}")
+    assert not at.exception

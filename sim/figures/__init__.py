@@ -26,6 +26,7 @@ from .exam import exam_body_figure
 from .mechanism import (
     FIBRE_STATUS,
     fibre_figure,
+    fibre_profile_figure,
     fibre_table,
     population_figure,
     population_table,
@@ -88,6 +89,7 @@ __all__ = [
     "exam_body_figure",
     "FIBRE_STATUS",
     "fibre_figure",
+    "fibre_profile_figure",
     "fibre_table",
     "population_figure",
     "population_table",
