@@ -125,3 +125,14 @@ def test_golden_check_command_reports_a_difference(tmp_path, monkeypatch, capsys
     assert '-  "seed": 12' in out and '+  "seed": 11' in out
     assert golden.main(["untreated", "--write"]) == 0
     assert golden.main(["untreated"]) == 0
+
+
+def test_every_page_a_lesson_may_name_is_a_page_of_the_dashboard():
+    from typing import get_args
+
+    from app_pages.pages import PAGES
+    from sim.scenario import TeachingSpec
+
+    allowed = get_args(TeachingSpec.model_fields["page"].annotation)
+    assert set(allowed) <= {p.url for p in PAGES}
+    assert {sim.load_scenario(n).teaching.page for n in PRESETS} <= set(allowed)
