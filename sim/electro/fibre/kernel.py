@@ -202,9 +202,6 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
     settle_steps = int(round(settle_ms / SETTLE_DT))
     f_settle = _factor(SETTLE_DT, cm, gpas, gkx, cmy, gmy, node, ga, gp)
     f_sweep = _factor(0.5 * dt, cm, gpas, gkx, cmy, gmy, node, ga, gp)
-    # Capacitance over the step, divided once (the same quotients every step computed).
-    a_settle, a_sweep = cm / SETTLE_DT, cm / (0.5 * dt)
-    ay_settle, ay_sweep = cmy / SETTLE_DT, cmy / (0.5 * dt)
     y1 = np.zeros(n)
     y2 = np.zeros(n)
     lower = np.zeros(nn)
@@ -221,18 +218,16 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
         settling = step < settle_steps
         h = SETTLE_DT if settling else 0.5 * dt
         inv, mul, resp = f_settle if settling else f_sweep
-        acap = a_settle if settling else a_sweep
-        acapy = ay_settle if settling else ay_sweep
         t = (step - settle_steps) * dt
         # 1. Every internode on its own: y = the passive compartments' solution with both
         #    neighbouring nodes at 0 mV (forward pass, then back substitution).
         for j in range(n):
             if node[j] == 1:
                 continue
-            a = acap[j]
+            a = cm[j] / h
             vm_old = vi[j] - vp[j]
             r1 = a * vm_old + ge_pas[j] + ihold[j]
-            r2 = acapy[j] * vp[j] - a * vm_old - ge_pas[j]
+            r2 = cmy[j] / h * vp[j] - a * vm_old - ge_pas[j]
             if node[j - 1] == 0:
                 r1 -= mul[j, 0] * y1[j - 1] + mul[j, 1] * y2[j - 1]
                 r2 -= mul[j, 2] * y1[j - 1] + mul[j, 3] * y2[j - 1]
@@ -255,7 +250,7 @@ def run(cm, gpas, epas, gkx, cmy, gmy, node, gnaf, gnap, gks, gl, ga, gp, ihold,
             gna = gnaf[c] * x[1] * x[1] * x[1] * x[2] + gnap[c] * x[0] * x[0] * x[0]
             gk = gks[c] * x[3]
             g = gna + gk + gl[c]
-            a = acap[c]
+            a = cm[c] / h
             inj = ihold[c]
             if not settling and c == stim_at:
                 for p in range(pulse_on.shape[0]):
