@@ -439,7 +439,7 @@ LONG_LINK_NOTE = """<div id="mmn-long-link" role="alert" hidden
  style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2e00">
 This link holds <b id="mmn-long-link-n"></b> values, more than the 1,000 a dashboard link may
 carry, so all of them were ignored and the page opened as for a plain link. To share that many
-settings, save a scenario file on the Export page and upload it instead.</div>
+settings, save them as a scenario file on the Export page and upload that file there.</div>
 <script>
 (() => {
   const nav = performance.getEntriesByType("navigation")[0];

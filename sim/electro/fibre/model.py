@@ -338,8 +338,8 @@ def conduction_window_ms(temperature_c: float) -> float:
 
 def conducts(spec: FibreSpec) -> bool:
     """Does one impulse from the first node reach the far end? (The same answer as
-    ``sweep(spec).conducted``, in a third of the time: the sweep is as long as the impulse can
-    take, and ends when it arrives.)"""
+    ``sweep(spec).conducted``, in a third to a half of the time: the sweep is as long as the
+    impulse can take, and ends when it arrives.)"""
     return sweep(spec, duration_ms=conduction_window_ms(spec.temperature_c),
                  until_arrival=True).conducted
 
