@@ -322,19 +322,28 @@ def test_uploaded_text_reaches_the_page_escaped():
 
 
 def test_no_page_renders_raw_html():
-    """No page renders HTML, with one exception: the constant style sheets that let widget
+    """No page renders HTML, with two exceptions: the constant style sheets that let widget
     labels wrap and enlarge the text in presenter mode (``state.PAGE_CSS``,
-    ``state.PRESENTER_CSS``: literals with no value of anyone's in them)."""
+    ``state.PRESENTER_CSS``: literals with no value of anyone's in them), and the constant
+    long-link note (``state.LONG_LINK_NOTE``), whose script reads the address only to count
+    its values and writes nothing but that number into the page."""
     from app_pages import state
 
     for path in [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]:
         code = path.read_text(encoding="utf-8")
         if path.name == "state.py":
-            call = 'st.html(PAGE_CSS + (PRESENTER_CSS if present else ""))'
-            assert code.count("st.html(") == code.count(call) == 1
-            code = code.replace(call, "")
-        for call in ("unsafe_allow_html=True", "st.html(", "components.html(", "components.v1"):
+            calls = ('st.html(PAGE_CSS + (PRESENTER_CSS if present else ""))',
+                     "st.html(LONG_LINK_NOTE, unsafe_allow_javascript=True)")
+            assert code.count("st.html(") == 2 and all(code.count(c) == 1 for c in calls)
+            for call in calls:
+                code = code.replace(call, "")
+        for call in ("unsafe_allow_html=True", "unsafe_allow_javascript", "st.html(",
+                     "components.html(", "components.v1"):
             assert call not in code, (path.name, call)
+    note = state.LONG_LINK_NOTE
+    assert "{" not in note.split("<script>")[0]  # a literal: no value formatted into it
+    assert note.count("<script>") == 1 and "innerHTML" not in note and "eval(" not in note
+    assert "textContent = n.toLocaleString" in note  # the only thing written: the count
     for sheet in (state.PAGE_CSS, state.PRESENTER_CSS):
         assert sheet.startswith("<style>") and sheet.endswith("</style>")
         assert sheet.count("<") == 2  # one style element, nothing else

@@ -51,7 +51,9 @@ def test_a_case_with_tests_and_answer_round_trips_through_one_opaque_token(toy):
     q = M.to_query(a)
     assert set(q) == {"case"}
     token = q["case"]
-    for secret_text in (TOY, "mmn", "12", "ncs", "history", STEROID, "prednis"):
+    # (The seed, 12, is not looked for: two characters turn up by chance in a random token,
+    # about once in 40; the decoded payload below shows the content is encrypted.)
+    for secret_text in (TOY, "mmn", "ncs", "history", STEROID, "prednis"):
         assert secret_text not in token  # nothing to read at a glance ...
     decoded = base64.urlsafe_b64decode(token.split(".")[0] + "==")
     for secret_text in (b"toy", b"mmn", b"ncs", b"predn", b'"k"'):

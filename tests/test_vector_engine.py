@@ -39,7 +39,7 @@ SUPPORTED = ["untreated", "first-ivig-course", "ivig-maintenance", "ivig-dose-cr
              "ivig-withdrawal", "ivig-non-responder", "scig-vs-ivig", "late-treatment",
              "ivig-interval-too-long", "anti-gm1-negative", "lower-limb-onset",
              "prednisolone", "plasma-exchange", "fcrn-blocker-hypothetical",
-             "complement-inhibitor-hypothetical"]
+             "complement-inhibitor-hypothetical", "blocked-nerve-mechanism"]
 
 
 @pytest.fixture(scope="module")
