@@ -58,7 +58,7 @@ nerve = c1.selectbox("Motor nerve", motor_names,
 side = c2.radio("Side", ("left", "right"), horizontal=True,
                 key=state.keep("mech_side", default=lambda: opening()[0]),
                 help="Which side.")
-segments = [s for s in ANATOMY.nerve_by_name[nerve].segments if s.stimulable and s.index > 0]
+segments = electro.probe_segments(nerve)
 c4, c5 = st.columns(2)
 temperature = c4.slider("Nerve temperature (°C)", 20.0, 37.0, step=1.0,
                         key=state.keep("mech_temperature", default=lambda: 37.0),

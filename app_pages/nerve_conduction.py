@@ -65,7 +65,7 @@ def draw(day: int) -> None:
         state.chart(F.ncs_traces_figure(traces, labelled, "µV", "SNAPs"), "ncs_sensory",
                     sens[["nerve", "latency_ms", "amplitude", "cv_m_per_s"]].round(2),
                     "sensory nerve action potentials")
-    inside = [s.name for s in nv.segments if s.stimulable and s.index > 0]
+    inside = [s.name for s in electro.probe_segments(nv.name)]
     if inside:
         look = st.selectbox("Look inside a segment (Mechanism page)", inside,
                             key=state.key("ncs_mechanism_segment"),

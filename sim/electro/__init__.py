@@ -19,6 +19,7 @@ from .criteria import (
     grade_block,
     most_blocked_nerve,
     most_blocked_segment,
+    probe_segments,
     summarize,
 )
 from .emg import EMG_COLUMNS, EMG_PARAMS, RECRUITMENT, EmgParams, emg
@@ -46,6 +47,7 @@ __all__ = [
     "summarize",
     "most_blocked_nerve",
     "most_blocked_segment",
+    "probe_segments",
     "EMG_COLUMNS",
     "EMG_PARAMS",
     "EmgParams",

@@ -16,7 +16,7 @@ from sim.anatomy import ANATOMY
 from sim.sites import SiteSnapshot
 
 __all__ = ["GRADES", "grade_block", "StudySummary", "summarize", "most_blocked_nerve",
-           "most_blocked_segment"]
+           "probe_segments", "most_blocked_segment"]
 
 GRADES: tuple[str, ...] = ("definite", "probable", "none")
 
@@ -190,9 +190,15 @@ def most_blocked_nerve(snapshot: SiteSnapshot) -> tuple[str, str]:
     return pick
 
 
+def probe_segments(nerve: str) -> list:
+    """The segments of ``nerve`` a study measures block across: stimulable, with a stimulation
+    point on both sides (the first segment, distal to the last point, has none)."""
+    return [s for s in ANATOMY.nerve_by_name[nerve].segments if s.stimulable and s.index > 0]
+
+
 def most_blocked_segment(snapshot: SiteSnapshot, side: str, nerve: str) -> str:
     """The name of the segment of ``nerve`` on ``side`` (one a study can probe across) with the
     most block during voluntary firing: the one the Mechanism page opens on."""
-    segments = [s for s in ANATOMY.nerve_by_name[nerve].segments if s.stimulable and s.index > 0]
+    segments = probe_segments(nerve)
     blocks = [snapshot.block[ANATOMY.site_index[(side, nerve, s.name)]] for s in segments]
     return segments[int(max(range(len(blocks)), key=blocks.__getitem__))].name
