@@ -397,9 +397,12 @@ _ENTRIES: tuple[Reference, ...] = (
        "timing of the benefit (the model's 21-day lag) is not from it"),
     _r("Dyck 1986", "Dyck PJ, Daube J, O'Brien P, et al.", 1986,
        "Plasma exchange in chronic inflammatory demyelinating polyradiculoneuropathy",
-       "N Engl J Med", "314", "461-",
-       checked="partly: cited as one of the two RCTs of Cochrane review CD003906 (parallel "
-       "group, 29 patients); volume and first page as previously cited in the project"),
+       "N Engl J Med", "314", "461-465",
+       checked="abstract (Scilit copy): title, journal, volume, pages 461-465, content "
+       "(patients with static or worsening disease randomised to plasma exchange, n = 15, or "
+       "sham exchange, n = 14, for three weeks; improvement greater than in any sham patient "
+       "in the neurologic-disability score in five). Co-authors after the first three as "
+       "previously cited; also one of the two RCTs of Cochrane review CD003906"),
     _r("Hahn 1996", "Hahn AF, Bolton CF, Pillay N, et al.", 1996,
        "Plasma-exchange therapy in chronic inflammatory demyelinating polyneuropathy. A "
        "double-blind, sham-controlled, cross-over study", "Brain", "119", "1055-",

@@ -140,6 +140,42 @@ def _trace(days, grip) -> Trace:
                  np.zeros(n, np.int16), np.zeros(n, np.float32), {}, [], 0)
 
 
+def _cidp_pair(index: int, gain_exchange: int, gain_sham: int) -> tuple[Trace, Trace]:
+    from sim.validation.cidp import BASE, START
+
+    days = [BASE, START + 21.0]
+    pair = []
+    for gain in (gain_exchange, gain_sham):
+        t = _trace(days, [[30, 30], [30, 30]])
+        t.index = index
+        t.mrc = np.array([150, 150 + gain], np.int16)
+        t.disability = np.array([3, 3], np.int8)
+        pair.append(t)
+    return pair[0], pair[1]
+
+
+class _Paired:
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def paired(self, a, b):
+        return self.pairs
+
+
+@pytest.mark.parametrize("n", [300, 3000])
+def test_dyck_sham_bar_is_a_14_patient_arm_whatever_the_cohort_size(n):
+    """An exchange that does nothing beats all 14 sham patients about 1 time in 15 (Dyck
+    1986's arm), however many untreated patients the model draws; the largest gain of the
+    whole cohort as the bar would give 0 and fall with n."""
+    from sim.validation.cidp import _beyond_sham
+
+    null = _beyond_sham(_Paired([_cidp_pair(i, i, i) for i in range(n)]))
+    assert null.n == n and abs(null.value - 100 / 15) < 100 / 15 * 0.1
+    better = _beyond_sham(_Paired([_cidp_pair(i, 10, i % 5) for i in range(n)]))
+    assert better.value == 100.0
+    assert null.ci[0] < null.value < null.ci[1]
+
+
 def test_cycle_swing_is_peak_to_following_trough():
     days = np.arange(700, 1130, 1.0)
     phase = (days - 756) % 28

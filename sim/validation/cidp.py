@@ -11,7 +11,9 @@ below 200 on the day before treatment.
 
 from __future__ import annotations
 
-from .stats import Measurement, share
+import numpy as np
+
+from .stats import Measurement, share, wilson
 from .traces import Cohorts, Trace
 
 __all__ = ["measure", "START", "eligible"]
@@ -57,17 +59,27 @@ def _predict(data: Cohorts) -> Measurement:
     return share(flags)
 
 
+SHAM_ARM = 14  # Dyck 1986: 15 patients on exchange, 14 on sham exchange
+
+
 def _beyond_sham(data: Cohorts) -> Measurement:
-    """Dyck 1986: improvement at 3 weeks greater than in any patient on sham exchange (the
-    same patients untreated; the largest untreated MRC gain sets the bar)."""
+    """Dyck 1986: improvement at 3 weeks greater than in any of the 14 patients on sham
+    exchange. The bar is the largest gain of a 14-patient sham arm, not of the whole untreated
+    cohort (whose largest gain grows with its size): each exchange patient counts with the
+    chance that their gain beats all of 14 patients drawn from the same patients untreated,
+    ``F(gain) ** 14``, where ``F`` is the share of untreated gains below it."""
     pairs = [(a, b) for a, b in data.paired("cidp-exchange-3w", "cidp-untreated")
              if eligible(b)]
     if not pairs:
         return share([])
     day = START + 21.0
-    bar = max(_mrc_gain(b, day) for _, b in pairs)
-    m = share([_mrc_gain(a, day) > bar for a, _ in pairs])
-    return Measurement(m.value, m.ci, m.n, f"{m.detail}; largest untreated MRC gain {bar}")
+    sham = np.sort([_mrc_gain(b, day) for _, b in pairs])
+    below = np.searchsorted(sham, [_mrc_gain(a, day) for a, _ in pairs], side="left")
+    p = (below / sham.size) ** SHAM_ARM
+    lo, hi = wilson(float(p.sum()), p.size)
+    return Measurement(100.0 * float(p.mean()), (lo, hi), int(p.size),
+                       f"expected {p.sum():.1f} of {p.size} beyond a {SHAM_ARM}-patient sham arm; "
+                       f"untreated MRC gain: median {np.median(sham):g}, largest {sham[-1]:g}")
 
 
 def measure(data: Cohorts) -> dict[str, Measurement]:

@@ -568,8 +568,11 @@ TARGETS += (
        'Brain 119:1055, abstract); range: 95% CI of 12/15.'),
     _t("cidp.pe_dyck", 8, "CIDP: improved beyond any sham patient after 3 weeks of exchange",
        "Dyck 1986", 33, 15, 58, "%", "cidp-exchange-3w cidp-untreated", _CIDP + "an exchange "
-       "every 3.5 days x 6: share whose MRC-sum gain at week 3 exceeds the largest gain among "
-       "the same patients untreated (the sham arm). Dyck 1986: 'Improvement to a greater "
+       "every 3.5 days x 6: share whose MRC-sum gain at week 3 exceeds the largest gain of a "
+       "sham arm of 14 (Dyck's size) drawn from the same patients untreated, i.e. the mean "
+       "over patients of F(gain)^14, F the share of untreated gains below theirs (the "
+       "largest gain of the whole untreated cohort would raise the bar with its size). Dyck "
+       "1986 randomised 15 to exchange and 14 to sham exchange: 'Improvement to a greater "
        "degree than for any patient receiving sham exchange was detected in the "
        "neurologic-disability score in five patients' of 15 (abstract).",
        quote='5 of 15 improved beyond any sham patient (Dyck 1986, N Engl J Med 314:461, '
