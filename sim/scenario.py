@@ -39,6 +39,7 @@ from .limits import (
     text_depth,
 )
 from .overrides import parse_override, set_dotted
+from .prediction import PredictionSpec
 from .scenario_errors import ScenarioError, one_sentence
 from .strict import Line, Strict, Text, entries
 from .treatments.base import TreatmentSpec
@@ -184,6 +185,8 @@ class TeachingSpec(Strict):
     # (the Timeline links to it). Only pages that show the panel are allowed.
     page: Literal["timeline", "mechanism"] = Field(
         "timeline", description="dashboard page the lesson is on")
+    # The prediction in a form a class answers and the simulation marks (sim.prediction).
+    ask: PredictionSpec | None = None
 
     model_config = ConfigDict(populate_by_name=True)  # merged with Strict's
 
@@ -200,6 +203,15 @@ class Scenario(Strict):
     study: tuple[StudySpec, ...] = entries(max_length=MAX_STUDIES)
     journey: JourneySpec = Field(default_factory=JourneySpec)
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
+
+    @model_validator(mode="after")
+    def _ask_within_run(self) -> Scenario:
+        """A question read after the run ends could never be answered."""
+        ask = self.teaching.ask
+        if ask is not None and max(ask.day, ask.from_day or 0.0) > self.days + 1e-9:
+            raise ValueError(f"teaching.ask.day = {ask.day:g} is after the run ends; choose a "
+                             f"day from 0 to {self.days:g}")
+        return self
 
     @model_validator(mode="after")
     def _bounded_work(self) -> Scenario:
