@@ -260,3 +260,43 @@ def test_chart_descriptions_follow_the_day(run):
     lost = int(((table["row"] == "milestone lost") & (table["day"] <= 2190)).sum())
     assert f"{n} new lesions" in late and late != first
     assert f"{lost} milestones lost" in late and "no milestones lost" in first
+
+
+# --- class mode --------------------------------------------------------------------------------
+
+
+def test_class_answers_chart_marks_the_simulation_and_the_students_own_answer():
+    options = ("higher", "about the same", "lower")
+    fig = F.answers_figure("change", options, {"higher": 3, "lower": 5}, (), truth="lower",
+                           mine="higher")
+    bars, own = fig.data
+    assert list(bars.x) == list(options) and list(bars.y) == [3, 0, 5]
+    colours = list(bars.marker.color)
+    assert colours[2] != colours[0] == colours[1]  # only the simulation's answer is green
+    assert list(bars.marker.pattern.shape)[2] == "" and list(bars.marker.pattern.shape)[0]
+    assert list(own.x) == ["higher"] and own.name == "your answer"
+    hidden = F.answers_figure("change", options, {"higher": 3}, ())
+    assert len(set(hidden.data[0].marker.color)) == 1 and len(hidden.data) == 1
+
+
+def test_class_answers_of_a_number_are_binned_over_the_allowed_range():
+    rows = F.answers_table("number", (), {}, (10, 12, 55, 60, -3), 0, 60)
+    assert len(rows) == 10 and sum(n for _, n in rows) == 5
+    assert rows[0] == ("0-6", 1) and rows[-1] == ("54-60", 2)  # clipped into the range
+    fig = F.answers_figure("number", (), {}, (10, 12), truth=11, mine=12, low=0, high=60,
+                           unit="kg")
+    assert fig.layout.xaxis.title.text == "answer (kg)"
+    assert list(fig.data[1].x) == ["12-18"]
+
+
+def test_class_reveal_chart_draws_the_measure_and_the_prediction():
+    days = np.arange(0, 730, 7.0)
+    fig = F.reveal_figure(days, 30 - days / 100, "grip of the weaker hand", "kg", day=400,
+                          from_day=300, mine=25.0)
+    line, mine = fig.data
+    assert len(line.x) == days.size and mine.name == "your prediction"
+    assert mine.x[0] == pytest.approx(400 / 365.25) and mine.y[0] == 25.0
+    assert len(fig.layout.shapes) == 2
+    words = F.reveal_figure(days, 30 - days / 100, "grip", "kg", day=400, mine="lower")
+    assert len(words.data) == 1
+    assert any("your prediction: lower" in a.text for a in words.layout.annotations)

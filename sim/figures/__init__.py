@@ -6,7 +6,8 @@ it can be unit-tested without Streamlit. The ``*_table`` helpers return the aggr
 chart draws, which the dashboard also shows as the chart's text alternative.
 
 The builders live in one module per chart family (``timeline``, ``events``, ``body_map``,
-``ncs``, ``compare``, ``exam``, ``emg``, ``mystery``, ``trial``, ``validation``), the palette and
+``ncs``, ``compare``, ``exam``, ``emg``, ``mystery``, ``trial``, ``validation``,
+``classroom``), the palette and
 layout helpers in ``_style``; every public name is re-exported here, so ``from sim import
 figures`` is all a caller needs.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from ._style import DAMAGE_SCALE, OKABE_ITO, PLAN_STYLES, SIDE_STYLE, YEAR, thin
 from .body_map import body_map_figure, body_map_table
+from .classroom import answers_figure, answers_table, reveal_figure
 from .compare import compare_figure
 from .describe import describe_events, describe_grip, describe_igg, describe_strength
 from .emg import emg_grid_figure, emg_trace_figure
@@ -59,6 +61,9 @@ from .validation import (
 )
 
 __all__ = [
+    "answers_figure",
+    "answers_table",
+    "reveal_figure",
     "OKABE_ITO",
     "SIDE_STYLE",
     "PLAN_STYLES",

@@ -1,0 +1,145 @@
+"""The Class page through AppTest: a lecturer opens a class, a student joins and predicts, the
+lecturer sees the answer arrive and reveals, the student sees the simulation with their own
+prediction marked; bad links and codes are one sentence in the page."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import sim
+from app_pages.pages import PAGES
+from sim.classroom import Classroom
+from tests.apptest_support import (
+    clear_cache,  # noqa: F401 (autouse fixture)
+    new_app,
+)
+
+PAGE = next(p.path for p in PAGES if p.url == "class")
+PRESET = "prednisolone"
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch):
+    """Each test on its own SQLite file (the page keeps one Classroom per process)."""
+    monkeypatch.setenv("MMN_SIM_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MMN_SIM_DATABASE_URL", raising=False)
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def _page(**query: str) -> AppTest:
+    """The Class page opened at a link with ``query``."""
+    at = new_app()
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params.clear()
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(sim.DISCLAIMER in c.value for c in at.caption)
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(str(x.value) for x in [*at.markdown, *at.success, *at.warning, *at.info,
+                                            *at.error, *at.caption])
+
+
+def _open_class(at: AppTest) -> tuple[str, str]:
+    at.multiselect[0].set_value([PRESET])
+    next(b for b in at.button if b.label == "Open the class").click()
+    at.run()
+    _ok(at)
+    return str(at.query_params["class"][0]), str(at.query_params["lecturer"][0])
+
+
+def test_the_start_view_offers_to_join_or_to_open_a_class():
+    at = _page()
+    _ok(at)
+    heads = [h.value for h in at.subheader]
+    assert "Join a class" in heads and "Open a class (lecturer)" in heads
+
+
+def test_lecturer_and_student_from_join_to_reveal(database):
+    lecturer = _page()
+    code, token = _open_class(lecturer)
+    assert any(m.label == "Join code" and m.value == code for m in lecturer.metric)
+    assert token not in _texts(lecturer)  # the token is in the link only, never in the text
+    assert lecturer.get("imgs") or lecturer.get("image")  # the QR code
+
+    student = _page(**{"class": code})
+    _ok(student)
+    assert student.text_input[0].value == code
+    student.text_input[1].set_value("Ann")
+    next(b for b in student.button if b.label == "Join").click()
+    student.run()
+    _ok(student)
+    assert "You are **Ann**" in _texts(student)
+    assert token not in _texts(student) and token not in str(dict(student.query_params))
+    truth = Classroom().questions(code)[0].answer.value
+    guess = truth if truth != "higher" else "lower"
+    student.radio[0].set_value(guess)
+    next(b for b in student.button if b.label == "Submit").click()
+    student.run()
+    assert f"Saved: {guess}." in _texts(student)
+
+    lecturer.run()
+    _ok(lecturer)
+    assert any(m.label == "Answers" and m.value == "1" for m in lecturer.metric)
+    next(b for b in lecturer.button if b.label == "Reveal the simulation").click()
+    lecturer.run()
+    assert any(m.label == "Simulation" and m.value == "revealed" for m in lecturer.metric)
+
+    student.run()
+    _ok(student)
+    words = _texts(student)
+    assert f"Your prediction: {guess}." in words and "The simulation" in words
+    charts = student.get("plotly_chart")
+    assert len(charts) == 2  # the measure over time, and the class's answers
+    assert "your prediction" in charts[0].proto.spec and "your answer" in charts[1].proto.spec
+    assert "Ann" not in charts[1].proto.spec  # no other student's name anywhere
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"class": "ZZZZZ2", "me": "not-a-key"}, "No class has the code ZZZZZ2"),
+    ({"class": "<b>x", "me": "k"}, "A class code is 6 letters and digits"),
+])
+def test_a_bad_student_link_is_one_sentence_in_the_page(query, words):
+    at = _page(**query)
+    _ok(at)
+    assert any(words in e.value for e in at.error)
+
+
+def test_a_tampered_lecturer_link_is_refused_in_the_page():
+    lecturer = _page()
+    code, token = _open_class(lecturer)
+    at = _page(**{"class": code, "lecturer": token[:-3] + "abc"})
+    _ok(at)
+    assert any("not valid for class" in e.value for e in at.error)
+    assert not any(m.label == "Join code" for m in at.metric)
+
+
+def test_an_oversized_nickname_is_refused_and_nobody_joins():
+    lecturer = _page()
+    code, _ = _open_class(lecturer)
+    student = _page(**{"class": code})
+    student.text_input[1].set_value("x" * 30)
+    next(b for b in student.button if b.label == "Join").click()
+    student.run()
+    assert any("at most 24 characters" in e.value for e in student.error)
+    assert Classroom().student_count(code) == 0
+
+
+def test_opening_a_class_without_a_preset_is_a_message():
+    at = _page()
+    next(b for b in at.button if b.label == "Open the class").click()
+    at.run()
+    _ok(at)
+    assert any("at least one preset" in e.value for e in at.error)
