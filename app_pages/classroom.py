@@ -182,10 +182,10 @@ def _live_question(room: Classroom, code: str, token: str, qid: int) -> None:
                    truth=q.answer.value)
     if q.revealed:
         st.success(plain(q.answer.text))
-    elif st.button("Reveal the simulation", key=state.key(f"class_reveal_{qid}"),
-                   type="primary"):
-        room.reveal(code, token, qid)
-        st.rerun(scope="fragment")
+    else:
+        # A callback: the reveal is stored before the fragment draws again.
+        st.button("Reveal the simulation", key=state.key(f"class_reveal_{qid}"),
+                  type="primary", on_click=room.reveal, args=(code, token, qid))
 
 
 def _exports(room: Classroom, code: str, token: str) -> None:

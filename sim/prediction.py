@@ -49,6 +49,11 @@ FINDINGS: dict[str, str] = {
     "definite_block": "definite conduction block in at least one nerve",
     "snaps_reduced": "a sensory response below its lower limit of normal",
 }
+_NOT_FOUND = {
+    "block": "no conduction block (definite or probable) in any nerve",
+    "definite_block": "no definite conduction block in any nerve",
+    "snaps_reduced": "every sensory response at or above its lower limit of normal",
+}
 MEASURES = (*NUMERIC, *FINDINGS, "weaker_side")
 Measure = Literal["grip_weaker", "mrc_sum", "disability", "igg", "block", "definite_block",
                   "snaps_reduced", "weaker_side"]
@@ -139,6 +144,12 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
+def _amount(x: float, unit: str) -> str:
+    """'1 point', '2 points', '1.5 kg'."""
+    text = _fmt(x)
+    return f"{text} {unit[:-1] if unit == 'points' and text == '1' else unit}"
+
+
 def answer(run: Run, spec: PredictionSpec) -> Answer:
     """The simulation's answer to ``spec`` on the run's first patient."""
     unit = spec.describe_unit()
@@ -149,21 +160,22 @@ def answer(run: Run, spec: PredictionSpec) -> Answer:
         now = _numeric(run, spec.measure, spec.day, hand)
         if spec.kind == "number":
             return Answer(round(now, 2), now, None,
-                          f"The simulation shows {label} {_fmt(now)} {unit} on day "
+                          f"The simulation shows {label} {_amount(now, unit)} on day "
                           f"{spec.day:g}.")
         before = _numeric(run, spec.measure, spec.from_day, hand)  # type: ignore[arg-type]
         diff = now - before
         opt = CHANGE_OPTIONS[1] if abs(diff) <= spec.tolerance else (
             CHANGE_OPTIONS[0] if diff > 0 else CHANGE_OPTIONS[2])
         return Answer(opt, now, before,
-                      f"{label.capitalize()} went from {_fmt(before)} {unit} on day "
-                      f"{spec.from_day:g} to {_fmt(now)} {unit} on day {spec.day:g}: {opt} "
-                      f"(within {_fmt(spec.tolerance)} {unit} counts as about the same).")
+                      f"{label[0].upper() + label[1:]} went from {_amount(before, unit)} on "
+                      f"day {spec.from_day:g} to {_amount(now, unit)} on day {spec.day:g}: "
+                      f"{opt} (a change within {_amount(spec.tolerance, unit)} counts as "
+                      "about the same).")
     if spec.kind == "yes_no":
         found = _finding(run, spec.measure, spec.day)
         return Answer("yes" if found else "no", None, None,
                       f"The full nerve conduction study on day {spec.day:g} shows "
-                      f"{'' if found else 'no '}{FINDINGS[spec.measure]}.")
+                      f"{FINDINGS[spec.measure] if found else _NOT_FOUND[spec.measure]}.")
     side = ("left", "right")[_weaker_hand(run, spec.day)]
     return Answer(side, None, None, f"On day {spec.day:g} the {side} hand is the weaker.")
 

@@ -57,7 +57,7 @@ def _open_class(at: AppTest) -> tuple[str, str]:
     next(b for b in at.button if b.label == "Open the class").click()
     at.run()
     _ok(at)
-    return str(at.query_params["class"][0]), str(at.query_params["lecturer"][0])
+    return str(at.query_params["class"]), str(at.query_params["lecturer"])
 
 
 def test_the_start_view_offers_to_join_or_to_open_a_class():
