@@ -222,8 +222,7 @@ def _student(room: Classroom, code: str, key: str) -> None:
 
 @st.fragment(run_every=LIVE_S)
 def _student_question(room: Classroom, code: str, key: str, qid: int) -> None:
-    q = next(x for x in room.questions(code) if x.id == qid)
-    mine = room.my_answers(code, key).get(qid)
+    q, mine = room.student_question(code, key, qid)
     st.subheader(_label(q))
     st.write(q.spec.question)
     if q.revealed:

@@ -9,8 +9,17 @@ page) and waits for the server's "script finished". Latency is from the message 
 the server's answer, so it includes the server's queueing under load and the transfer of every
 chart, but not the drawing. Teaching model - not for clinical decisions.
 
+Class mode (``--traffic class``): a class is opened on the server's database, then N students
+open the Class page's link, join (the form, as the page submits it), and all submit an answer
+at the same moment; meanwhile each student's page and the lecturer's poll their live parts
+every 3 s, as the browser does. It prints join and submit latency (p50/p95), lost answers
+(submitted against stored), and how long after the last submit the lecturer's live count
+showed all N. ``--database sqlite postgresql`` runs it on each (PostgreSQL: a server started
+from Debian's postgresql package, as the tests start it).
+
     .venv/bin/python benchmarks/bench_class_wire.py [--sessions 10 20 30] [--moves 4]
-        [--think 1.5] [--seed-base 100]
+        [--think 1.5] [--seed-base 100] [--traffic sliders class] [--students 30]
+        [--database sqlite postgresql]
 
 Prints, per class size: p50/p95 latency of the first load, slider moves and page switches,
 errors and time-outs, the server's CPU per action and its resident memory before, at peak and
@@ -21,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,6 +53,9 @@ class Student:
         self.page_hash = ""
         self.pages: dict[str, str] = {}  # page name -> script hash
         self.sliders: dict[str, object] = {}  # label -> Slider proto of the last run
+        self.widgets: dict[str, object] = {}  # label -> any other widget proto of the last run
+        self.metrics: dict[str, str] = {}  # label -> value of the last run's metrics
+        self.fragments: set[str] = set()  # fragments the server asked to rerun on a timer
         self.ws = None
 
     async def connect(self) -> None:
@@ -50,7 +64,8 @@ class Student:
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
                                            max_size=None, open_timeout=TIMEOUT_S)
 
-    async def rerun(self, widget=None, page_hash: str | None = None) -> float:
+    async def rerun(self, widget=None, page_hash: str | None = None, page_name: str = "",
+                    widgets=(), fragment: str = "", auto: bool = True) -> float:
         """Send one rerun (a slider value or a page); seconds until the run has finished."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -58,11 +73,16 @@ class Student:
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         msg.rerun_script.page_script_hash = page_hash if page_hash is not None else self.page_hash
-        if widget is not None:
-            msg.rerun_script.widget_states.widgets.append(widget)
+        msg.rerun_script.page_name = page_name
+        if fragment:
+            msg.rerun_script.fragment_id = fragment
+            msg.rerun_script.is_auto_rerun = auto
+        for w in [widget, *widgets] if widget is not None else widgets:
+            msg.rerun_script.widget_states.widgets.append(w)
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        self.sliders = {}  # every run sends its widgets again
+        if not fragment:
+            self.sliders, self.widgets = {}, {}  # every run sends its widgets again
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), TIMEOUT_S)
             fwd = ForwardMsg()
@@ -73,10 +93,19 @@ class Student:
             elif kind == "navigation":
                 self.pages = {p.page_name: p.page_script_hash for p in fwd.navigation.app_pages}
                 self.page_hash = fwd.navigation.page_script_hash or self.page_hash
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
+            elif kind == "auto_rerun":
+                self.fragments.add(fwd.auto_rerun.fragment_id)
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
-                if el.WhichOneof("type") == "slider":
+                what = el.WhichOneof("type")
+                if what == "slider":
                     self.sliders[el.slider.label] = el.slider
+                elif what == "metric":
+                    self.metrics[el.metric.label] = el.metric.body
+                elif what in ("text_input", "radio", "button"):
+                    self.widgets[getattr(el, what).label] = getattr(el, what)
             elif kind == "script_finished":
                 if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue
@@ -164,6 +193,132 @@ async def one_class(server: Server, n: int, args: argparse.Namespace) -> None:
           f"({100 * (after / mem0 - 1):+.0f}% of before)")
 
 
+# --- class mode ---------------------------------------------------------------------------
+CLASS_PRESET = "prednisolone"
+POLL_S = 3.0  # the Class page's live parts rerun this often (app_pages/classroom.py)
+
+
+def _state(widget, **value):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState(id=widget.id)
+    for k, v in value.items():
+        setattr(state, k, v)
+    return state
+
+
+async def _poll(s: Student, stop: asyncio.Event, errors: list[str]) -> None:
+    """Rerun the page's timed fragments every POLL_S seconds, as the browser does."""
+    try:
+        while not stop.is_set():
+            await asyncio.sleep(POLL_S)
+            for frag in sorted(s.fragments):
+                await s.rerun(fragment=frag)
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts every failure
+        errors.append(f"poll {type(exc).__name__}: {exc}"[:120])
+
+
+async def class_student(url: str, code: str, k: int, go: asyncio.Event, ready: list[int],
+                        times: dict[str, list[float]], errors: list[str],
+                        stop: asyncio.Event, done: list[float]) -> None:
+    s = Student(url, f"class={code}")
+    poller = None
+    try:
+        await s.connect()
+        times["first load"].append(await s.rerun(page_hash="", page_name="class"))
+        w = s.widgets
+        states = [_state(w["Class code"], string_value=code),
+                  _state(w["Nickname (optional)"], string_value=f"Student {k}"),
+                  _state(w["Join"], trigger_value=True)]
+        times["join"].append(await s.rerun(widgets=states))
+        if "me=" not in s.query:
+            raise RuntimeError("the join did not give the student a key")
+        poller = asyncio.create_task(_poll(s, stop, errors))
+        ready.append(k)
+        await go.wait()
+        radio = s.widgets["Your answer"]
+        states = [_state(radio, string_value=radio.options[k % len(radio.options)]),
+                  _state(s.widgets["Submit"], trigger_value=True)]
+        # A widget inside a fragment reruns only its fragment, as the browser sends it.
+        frag = sorted(s.fragments)[0] if s.fragments else ""
+        times["submit"].append(await s.rerun(widgets=states, fragment=frag, auto=False))
+        done.append(time.perf_counter())
+        await stop.wait()
+    except TimeoutError:
+        errors.append("time-out")
+    except Exception as exc:  # noqa: BLE001 - a benchmark counts every failure
+        errors.append(f"{type(exc).__name__}: {exc}"[:120])
+    finally:
+        if poller is not None:
+            poller.cancel()
+        await s.close()
+
+
+async def class_lecturer(url: str, code: str, token: str, n: int, done: list[float],
+                         seen: list[float], stop: asyncio.Event, errors: list[str]) -> None:
+    s = Student(url, f"class={code}&lecturer={token}")
+    try:
+        await s.connect()
+        await s.rerun(page_hash="", page_name="class")
+        while not stop.is_set():
+            await asyncio.sleep(POLL_S)
+            for frag in sorted(s.fragments):
+                await s.rerun(fragment=frag)
+            if s.metrics.get("Answers") == str(n) and not seen:
+                seen.append(time.perf_counter())
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"lecturer {type(exc).__name__}: {exc}"[:120])
+    finally:
+        await s.close()
+
+
+async def one_lesson(server: Server, n: int, db: str) -> None:
+    from sim.classroom import Classroom
+
+    room = Classroom()  # the server's database: the same environment
+    new = room.create([CLASS_PRESET])
+    times: dict[str, list[float]] = {"first load": [], "join": [], "submit": []}
+    errors: list[str] = []
+    go, stop = asyncio.Event(), asyncio.Event()
+    ready: list[int] = []
+    done: list[float] = []
+    seen: list[float] = []
+    cpu0 = server.cpu()
+    lecturer = asyncio.create_task(class_lecturer(server.url, new.code, new.token, n, done,
+                                                  seen, stop, errors))
+    students = [asyncio.create_task(class_student(server.url, new.code, k, go, ready, times,
+                                                  errors, stop, done)) for k in range(n)]
+    deadline = time.perf_counter() + 180
+    while len(ready) + len(errors) < n and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    go.set()  # every student submits at the same moment
+    while (len(done) < len(ready) or not seen) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.gather(lecturer, *students)
+    q = room.questions(new.code)[0]
+    stored = room.tally(new.code, new.token, q.id).count
+    lag = seen[0] - max(done) if seen and done else float("nan")
+    print(f"\nclass mode on {db}: {n} students (protocol clients), {len(errors)} errors"
+          + (f" ({', '.join(sorted(set(errors)))})" if errors else ""))
+    for key, xs in times.items():
+        print(f"  {key:<11} p50 {_pct(xs, 0.5):6.2f} s   p95 {_pct(xs, 0.95):6.2f} s   "
+              f"({len(xs)})")
+    print(f"  answers submitted {len(done)}, stored {stored}, lost {len(done) - stored}; "
+          f"the lecturer's live count showed {n} {lag:.1f} s after the last submit "
+          f"(it refreshes every {POLL_S:g} s); server CPU {server.cpu() - cpu0:.1f} s")
+
+
+def _database_env(db: str) -> dict[str, str]:
+    if db == "sqlite":
+        return {"MMN_SIM_DATA_DIR": tempfile.mkdtemp(prefix="bench_class_db_"),
+                "MMN_SIM_DATABASE_URL": ""}
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.databases import new_database
+
+    return {"MMN_SIM_DATABASE_URL": new_database("postgresql", Path(tempfile.gettempdir()))}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, nargs="*", default=[10, 20, 30])
@@ -172,14 +327,28 @@ def main() -> None:
     ap.add_argument("--seed-base", type=int, default=100, help="student k uses seed base + k")
     ap.add_argument("--settle", type=float, default=SETTLE_S,
                     help="seconds to wait after a class before reading memory")
+    ap.add_argument("--traffic", nargs="*", choices=["sliders", "class"],
+                    default=["sliders", "class"], help="what the students do")
+    ap.add_argument("--students", type=int, default=30, help="class mode: students")
+    ap.add_argument("--database", nargs="*", choices=["sqlite", "postgresql"],
+                    default=["sqlite", "postgresql"], help="class mode: databases")
     args = ap.parse_args()
-    server = Server([])
-    try:
-        print(f"server resident memory at start: {server.rss_mb():.0f} MB")
-        for n in args.sessions:
-            asyncio.run(one_class(server, n, args))
-    finally:
-        server.stop()
+    if "sliders" in args.traffic:
+        server = Server([])
+        try:
+            print(f"server resident memory at start: {server.rss_mb():.0f} MB")
+            for n in args.sessions:
+                asyncio.run(one_class(server, n, args))
+        finally:
+            server.stop()
+    if "class" in args.traffic:
+        for db in args.database:
+            os.environ.update(_database_env(db))
+            server = Server([])
+            try:
+                asyncio.run(one_lesson(server, args.students, db))
+            finally:
+                server.stop()
     print("Teaching model - not for clinical decisions.")
 
 

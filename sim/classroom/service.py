@@ -8,6 +8,7 @@ Each refusal is a :class:`ClassError` whose message is one sentence a user can a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -97,10 +98,16 @@ class Tally:
         return None if self.count == 0 else self.right / self.count
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed(spec_json: str, answer_json: str) -> tuple[PredictionSpec, Answer]:
+    """A question's ask and answer never change once stored: parse each once per process."""
+    return PredictionSpec.model_validate_json(spec_json), Answer(**json.loads(answer_json))
+
+
 def _question(row: QuestionRow) -> Question:
-    spec = PredictionSpec.model_validate_json(row.spec_json)
-    return Question(row.id, row.position, row.preset, row.title, spec,
-                    Answer(**json.loads(row.answer_json)), row.revealed is not None)
+    spec, ans = _parsed(row.spec_json, row.answer_json)
+    return Question(row.id, row.position, row.preset, row.title, spec, ans,
+                    row.revealed is not None)
 
 
 class Classroom:
@@ -233,16 +240,33 @@ class Classroom:
             return {a.question_id: a.value for a in s.scalars(
                 select(AnswerRow).where(AnswerRow.student_id == st.id))}
 
+    def student_question(self, code: str, key: str,
+                         question_id: int) -> tuple[Question, str | None]:
+        """One question and the student's answer to it, in one transaction (what the
+        student's page redraws every few seconds)."""
+        with self._session() as s:
+            st = self._student(s, code, key)
+            q = s.scalar(select(QuestionRow).where(QuestionRow.id == int(question_id),
+                                                   QuestionRow.class_id == st.class_id))
+            if q is None:
+                raise ClassError(f"This class has no question {question_id}.")
+            mine = s.scalar(select(AnswerRow.value).where(AnswerRow.question_id == q.id,
+                                                          AnswerRow.student_id == st.id))
+            return _question(q), mine
+
     def submit(self, code: str, key: str, question_id: int, value: float | str) -> str:
         """Store (or change) the student's answer; returns the stored text."""
         now = self.clock()
         with self._session.begin() as s:
             st = self._student(s, code, key, lock=True)
-            q = self._question_row(s, code, question_id)
+            q = s.scalar(select(QuestionRow).where(QuestionRow.id == int(question_id),
+                                                   QuestionRow.class_id == st.class_id))
+            if q is None:
+                raise ClassError(f"This class has no question {question_id}.")
             if q.revealed is not None:
                 raise ClassError("The answers to this question have been revealed; it no "
                                  "longer takes answers.")
-            text = _checked_value(PredictionSpec.model_validate_json(q.spec_json), value)
+            text = _checked_value(_parsed(q.spec_json, q.answer_json)[0], value)
             if now - st.window_start >= 1.0:
                 st.window_start, st.window_count = now, 0
             if st.window_count >= self.max_per_second:
@@ -305,11 +329,14 @@ class Classroom:
         return row
 
     def _student(self, s: Session, code: str, key: str, lock: bool = False) -> StudentRow:
-        row = self._live_class(s, code)
-        stmt = select(StudentRow).where(StudentRow.key_hash == _hash(str(key or "")),
-                                        StudentRow.class_id == row.id)
-        st = s.scalar(stmt.with_for_update() if lock else stmt)
+        """The student of ``key`` in the live class ``code`` (one query on the common path)."""
+        c = normalise_code(code)
+        stmt = (select(StudentRow).join(ClassRow, StudentRow.class_id == ClassRow.id)
+                .where(StudentRow.key_hash == _hash(str(key or "")), ClassRow.code == c,
+                       ClassRow.expires >= self.clock()))
+        st = s.scalar(stmt.with_for_update(of=StudentRow) if lock else stmt)
         if st is None:
+            row = self._live_class(s, code)  # says why: a bad, unknown or ended class
             raise ClassError(f"You have not joined class {row.code} from this page; join "
                              "with the code again.")
         return st

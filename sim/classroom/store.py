@@ -63,7 +63,7 @@ def make_engine(url: str | None = None) -> Engine:
         def _sqlite_begin(conn) -> None:  # noqa: ANN001
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
     migrate(engine)
     return engine
 
