@@ -151,7 +151,15 @@ def _amount(x: float, unit: str) -> str:
 
 
 def answer(run: Run, spec: PredictionSpec) -> Answer:
-    """The simulation's answer to ``spec`` on the run's first patient."""
+    """The simulation's answer to ``spec`` on the run's first patient.
+
+    A run shortened below the question's day (e.g. fewer years in the sidebar) cannot answer
+    it: ValueError, one sentence. The scenario itself stays valid, so shortening a preset
+    never stops it from running."""
+    end = float(run.patient_runs[0].days[-1])
+    if max(spec.day, spec.from_day or 0.0) > end + 1e-6:
+        raise ValueError(f"The question reads day {spec.day:g}, after this run ends on day "
+                         f"{end:g}; run the scenario for longer to answer it.")
     unit = spec.describe_unit()
     if spec.kind in ("number", "change"):
         label = NUMERIC[spec.measure][0]

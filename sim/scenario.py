@@ -205,15 +205,6 @@ class Scenario(Strict):
     teaching: TeachingSpec = Field(default_factory=TeachingSpec)
 
     @model_validator(mode="after")
-    def _ask_within_run(self) -> Scenario:
-        """A question read after the run ends could never be answered."""
-        ask = self.teaching.ask
-        if ask is not None and max(ask.day, ask.from_day or 0.0) > self.days + 1e-9:
-            raise ValueError(f"teaching.ask.day = {ask.day:g} is after the run ends; choose a "
-                             f"day from 0 to {self.days:g}")
-        return self
-
-    @model_validator(mode="after")
     def _bounded_work(self) -> Scenario:
         """Refuse schedules that would take minutes to run (e.g. 200 daily entries)."""
         n = sum(t.scheduled_events(self.days) for t in self.treatment)

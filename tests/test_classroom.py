@@ -119,6 +119,7 @@ def test_a_restart_keeps_every_class_and_answer(url):
 @pytest.mark.parametrize("bad", ["wrong code", "malformed code", "tampered token",
                                  "out of range", "not an option", "nan", "oversized nickname",
                                  "other class's student", "after reveal", "unknown question",
+                                 "huge question id", "question id as text", "a list as answer",
                                  "too fast", "expired"])
 def test_bad_requests_get_one_sentence_and_change_nothing(url, bad):
     clock = Clock()
@@ -146,6 +147,9 @@ def test_bad_requests_get_one_sentence_and_change_nothing(url, bad):
         "other class's student": lambda: c.submit(new.code, stranger, qs[0].id, "lower"),
         "after reveal": lambda: c.submit(new.code, key, qs[1].id, 20),
         "unknown question": lambda: c.submit(new.code, key, 10_000, "lower"),
+        "huge question id": lambda: c.submit(new.code, key, 2**70, "lower"),
+        "question id as text": lambda: c.reveal(new.code, new.token, "1e400"),
+        "a list as answer": lambda: c.submit(new.code, key, qs[0].id, [[["lower"]]] * 50),
         "too fast": lambda: c.submit(new.code, key, qs[0].id, "lower"),
         "expired": lambda: (setattr(clock, "now", clock.now + 13 * 3600),
                             c.submit(new.code, key, qs[0].id, "lower")),

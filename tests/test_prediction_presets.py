@@ -182,8 +182,6 @@ def _ivig_run() -> sim.Run:
          ["teaching.ask", "low and high must both be set"]),
         ({"kind": "number", "measure": "igg", "day": 30, "low": 20, "high": 5},
          ["teaching.ask", "low below high"]),
-        ({"kind": "side", "measure": "weaker_side", "day": 900},
-         ["teaching.ask.day = 900", "after the run ends", "0 to 730.5"]),
         ({"kind": "maybe", "measure": "block", "day": 30}, ["teaching.ask.kind", "'yes_no'"]),
         ({"kind": "yes_no", "measure": "block", "day": 30, "colour": "red"},
          ["unknown key", "teaching.ask.colour"]),
@@ -197,6 +195,23 @@ def test_malformed_ask_is_one_sentence_naming_the_field(ask, expected):
     assert "\n" not in msg and msg.endswith(".")
     for word in expected:
         assert word in msg, f"{word!r} not in {msg!r}"
+
+
+def test_a_run_shorter_than_the_question_still_runs_and_says_it_cannot_answer():
+    """A student who shortens a preset (fewer years) must still get the run; only the
+    question waits for a longer one."""
+    sc = _with_ask({"kind": "side", "measure": "weaker_side", "day": 900})
+    with pytest.raises(ValueError) as err:
+        answer(sim.simulate(sc), sc.teaching.ask)
+    msg = str(err.value)
+    assert "day 900" in msg and "after this run ends" in msg and msg.endswith(".")
+    assert "\n" not in msg
+
+
+def test_every_preset_question_is_read_within_its_own_run():
+    for name in sim.preset_names():
+        sc = sim.load_scenario(name)
+        assert max(sc.teaching.ask.day, sc.teaching.ask.from_day or 0) <= sc.days, name
 
 
 def test_ask_on_the_last_day_of_the_run_is_allowed():

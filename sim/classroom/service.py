@@ -14,6 +14,7 @@ import hmac
 import json
 import math
 import re
+import reprlib
 import secrets
 import time
 import unicodedata
@@ -246,10 +247,10 @@ class Classroom:
         student's page redraws every few seconds)."""
         with self._session() as s:
             st = self._student(s, code, key)
-            q = s.scalar(select(QuestionRow).where(QuestionRow.id == int(question_id),
+            q = s.scalar(select(QuestionRow).where(QuestionRow.id == _qid(question_id),
                                                    QuestionRow.class_id == st.class_id))
             if q is None:
-                raise ClassError(f"This class has no question {question_id}.")
+                raise ClassError(f"This class has no question {_shown(question_id)}.")
             mine = s.scalar(select(AnswerRow.value).where(AnswerRow.question_id == q.id,
                                                           AnswerRow.student_id == st.id))
             return _question(q), mine
@@ -259,10 +260,10 @@ class Classroom:
         now = self.clock()
         with self._session.begin() as s:
             st = self._student(s, code, key, lock=True)
-            q = s.scalar(select(QuestionRow).where(QuestionRow.id == int(question_id),
+            q = s.scalar(select(QuestionRow).where(QuestionRow.id == _qid(question_id),
                                                    QuestionRow.class_id == st.class_id))
             if q is None:
-                raise ClassError(f"This class has no question {question_id}.")
+                raise ClassError(f"This class has no question {_shown(question_id)}.")
             if q.revealed is not None:
                 raise ClassError("The answers to this question have been revealed; it no "
                                  "longer takes answers.")
@@ -343,10 +344,10 @@ class Classroom:
 
     def _question_row(self, s: Session, code: str, question_id: int) -> QuestionRow:
         row = self._live_class(s, code)
-        q = s.scalar(select(QuestionRow).where(QuestionRow.id == int(question_id),
+        q = s.scalar(select(QuestionRow).where(QuestionRow.id == _qid(question_id),
                                                QuestionRow.class_id == row.id))
         if q is None:
-            raise ClassError(f"Class {row.code} has no question {question_id}.")
+            raise ClassError(f"Class {row.code} has no question {_shown(question_id)}.")
         return q
 
     def _tally(self, code: str, question_id: int) -> Tally:
@@ -364,6 +365,30 @@ class Classroom:
                      counts.get(str(q.answer.value), 0))
 
 
+def _qid(question_id: object) -> int:
+    """A question id as sent (a number, or digits from a page): else a ClassError."""
+    text = question_id if isinstance(question_id, str) else None
+    if isinstance(question_id, int) and not isinstance(question_id, bool):
+        n = question_id
+    elif text is not None and text.strip().isascii() and text.strip().isdigit():
+        n = int(text.strip())
+    else:
+        n = -1
+    if not 1 <= n <= 2**31 - 1:
+        raise ClassError(f"There is no question {_shown(question_id)} in this class.")
+    return n
+
+
+_SHORT = reprlib.Repr()  # Python 3.11: limits are attributes, not arguments
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict = (
+    1, 20, 20, 2, 2)
+
+
+def _shown(value: object) -> str:
+    """A short, safe quotation of what was sent (any type, however deep)."""
+    return _SHORT.repr(value) if not isinstance(value, str) else repr(value[:20])
+
+
 def _checked_value(spec: PredictionSpec, value: float | str) -> str:
     """The answer as stored text, or a ClassError naming the allowed answers."""
     if spec.kind == "number":
@@ -373,12 +398,12 @@ def _checked_value(spec: PredictionSpec, value: float | str) -> str:
             x = math.nan
         if not (math.isfinite(x) and spec.low <= x <= spec.high):  # type: ignore[operator]
             raise ClassError(f"The answer must be a number from {spec.low:g} to {spec.high:g}"
-                             f" {spec.describe_unit()}; {str(value)[:20]!r} is not.".replace(
+                             f" {spec.describe_unit()}; {_shown(value)} is not.".replace(
                                  "  ", " "))
         return f"{x:g}"
-    if value not in spec.options:
+    if not isinstance(value, str) or value not in spec.options:
         raise ClassError(f"The answer must be one of {', '.join(spec.options)}; "
-                         f"{str(value)[:20]!r} is not.")
+                         f"{_shown(value)} is not.")
     return str(value)
 
 
@@ -392,5 +417,8 @@ def preset_answer(name: str) -> tuple[str, PredictionSpec, Answer]:
     scenario = load_scenario(name)
     if scenario.teaching.ask is None:
         raise ClassError(f"The preset {name} has no question for a class.")
-    return scenario.name, scenario.teaching.ask, answer(simulate(scenario),
-                                                        scenario.teaching.ask)
+    try:
+        truth = answer(simulate(scenario), scenario.teaching.ask)
+    except ValueError as err:  # a question read after the preset's run ends
+        raise ClassError(f"The preset {name}'s question cannot be answered: {err}") from None
+    return scenario.name, scenario.teaching.ask, truth

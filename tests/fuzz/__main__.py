@@ -65,7 +65,9 @@ def families(base_manifest: dict[str, Any]) -> list[tuple[str, Any, Any, int]]:
         ("verify = reproduce, tampered export",
          st.tuples(st.sampled_from(["parquet", "csv"]), F.export_tampering()),
          T.tampered_export_both, 80),
+        ("class mode requests, Python API", one(F.class_request()), T.class_request, 1500),
         ("links in the app (AppTest)", one(F.query()), T.app_url, 100),
+        ("links, Class page (AppTest)", one(F.class_query()), T.class_url, 60),
         ("uploads in the app (AppTest)", F.upload(), T.app_upload, 150),
     ]
 

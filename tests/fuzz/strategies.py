@@ -23,6 +23,9 @@ from sim import treatments
 from sim.scenario import Scenario
 
 __all__ = [
+    "CLASS_OPS",
+    "class_request",
+    "class_query",
     "hostile_scalar",
     "hostile_value",
     "scenario_dict",
@@ -531,3 +534,45 @@ def _set_path(data: Any, path: str, value: Any, delete: bool) -> None:
             node[last] = value
     except (KeyError, IndexError, TypeError):
         return
+
+
+# --- class mode ---------------------------------------------------------------------------------
+CLASS_OPS = ("join", "submit", "reveal", "tally", "view", "create")
+
+
+@st.composite
+def class_request(draw: Any) -> dict[str, Any]:
+    """One request to a class (:mod:`sim.classroom`): which operation, and each part either
+    the real one, a near miss, or hostile text."""
+    part = lambda real: st.one_of(  # noqa: E731
+        st.just(real), st.just(real), st.sampled_from(["real-lower", "real-dashed", "other"]),
+        st.sampled_from(NASTY_TEXT), st.text(max_size=40), hostile_scalar.map(str))
+    return {
+        "op": draw(st.sampled_from(CLASS_OPS)),
+        "code": draw(part("real")),
+        "token": draw(part("real")),
+        "key": draw(part("real")),
+        "question": draw(st.one_of(st.sampled_from(["open", "number", "revealed"]),
+                                   st.integers(-5, 10**6), hostile_scalar)),
+        "value": draw(st.one_of(st.sampled_from(["higher", "about the same", "lower"]),
+                                st.floats(-10, 100), hostile_scalar,
+                                st.lists(hostile_scalar, max_size=3),
+                                st.dictionaries(st.text(max_size=4), hostile_scalar, max_size=2),
+                                st.sampled_from(NASTY_TEXT))),
+        "nickname": draw(st.one_of(st.text(max_size=40), st.sampled_from(NASTY_TEXT),
+                                   hostile_scalar.map(str))),
+        "presets": draw(st.lists(st.one_of(st.sampled_from(PRESETS), st.text(max_size=12)),
+                                 max_size=14)),
+        "hours": draw(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                                st.sampled_from([0.25, 1, 12, 336, 337, 0, -1]))),
+    }
+
+
+@st.composite
+def class_query(draw: Any) -> dict[str, str]:
+    """A Class page link: its class, lecturer and me values hostile or plausible."""
+    values = st.one_of(st.sampled_from(NASTY_TEXT), st.text(max_size=30),
+                       st.sampled_from(["K7PQ2M", "k7pq2m", "ZZZZZ2", "A" * 6, "A" * 500]))
+    keys = draw(st.lists(st.sampled_from(["class", "lecturer", "me"]), unique=True, max_size=3))
+    return {k: draw(values) for k in keys}
+

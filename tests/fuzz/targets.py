@@ -31,6 +31,8 @@ from app_pages.pages import PAGES
 from sim.cli import main
 
 __all__ = [
+    "class_request",
+    "class_url",
     "HANG_SECONDS",
     "MAX_MESSAGE",
     "Result",
@@ -467,3 +469,116 @@ def tampered_export_both(fmt: str, ops: list[tuple[str, int, int, str]]) -> str:
         if code == 2 and rlines != [line.replace("verify", "reproduce", 1) for line in lines]:
             raise Bad(f"verify and reproduce refuse differently: {lines!r} / {rlines!r}")
         return outcome
+
+
+# --- class mode ---------------------------------------------------------------------------------
+_CLASS: dict[str, Any] = {}
+
+
+def _class_room() -> dict[str, Any]:
+    """One class on a temporary SQLite file: a student, an open choice question, an open
+    number question and a revealed one (built once per fuzz run)."""
+    if not _CLASS:
+        from sim.classroom import Classroom
+        from sim.classroom.service import preset_answer
+
+        folder = tempfile.mkdtemp(prefix="fuzz-class-")
+        atexit.register(shutil.rmtree, folder, True)
+        import functools
+
+        from sim.prediction import answer
+
+        number = sim.parse_scenario({"scenario": {"years": 2, "name": "A number"},
+                                     "teaching": {"ask": {
+                                         "kind": "number", "question": "Grip on day 700?",
+                                         "measure": "grip_weaker", "day": 700, "low": 0,
+                                         "high": 60, "tolerance": 2}}})
+        asked = ("A number", number.teaching.ask,
+                 answer(sim.simulate(number), number.teaching.ask))
+        cached = functools.cache(preset_answer)  # refuses unknown names like the page
+
+        def answer_for(name: str) -> Any:
+            return asked if name == "_number" else cached(name)
+
+        room = Classroom(f"sqlite:///{folder}/classes.sqlite3", answer_for=answer_for,
+                         max_per_second=10**9)
+        for name in sim.preset_names():  # every preset's answer simulated once, up front
+            answer_for(name)
+        new = room.create(["prednisolone", "_number", "untreated"])
+        other = room.create(["prednisolone"])
+        qs = room.questions(new.code)
+        room.reveal(new.code, new.token, qs[2].id)
+        _CLASS.update(room=room, new=new, other=other, key=room.join(new.code, "Ann"),
+                      questions={"open": qs[0].id, "number": qs[1].id, "revealed": qs[2].id})
+    return _CLASS
+
+
+def _db_rows(room: Any) -> list:
+    from sqlalchemy import select
+
+    from sim.classroom.models import AnswerRow, ClassRow, QuestionRow, StudentRow
+
+    with room.engine.connect() as conn:
+        return [list(conn.execute(select(t.__table__).order_by(t.id)))
+                for t in (ClassRow, QuestionRow, StudentRow, AnswerRow)]
+
+
+def class_request(req: Mapping[str, Any]) -> str:
+    """One request to class mode's service: refused with one sentence and nothing stored, or
+    accepted (and then what is stored is allowed)."""
+    from sim.classroom import ClassError
+
+    c = _class_room()
+    room, new = c["room"], c["new"]
+
+    def pick(part: str, real: str) -> Any:
+        v = req[part]
+        return {"real": real, "real-lower": real.lower(), "real-dashed": f"{real[:3]}-{real[3:]}",
+                "other": c["other"].code if part == "code" else "x" * len(real)}.get(v, v)
+
+    code, token, key = pick("code", new.code), pick("token", new.token), pick("key", c["key"])
+    q = c["questions"].get(req["question"], req["question"]) \
+        if isinstance(req["question"], str) else req["question"]
+    before = _db_rows(room)
+    try:
+        if req["op"] == "join":
+            room.join(code, req["nickname"])
+        elif req["op"] == "submit":
+            room.submit(code, key, q, req["value"])
+        elif req["op"] == "reveal":
+            room.reveal(code, token, q)
+        elif req["op"] == "tally":
+            room.tally(code, token, q)
+        elif req["op"] == "view":
+            room.student_question(code, key, q)
+        else:
+            room.create(req["presets"], hours=req["hours"])
+    except ClassError as err:
+        one_sentence(str(err))
+        if _db_rows(room) != before:
+            raise Bad("a refused request changed the stored data") from None
+        return REJECTED
+    except (TypeError, ValueError, OverflowError) as err:
+        raise Bad(f"not a class-mode message: {type(err).__name__}: {err}") from None
+    if req["op"] == "submit" and room.student_question(code, key, int(q))[1] is None:
+        raise Bad("an accepted answer was not stored")
+    return ACCEPTED
+
+
+def class_url(query: Mapping[str, str]) -> str:
+    """A Class page link opened in the running dashboard (AppTest)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    if "MMN_SIM_DATA_DIR" not in os.environ:  # never the user's own class database
+        folder = tempfile.mkdtemp(prefix="fuzz-class-app-")
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["MMN_SIM_DATA_DIR"] = folder
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=HANG_SECONDS)
+    at.run()
+    at.switch_page(next(p.path for p in PAGES if p.url == "class"))
+    for k, v in query.items():
+        at.query_params[k] = v
+    return _app_checked(at.run())
+
