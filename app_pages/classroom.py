@@ -99,8 +99,10 @@ def _series_chart(q: Question, mine: float | str | None) -> None:
     fig = F.reveal_figure(days, values, label=label, unit=_unit(q), day=q.spec.day,
                           from_day=q.spec.from_day, mine=mine)
     table = pd.DataFrame({"day": days, f"{label} ({_unit(q)})": values.round(2)})
+    marked = f"days {q.spec.from_day:g} and {q.spec.day:g}" if q.spec.from_day is not None \
+        else f"day {q.spec.day:g}"
     state.chart(fig, f"class_series_{q.id}", table, f"{label} over the run",
-                plain(q.answer.text))
+                f"The line is the simulated patient's {label}; the dotted lines mark {marked}.")
 
 
 # --- no class yet ---------------------------------------------------------------------------------
@@ -156,11 +158,18 @@ def _lecturer(room: Classroom, code: str, token: str) -> None:
                    "are kept until the class ends, then deleted.")
     with right:
         st.image(_qr_png(link), caption="Scan to join", width=200)
+    hide = st.toggle("Hide the simulation's answers until I reveal them (for projecting)",
+                     value=True, key=state.key("class_hide"),
+                     help="Off: the live charts mark the simulation's answer and the share "
+                          "right, for your eyes only.")
     _joined(room, row.code)
-    for q in room.questions(row.code):
+    questions = room.questions(row.code)
+    for q in questions:
         with st.container(border=True):
-            _live_question(room, row.code, token, q.id)
+            _live_question(room, row.code, token, q.id, hide)
     _exports(room, row.code, token)
+    for q in questions:  # the reveal's charts need each preset's run: simulate it now, once
+        _run(q.preset)
 
 
 @st.fragment(run_every=LIVE_S)
@@ -169,17 +178,19 @@ def _joined(room: Classroom, code: str) -> None:
 
 
 @st.fragment(run_every=LIVE_S)
-def _live_question(room: Classroom, code: str, token: str, qid: int) -> None:
+def _live_question(room: Classroom, code: str, token: str, qid: int, hide: bool) -> None:
     q = next(x for x in room.questions(code) if x.id == qid)
     t = room.tally(code, token, qid)
+    shown = q.revealed or not hide  # what a projected screen may show
     st.subheader(_label(q))
     st.write(q.spec.question)
     a, b, c = st.columns(3)
     a.metric("Answers", t.count)
-    b.metric("Right so far", "–" if t.share_right is None else f"{t.share_right:.0%}")
+    b.metric("Right so far", "–" if t.share_right is None or not shown
+             else f"{t.share_right:.0%}")
     c.metric("Simulation", "revealed" if q.revealed else "hidden")
-    _answers_chart(q, t, f"class_live_{qid}", "The class's answers (green: the simulation)",
-                   truth=q.answer.value)
+    _answers_chart(q, t, f"class_live_{qid}", "The class's answers" + (
+        " (green: the simulation)" if shown else ""), truth=q.answer.value if shown else None)
     if q.revealed:
         st.success(plain(q.answer.text))
     else:

@@ -93,6 +93,16 @@ def test_lecturer_and_student_from_join_to_reveal(database):
     lecturer.run()
     _ok(lecturer)
     assert any(m.label == "Answers" and m.value == "1" for m in lecturer.metric)
+    # A projected lecturer page does not give the answer away before the reveal...
+    live = lecturer.get("plotly_chart")[0].proto.spec
+    assert "the simulation" not in live and "#009E73" not in live
+    assert any(m.label == "Right so far" and m.value == "–" for m in lecturer.metric)
+    # ...unless the lecturer asks to see it.
+    next(t for t in lecturer.toggle if t.label.startswith("Hide the simulation")).set_value(
+        False).run()
+    assert any(m.label == "Right so far" and m.value == ("100%" if guess == truth else "0%")
+               for m in lecturer.metric)
+    assert "the simulation" in lecturer.get("plotly_chart")[0].proto.spec
     next(b for b in lecturer.button if b.label == "Reveal the simulation").click()
     lecturer.run()
     assert any(m.label == "Simulation" and m.value == "revealed" for m in lecturer.metric)

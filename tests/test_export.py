@@ -13,6 +13,7 @@ import pytest
 
 import sim
 from sim import DISCLAIMER, treatments
+from sim.prediction import PredictionSpec
 from sim.results import TABLE_COLUMNS
 from sim.scenario import (
     DiseaseSpec,
@@ -176,7 +177,7 @@ def test_scenario_guide_documents_every_field():
     for section, model in [("scenario", ScenarioInfo), ("patient", PatientSpec),
                            ("disease", DiseaseSpec), ("treatment.titration", TitrationSpec),
                            ("study", StudySpec), ("journey", JourneySpec),
-                           ("teaching", TeachingSpec)]:
+                           ("teaching", TeachingSpec), ("teaching.ask", PredictionSpec)]:
         for name, info in model.model_fields.items():
             field = info.alias or name
             assert f"| `{field}` |" in text, f"docs/scenarios.md misses {section}.{field}"

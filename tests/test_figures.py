@@ -294,9 +294,12 @@ def test_class_reveal_chart_draws_the_measure_and_the_prediction():
     fig = F.reveal_figure(days, 30 - days / 100, "grip of the weaker hand", "kg", day=400,
                           from_day=300, mine=25.0)
     line, mine = fig.data
-    assert len(line.x) == days.size and mine.name == "your prediction"
-    assert mine.x[0] == pytest.approx(400 / 365.25) and mine.y[0] == 25.0
-    assert len(fig.layout.shapes) == 2
+    assert mine.name == "your prediction" and mine.x[0] == 400 and mine.y[0] == 25.0
+    assert min(line.x) >= 300 - 150 and max(line.x) <= 400 + 150  # zoomed on the question
+    assert fig.layout.xaxis.title.text == "days from onset" and len(fig.layout.shapes) == 2
+    decade = F.reveal_figure(np.arange(0, 3653, 7.0), np.zeros(522), "MRC sum score",
+                             "points", day=3652, from_day=365)
+    assert decade.layout.xaxis.title.text == "years from onset"
     words = F.reveal_figure(days, 30 - days / 100, "grip", "kg", day=400, mine="lower")
     assert len(words.data) == 1
     assert any("your prediction: lower" in a.text for a in words.layout.annotations)

@@ -88,30 +88,43 @@ def answers_figure(kind: str, options: Sequence[str], counts: Mapping[str, int],
 def reveal_figure(days: np.ndarray, values: np.ndarray, label: str, unit: str, day: float,
                   from_day: float | None = None, mine: str | float | None = None,
                   title: str = "What the simulation shows") -> go.Figure:
-    """The measure over the run, the day(s) the question reads and the student's prediction."""
-    x = np.asarray(days, float) / YEAR
-    data: list[dict] = [{"type": "scatter", "x": x.tolist(), "y": np.asarray(values).tolist(),
-                         "mode": "lines", "name": label,
-                         "line": {"color": OKABE_ITO["blue"], "width": 2},
+    """The measure around the day(s) the question reads, those days marked, and the student's
+    prediction: a number as a point on the day, a choice as a note.
+
+    The view spans the question's days with a margin (at least 60 days, or 1.5 times the
+    span), so a four-week change is not a sliver of a ten-year run; a window of up to two
+    years is drawn in days, a longer one in years."""
+    days = np.asarray(days, float)
+    start = day if from_day is None else from_day
+    pad = max(60.0, 1.5 * (day - start))
+    lo, hi = max(float(days[0]), start - pad), min(float(days[-1]), day + pad)
+    in_days = hi - lo <= 2 * YEAR
+    scale = 1.0 if in_days else YEAR
+    keep = (days >= lo) & (days <= hi)
+    data: list[dict] = [{"type": "scatter", "x": (days[keep] / scale).tolist(),
+                         "y": np.asarray(values, float)[keep].tolist(), "mode": "lines",
+                         "name": label, "line": {"color": OKABE_ITO["blue"], "width": 2},
                          "hovertemplate": f"%{{y:.1f}} {unit}<extra></extra>"}]
     shapes, notes = [], []
-    for d, name in ((from_day, "compared with"), (day, "read on")):
+    for d, name, side in ((from_day, "compared with", "right"), (day, "read on", "left")):
         if d is None:
             continue
-        shapes.append({"type": "line", "x0": d / YEAR, "x1": d / YEAR, "y0": 0, "y1": 1,
+        shapes.append({"type": "line", "x0": d / scale, "x1": d / scale, "y0": 0, "y1": 1,
                        "xref": "x", "yref": "y domain", "line": GUIDE})
-        notes.append({"x": d / YEAR, "y": 1, "xref": "x", "yref": "y domain",
+        notes.append({"x": d / scale, "y": 1, "xref": "x", "yref": "y domain",
                       "text": f"{name} day {d:g}", "showarrow": False, "yanchor": "bottom",
+                      "xanchor": side if from_day is not None else "center",
                       "font": {"size": 11}})
     if isinstance(mine, int | float):
-        data.append({"type": "scatter", "x": [day / YEAR], "y": [float(mine)],
+        data.append({"type": "scatter", "x": [day / scale], "y": [float(mine)],
                      "mode": "markers", "name": "your prediction",
                      "marker": {"symbol": "x", "size": 14, "color": OKABE_ITO["vermilion"]}})
     elif mine is not None:
-        notes.append({"x": 0, "y": 1, "xref": "x domain", "yref": "y domain",
+        notes.append({"x": 0, "y": 0, "xref": "x domain", "yref": "y domain",
                       "text": f"your prediction: {mine}", "showarrow": False,
-                      "xanchor": "left", "yanchor": "top", "yshift": -4,
+                      "xanchor": "left", "yanchor": "bottom", "yshift": 4,
                       "font": {"size": 13, "color": OKABE_ITO["vermilion"]}})
-    layout = axes_layout(title, "years from onset", f"{label} ({unit})", shapes=shapes,
-                         annotations=notes)
+    layout = axes_layout(title, "days from onset" if in_days else "years from onset",
+                         f"{label} ({unit})", shapes=shapes, annotations=notes,
+                         margin={"l": 60, "r": 20, "t": 80, "b": 50})
     return go.Figure(data=data, layout=layout)
