@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 import sim
-from app_pages import state
+from app_pages import housekeeping, state
 from app_pages.text import plain
 from sim import figures as F
 from sim.classroom import ClassError, Classroom, csv_text, send, xapi_statements
@@ -287,6 +287,8 @@ def main() -> None:
     except (SQLAlchemyError, OSError) as err:
         _fail(err)
         return
+    # Ended classes are deleted once a minute even if nobody opens a new one.
+    housekeeping.register("purge ended classes", room.purge_expired)
     try:
         if token:
             _lecturer(room, code, token)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["INTERVAL_S", "THREAD_NAME", "IDLE_ROUNDS", "idle_step", "interval_s",
-           "reap_expired_sessions", "server_idle", "start", "sweep"]
+           "reap_expired_sessions", "register", "run_tasks", "server_idle", "start", "sweep"]
 
 INTERVAL_S = 60.0
 INTERVAL_ENV = "MMN_SIM_HOUSEKEEPING_S"  # seconds between rounds (1 to 3600), for tests
@@ -48,6 +48,29 @@ def interval_s() -> float:
     except ValueError:
         return INTERVAL_S
     return value if 1.0 <= value <= 3600.0 else INTERVAL_S
+
+
+_TASKS: dict[str, Callable[[], Any]] = {}  # name -> a page's own chore, run every round
+
+
+def register(name: str, task: Callable[[], Any]) -> None:
+    """Run ``task`` once a round from now on (a page's chore, e.g. purging ended classes);
+    registering a name again replaces its task."""
+    with _lock:
+        _TASKS[name] = task
+
+
+def run_tasks() -> dict[str, Any]:
+    """Every registered task once; a failing one is logged and the others still run."""
+    with _lock:
+        tasks = dict(_TASKS)
+    done: dict[str, Any] = {}
+    for name, task in tasks.items():
+        try:
+            done[name] = task()
+        except Exception:  # noqa: BLE001 - one failed chore must not stop the others
+            _log().exception("housekeeping: task %r failed; trying again next round", name)
+    return done
 
 
 def start() -> None:
@@ -142,6 +165,7 @@ def _loop() -> None:
     rounds = 0
     while True:
         time.sleep(interval_s())
+        run_tasks()
         try:
             reap_expired_sessions()
             rounds, empty = idle_step(rounds, server_idle())

@@ -153,3 +153,21 @@ def test_opening_a_class_without_a_preset_is_a_message():
     at.run()
     _ok(at)
     assert any("at least one preset" in e.value for e in at.error)
+
+
+def test_the_page_has_ended_classes_purged_every_housekeeping_round():
+    from app_pages import housekeeping
+
+    _page()
+    task = housekeeping._TASKS["purge ended classes"]
+    assert task.__name__ == "purge_expired" and isinstance(task.__self__, Classroom)
+    ran: list[str] = []
+    housekeeping.register("test: fails", lambda: 1 / 0)
+    housekeeping.register("test: runs", lambda: ran.append("ok") or 7)
+    try:
+        done = housekeeping.run_tasks()
+    finally:
+        housekeeping._TASKS.pop("test: fails")
+        housekeeping._TASKS.pop("test: runs")
+    assert ran == ["ok"] and done["test: runs"] == 7 and "test: fails" not in done
+    assert done["purge ended classes"] == 0

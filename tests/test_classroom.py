@@ -270,3 +270,28 @@ def test_submission_timing_is_recorded(url):
     c.submit(new.code, key, q.id, "higher")
     (row,) = c.rows(new.code, new.token)
     assert row["updated"] - row["submitted"] == pytest.approx(5) and row["answer"] == "higher"
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(url):
+    """A model change without a migration (or the reverse) fails here, on both databases."""
+    from sqlalchemy import inspect
+
+    from sim.classroom.models import Base
+
+    c = room(url)
+    insp = inspect(c.engine)
+    assert set(insp.get_table_names()) == {*Base.metadata.tables, "alembic_version"}
+    for name, table in Base.metadata.tables.items():
+        cols = {col["name"]: col for col in insp.get_columns(name)}
+        assert set(cols) == set(table.columns.keys()), name
+        for col in table.columns:
+            assert cols[col.name]["nullable"] == col.nullable, (name, col.name)
+        uniques = {tuple(u["column_names"]) for u in insp.get_unique_constraints(name)}
+        uniques |= {tuple(i["column_names"]) for i in insp.get_indexes(name) if i["unique"]}
+        for constraint in table.constraints:
+            if constraint.__class__.__name__ == "UniqueConstraint":
+                assert tuple(constraint.columns.keys()) in uniques, (name, constraint)
+    with c.engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
