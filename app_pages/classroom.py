@@ -21,8 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import sim
 from app_pages import housekeeping, state
+from app_pages.class_store import class_room
 from app_pages.text import plain
+from sim import diseases
 from sim import figures as F
+from sim import mystery as M
 from sim.classroom import ClassError, Classroom, csv_text, send, xapi_statements
 from sim.classroom.exports import LRS_ENDPOINT_ENV, PUBLIC_URL_ENV
 from sim.classroom.service import DEFAULT_HOURS, MAX_HOURS, MAX_NICKNAME, MAX_QUESTIONS, Question
@@ -35,10 +38,6 @@ LIVE_S = 3.0  # seconds between refreshes of the live parts
 CODE, TOKEN, ME = "class", "lecturer", "me"  # link values of this page (pages.py)
 
 
-@st.cache_resource(show_spinner=False)
-def _room() -> Classroom:
-    """One Classroom (one connection pool) per server process."""
-    return Classroom()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -130,13 +129,18 @@ def _start(room: Classroom, code: str) -> None:
                                 format_func=state.preset_title, max_selections=MAX_QUESTIONS,
                                 help="Each preset asks the class one question before you "
                                      "show its simulation.")
+        case = st.checkbox("Add a 'Which disease is it?' case",
+                           help="One hidden patient for the whole class: each student orders "
+                                "tests and commits to a diagnosis on the Which disease is it? "
+                                "page; you see the class's differential after each test and "
+                                "their diagnoses.")
         hours = st.number_input("The class ends after (hours)", min_value=0.25,
                                 max_value=MAX_HOURS, value=DEFAULT_HOURS, step=0.5,
                                 help="Then its answers are deleted.")
         if st.form_submit_button("Open the class", type="primary"):
             try:
                 with st.spinner("Simulating each preset's answer..."):
-                    new = room.create(chosen, hours=float(hours))
+                    new = room.create(chosen, hours=float(hours), case=case)
             except (ClassError, SQLAlchemyError) as err:
                 _fail(err)
             else:
@@ -167,6 +171,9 @@ def _lecturer(room: Classroom, code: str, token: str) -> None:
     for q in questions:
         with st.container(border=True):
             _live_question(room, row.code, token, q.id, hide)
+    if row.case_kind is not None:
+        with st.container(border=True):
+            _live_case(room, row.code, token, hide)
     _exports(room, row.code, token)
     for q in questions:  # the reveal's charts need each preset's run: simulate it now, once
         _run(q.preset)
@@ -199,6 +206,41 @@ def _live_question(room: Classroom, code: str, token: str, qid: int, hide: bool)
                   type="primary", on_click=room.reveal, args=(code, token, qid))
 
 
+@st.fragment(run_every=LIVE_S)
+def _live_case(room: Classroom, code: str, token: str, hide: bool) -> None:
+    c = room.case_summary(code, token)
+    shown = c.revealed or not hide
+    st.subheader("Which disease is it? The class's case")
+    a, b, d = st.columns(3)
+    a.metric("Students who ordered a test", c.started)
+    b.metric("Committed to a diagnosis", sum(c.diagnoses.values()))
+    d.metric("The disease", M.disease_name(c.truth) if shown else "hidden")
+    if c.steps:
+        kinds = diseases.kinds()
+        prior = {k: 1.0 / len(kinds) for k in kinds}
+        path = pd.DataFrame([prior, *c.steps], columns=list(kinds)).fillna(0.0)
+        steps = ["no test", *(f"test {n} ({k} students)" for n, k in
+                              enumerate(c.students_at, start=1))]
+        names = {k: M.disease_name(k) for k in kinds}
+        table = path.rename(columns=names).assign(after=steps).set_index("after")
+        state.chart(F.differential_figure(path, names, steps, M.CONFIDENT), "class_case_path",
+                    (100 * table).round(1).reset_index(), "the class's mean differential",
+                    "The class's mean differential after each student's first, second, ... "
+                    "test (each student's own tests, in their own order).")
+    names = {k: M.disease_name(k) for k in diseases.kinds()}
+    counts = {names[k]: n for k, n in c.diagnoses.items()}
+    fig = F.answers_figure("choice", list(names.values()), counts, (),
+                           truth=names[c.truth] if shown else None,
+                           title="The class's committed diagnoses")
+    rows = [(v, counts.get(v, 0)) for v in names.values()]
+    state.chart(fig, "class_case_dx", pd.DataFrame(rows, columns=["diagnosis", "students"]),
+                "the class's committed diagnoses",
+                f"{sum(c.diagnoses.values())} students have committed to a diagnosis.")
+    if not c.revealed:
+        st.button("Reveal the disease", key=state.key("class_case_reveal"),
+                  on_click=room.reveal_case, args=(code, token))
+
+
 def _exports(room: Classroom, code: str, token: str) -> None:
     rows = room.rows(code, token)
     st.subheader("Results")
@@ -229,6 +271,15 @@ def _student(room: Classroom, code: str, key: str) -> None:
     for q in room.questions(code):
         with st.container(border=True):
             _student_question(room, code, key, q.id)
+    case = room.case_token(code)
+    if case is not None:
+        with st.container(border=True):
+            st.subheader("Which disease is it? The class's case")
+            st.write("One hidden patient for the whole class. Order tests one at a time, "
+                     "then commit to a diagnosis; the lecturer sees the class's differential "
+                     "after each test, never your name.")
+            link = urlencode({"case": case, CODE: code, ME: key})
+            st.markdown(f"[Open the case](mystery?{link})")
 
 
 @st.fragment(run_every=LIVE_S)
@@ -283,7 +334,7 @@ def main() -> None:
     params = st.query_params
     code, token, me = (str(params.get(k, ""))[:200] for k in (CODE, TOKEN, ME))
     try:
-        room = _room()
+        room = class_room()
     except (SQLAlchemyError, OSError) as err:
         _fail(err)
         return

@@ -45,9 +45,35 @@ def _test_title(key: str) -> str:
     return next(t.title for t in M.TESTS if t.key == key)
 
 
+_CLASS = state.key("mystery_class")  # the class this attempt reports to: (code, key)
+CLASS_KEYS = ("class", "me")  # the Class page's link values (app_pages/classroom.py)
+
+
+def _class_link() -> dict[str, str]:
+    """The class's link values, kept in the address while the case is worked on."""
+    got = st.session_state.get(_CLASS)
+    return dict(zip(CLASS_KEYS, got, strict=True)) if got else {}
+
+
 def _go(query: dict[str, str]) -> None:
     st.session_state[_MEMORY] = dict(query)
-    st.query_params.from_dict(query)
+    st.query_params.from_dict({**query, **_class_link()})
+
+
+def _report(attempt: M.Attempt, path: pd.DataFrame) -> None:
+    """A student working on a class's case: their differential and answer go to the class
+    (the lecturer's live view); a refusal (e.g. the class has ended) is one sentence."""
+    link = _class_link()
+    if not link or not attempt.tests:
+        return
+    from app_pages.class_store import class_room
+    from sim.classroom import ClassError
+
+    try:
+        class_room().record_case(link["class"], link["me"], attempt.tests,
+                                 path.iloc[-1].to_dict(), attempt.diagnosis, attempt.treatment)
+    except ClassError as err:
+        st.warning(plain(f"Not sent to the class: {err}"))
 
 
 def _address() -> dict[str, str]:
@@ -373,7 +399,7 @@ def _attempt(attempt: M.Attempt) -> None:
                            key=state.key(f"mystery_test_{t.key}"), help=t.what,
                            disabled=done or attempt.committed, on_click=_order,
                            args=(attempt, t.key), width="stretch")
-    _differential(attempt, run)
+    _report(attempt, _differential(attempt, run))
     st.subheader("Your answer")
     if attempt.committed:
         st.markdown(f"Diagnosis: **{plain(_title(str(attempt.diagnosis)))}**; first treatment: "
@@ -383,6 +409,8 @@ def _attempt(attempt: M.Attempt) -> None:
     _answer_form(attempt)
 
 
+if all(st.query_params.get(k) for k in CLASS_KEYS):  # opened from the Class page
+    st.session_state[_CLASS] = tuple(str(st.query_params[k])[:200] for k in CLASS_KEYS)
 address = _address()
 parsed = M.parse_query(address, np.random.default_rng())
 for note in parsed.notes:
@@ -396,7 +424,7 @@ else:
     # A drawn case gets its token now; a token read from the address is kept as it is (each
     # sealing makes a new token), without any values appended to it.
     query = M.to_query(parsed.attempt) if parsed.drawn else {"case": address["case"]}
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
+    if st.query_params.to_dict() != {**query, **_class_link()}:
+        st.query_params.from_dict({**query, **_class_link()})
     st.session_state[_MEMORY] = query
     _attempt(parsed.attempt)

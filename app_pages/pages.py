@@ -33,7 +33,7 @@ PAGES: tuple[Page, ...] = (
     Page("app_pages/diagnosis.py", "Diagnosis", "☑", "diagnosis"),
     Page("app_pages/compare.py", "Compare", "⚖", "compare"),
     Page("app_pages/mystery.py", "Which disease is it?", "⁉", "mystery",
-         ("mystery", "case", "tests", "dx", "tx")),
+         ("mystery", "case", "tests", "dx", "tx", "class", "me")),
     Page("app_pages/classroom.py", "Class", "✍", "class", ("class", "lecturer", "me")),
     Page("app_pages/export.py", "Export", "⬇", "export"),
     Page("app_pages/evidence.py", "Evidence", "⚛", "evidence"),

@@ -171,3 +171,51 @@ def test_the_page_has_ended_classes_purged_every_housekeeping_round():
         housekeeping._TASKS.pop("test: runs")
     assert ran == ["ok"] and done["test: runs"] == 7 and "test: fails" not in done
     assert done["purge ended classes"] == 0
+
+
+def test_a_class_case_reports_each_students_tests_and_diagnosis_to_the_lecturer():
+    from sim import mystery as M
+
+    lecturer = _page()
+    next(c for c in lecturer.checkbox if c.label.startswith("Add a 'Which disease")).check()
+    code, token = _open_class(lecturer)
+    assert any(m.label == "Students who ordered a test" and m.value == "0"
+               for m in lecturer.metric)
+    assert any(m.label == "The disease" and m.value == "hidden" for m in lecturer.metric)
+
+    student = _page(**{"class": code})
+    student.text_input[1].set_value("Ann")
+    next(b for b in student.button if b.label == "Join").click()
+    student.run()
+    link = next(m.value for m in student.markdown if "[Open the case](mystery?" in m.value)
+    query = dict(part.split("=", 1) for part in link.split("?", 1)[1].rstrip(")").split("&"))
+    assert set(query) == {"case", "class", "me"} and query["class"] == code
+    assert token not in link
+
+    case = AppTest.from_file(student._script_path, default_timeout=60)
+    case.run()
+    case.switch_page(next(p.path for p in PAGES if p.url == "mystery"))
+    for k, v in query.items():
+        case.query_params[k] = v
+    case.run()
+    _ok(case)
+    first = M.TESTS[0].title
+    next(b for b in case.button if b.label == first).click()
+    case.run()
+    _ok(case)
+    assert str(case.query_params["class"]) == code  # the class link is kept in the address
+    lecturer.run()
+    assert any(m.label == "Students who ordered a test" and m.value == "1"
+               for m in lecturer.metric)
+    case.selectbox[0].set_value("mmn").run()
+    case.selectbox[1].set_value(M.treatment_choices()[0]).run()
+    next(b for b in case.button if b.label == "Commit to this answer").click()
+    case.run()
+    _ok(case)
+    lecturer.run()
+    assert any(m.label == "Committed to a diagnosis" and m.value == "1" for m in lecturer.metric)
+    next(b for b in lecturer.button if b.label == "Reveal the disease").click()
+    lecturer.run()
+    truth = Classroom().case_summary(code, token).truth
+    assert any(m.label == "The disease" and m.value == M.disease_name(truth)
+               for m in lecturer.metric)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sim import load_scenario, parse_scenario, simulate
 from sim.classroom import ClassError, Classroom, csv_text, send, xapi_statements
 from sim.classroom.exports import CSV_COLUMNS, VERB_ANSWERED, XAPI_VERSION
-from sim.classroom.models import AnswerRow, ClassRow, QuestionRow, StudentRow
+from sim.classroom.models import AnswerRow, CaseStepRow, ClassRow, QuestionRow, StudentRow
 from sim.classroom.service import MAX_NICKNAME, preset_answer
 from sim.prediction import answer
 from tests.databases import KINDS, new_database
@@ -59,7 +59,7 @@ def counts(c: Classroom) -> tuple[int, ...]:
 def snapshot(c: Classroom) -> list:
     with c.engine.connect() as conn:
         return [list(conn.execute(select(t.__table__).order_by(t.id)))
-                for t in (ClassRow, QuestionRow, StudentRow, AnswerRow)]
+                for t in (ClassRow, QuestionRow, StudentRow, AnswerRow, CaseStepRow)]
 
 
 def test_a_class_from_creation_to_reveal_and_export(url):
@@ -294,4 +294,54 @@ def test_the_migrations_build_exactly_the_tables_the_models_describe(url):
     with c.engine.connect() as conn:
         from sqlalchemy import text
 
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+
+
+def test_a_class_case_gathers_the_differential_step_by_step_and_the_diagnoses(url):
+    from sim import diseases
+    from sim import mystery as M
+
+    clock = Clock()
+    c = room(url, clock)
+    new = c.create([], case=True)
+    token = c.case_token(new.code)
+    attempt = M.open_attempt(token)
+    kinds = diseases.kinds()
+    assert attempt.case.kind in kinds and not attempt.tests  # a sealed, untouched case
+    ann, bob = c.join(new.code, "Ann"), c.join(new.code, "Bob")
+    p1 = {k: (0.5 if k == "mmn" else 0.5 / (len(kinds) - 1)) for k in kinds}
+    p2 = {k: (0.9 if k == "mmn" else 0.1 / (len(kinds) - 1)) for k in kinds}
+    c.record_case(new.code, ann, ["ncs"], p1)
+    c.record_case(new.code, ann, ["ncs"], p1)  # a rerun of the same step changes nothing
+    c.record_case(new.code, ann, ["ncs", "labs"], p2, diagnosis="mmn", treatment="ivig")
+    c.record_case(new.code, bob, ["exam"], p2)
+    summary = c.case_summary(new.code, new.token)
+    assert summary.started == 2 and summary.students_at == [2, 1]
+    assert summary.steps[0]["mmn"] == pytest.approx(0.7) and summary.steps[1]["mmn"] == 0.9
+    assert summary.diagnoses == {"mmn": 1} and not summary.revealed
+    assert summary.truth == attempt.case.kind
+    c.record_case(new.code, ann, ["ncs", "labs"], p2, diagnosis="cidp")  # the first commit holds
+    assert c.case_summary(new.code, new.token).diagnoses == {"mmn": 1}
+    c.reveal_case(new.code, new.token)
+    assert c.case_summary(new.code, new.token).revealed
+    before = snapshot(c)
+    for bad in (lambda: c.record_case(new.code, bob, [], p1),
+                lambda: c.record_case(new.code, bob, ["x"] * 41, p1),
+                lambda: c.record_case(new.code, bob, ["ncs"], {"flu": 1.0}),
+                lambda: c.record_case(new.code, bob, ["ncs"], {"mmn": 1.5}),
+                lambda: c.record_case(new.code, bob, ["ncs"], p1, diagnosis="flu"),
+                lambda: c.record_case(new.code, "stranger", ["ncs"], p1),
+                lambda: c.case_summary(new.code, "wrong-token")):
+        with pytest.raises(ClassError) as err:
+            bad()
+        assert str(err.value).endswith(".")
+    assert snapshot(c) == before
+    plain = c.create(["change"])
+    key = c.join(plain.code)
+    assert c.case_token(plain.code) is None
+    with pytest.raises(ClassError, match="no case"):
+        c.record_case(plain.code, key, ["ncs"], p1)
+    clock.now += 13 * 3600
+    assert c.purge_expired() == 2
+    with c.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(CaseStepRow)) == 0

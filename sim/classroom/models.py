@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "ClassRow", "QuestionRow", "StudentRow", "AnswerRow"]
+__all__ = ["Base", "ClassRow", "QuestionRow", "StudentRow", "AnswerRow", "CaseStepRow"]
 
 
 class Base(DeclarativeBase):
@@ -26,6 +26,11 @@ class ClassRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     created: Mapped[float] = mapped_column(Float)
     expires: Mapped[float] = mapped_column(Float, index=True)
+    # The class's "Which disease is it?" case (migration 0002): its sealed link token and
+    # its disease, which only the lecturer's view and the reveal show.
+    case_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    case_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    case_revealed: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class QuestionRow(Base):
@@ -55,6 +60,8 @@ class StudentRow(Base):
     # Submission rate: the start of the current one-second window and submissions in it.
     window_start: Mapped[float] = mapped_column(Float, default=0.0)
     window_count: Mapped[int] = mapped_column(Integer, default=0)
+    case_diagnosis: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    case_treatment: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class AnswerRow(Base):
@@ -68,4 +75,19 @@ class AnswerRow(Base):
                                             index=True)
     value: Mapped[str] = mapped_column(String(40))  # the option, or the number as text
     submitted: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)
+
+
+class CaseStepRow(Base):
+    """A student's differential after their ``step``-th test of the class's case."""
+
+    __tablename__ = "case_steps"
+    __table_args__ = (UniqueConstraint("student_id", "step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"),
+                                            index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    test: Mapped[str] = mapped_column(String(40))
+    probs_json: Mapped[str] = mapped_column(Text)  # disease kind -> probability
     updated: Mapped[float] = mapped_column(Float)

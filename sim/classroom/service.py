@@ -26,10 +26,11 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..prediction import Answer, PredictionSpec, is_right
-from .models import AnswerRow, ClassRow, QuestionRow, StudentRow
+from .models import AnswerRow, CaseStepRow, ClassRow, QuestionRow, StudentRow
 from .store import make_engine
 
-__all__ = ["ClassError", "Classroom", "NewClass", "Question", "Tally", "CODE_ALPHABET",
+__all__ = ["ClassError", "Classroom", "NewClass", "Question", "Tally", "CaseSummary",
+           "CODE_ALPHABET", "MAX_CASE_STEPS",
            "CODE_LENGTH", "MAX_NICKNAME", "MAX_PER_SECOND", "DEFAULT_HOURS", "MAX_HOURS",
            "MAX_QUESTIONS", "normalise_code"]
 
@@ -40,6 +41,7 @@ MAX_PER_SECOND = 3  # submissions a second from one student before they are refu
 DEFAULT_HOURS = 12.0
 MAX_HOURS = 24.0 * 14
 MAX_QUESTIONS = 12
+MAX_CASE_STEPS = 40  # more tests than the case offers is not a real attempt
 _CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
@@ -105,6 +107,18 @@ def _parsed(spec_json: str, answer_json: str) -> tuple[PredictionSpec, Answer]:
     return PredictionSpec.model_validate_json(spec_json), Answer(**json.loads(answer_json))
 
 
+@dataclass(frozen=True)
+class CaseSummary:
+    """The class's way through its "Which disease is it?" case (no names)."""
+
+    started: int  # students who ordered at least one test
+    steps: list[dict[str, float]]  # mean differential after test 1, 2, ... (kind -> p)
+    students_at: list[int]  # students who got that far
+    diagnoses: dict[str, int]  # committed diagnosis kind -> students
+    truth: str
+    revealed: bool
+
+
 def _question(row: QuestionRow) -> Question:
     spec, ans = _parsed(row.spec_json, row.answer_json)
     return Question(row.id, row.position, row.preset, row.title, spec, ans,
@@ -130,11 +144,12 @@ class Classroom:
 
     # --- the lecturer ------------------------------------------------------------------------
     def create(self, presets: Sequence[str], hours: float = DEFAULT_HOURS,
-               title: str = "") -> NewClass:
-        """Open a class on these presets (in order); the token is returned only here."""
+               title: str = "", case: bool = False) -> NewClass:
+        """Open a class on these presets (in order), and with ``case`` a "Which disease is
+        it?" case drawn for it; the token is returned only here."""
         names = list(dict.fromkeys(presets))
-        if not names:
-            raise ClassError("Choose at least one preset for the class.")
+        if not names and not case:
+            raise ClassError("Choose at least one preset, or a case, for the class.")
         if len(names) > MAX_QUESTIONS:
             raise ClassError(f"A class holds at most {MAX_QUESTIONS} presets; {len(names)} "
                              "were chosen.")
@@ -150,7 +165,10 @@ class Classroom:
             code = self._free_code(s)
             row = ClassRow(code=code, token_hash=_hash(token), created=now,
                            expires=now + hours * 3600.0,
-                           title=(title or ", ".join(t for _, t, _, _ in asked))[:200])
+                           title=(title or ", ".join(t for _, t, _, _ in asked)
+                                  or "Which disease is it?")[:200])
+            if case:
+                row.case_kind, row.case_token = _draw_case()
             s.add(row)
             s.flush()
             for i, (name, t, spec, ans) in enumerate(asked):
@@ -291,6 +309,78 @@ class Classroom:
             raise ClassError("The lecturer has not revealed this question yet.")
         return q, self._tally(code, question_id)
 
+    # --- the class's "Which disease is it?" case ---------------------------------------------
+    def case_token(self, code: str) -> str | None:
+        """The sealed link token of the class's case (None: the class has none)."""
+        with self._session() as s:
+            return self._live_class(s, code).case_token
+
+    def record_case(self, code: str, key: str, tests: Sequence[str],
+                    differential: dict[str, float], diagnosis: str | None = None,
+                    treatment: str | None = None) -> None:
+        """A student's differential after their latest test, and their committed answer."""
+        from .. import diseases
+
+        kinds = set(diseases.kinds())
+        tests = [str(t)[:40] for t in tests]
+        if not tests or len(tests) > MAX_CASE_STEPS:
+            raise ClassError(f"A case step needs 1 to {MAX_CASE_STEPS} tests.")
+        probs = {str(k): float(v) for k, v in differential.items()}
+        if set(probs) - kinds or not all(0.0 <= p <= 1.0 for p in probs.values()):
+            raise ClassError("A differential gives each known disease a probability from 0 "
+                             "to 1.")
+        if diagnosis is not None and diagnosis not in kinds:
+            raise ClassError(f"There is no disease called {_shown(diagnosis)}.")
+        now = self.clock()
+        with self._session.begin() as s:
+            st = self._student(s, code, key, lock=True)
+            row = s.get(ClassRow, st.class_id)
+            if row is None or row.case_token is None:
+                raise ClassError("This class has no case.")
+            step = s.scalar(select(CaseStepRow).where(CaseStepRow.student_id == st.id,
+                                                      CaseStepRow.step == len(tests)))
+            text = json.dumps(probs, sort_keys=True)
+            if step is None:
+                s.add(CaseStepRow(student_id=st.id, step=len(tests), test=tests[-1],
+                                  probs_json=text, updated=now))
+            else:
+                step.test, step.probs_json, step.updated = tests[-1], text, now
+            if diagnosis is not None and st.case_diagnosis is None:  # the first commit holds
+                st.case_diagnosis, st.case_treatment = diagnosis, (treatment or "")[:40]
+
+    def reveal_case(self, code: str, token: str) -> None:
+        row = self.check_lecturer(code, token)
+        with self._session.begin() as s:
+            cls = s.get(ClassRow, row.id)
+            if cls.case_token is None:
+                raise ClassError("This class has no case.")
+            if cls.case_revealed is None:
+                cls.case_revealed = self.clock()
+
+    def case_summary(self, code: str, token: str) -> CaseSummary:
+        row = self.check_lecturer(code, token)
+        if row.case_kind is None:
+            raise ClassError("This class has no case.")
+        with self._session() as s:
+            steps = list(s.execute(
+                select(CaseStepRow.step, CaseStepRow.probs_json)
+                .join(StudentRow, CaseStepRow.student_id == StudentRow.id)
+                .where(StudentRow.class_id == row.id)))
+            dx = list(s.scalars(select(StudentRow.case_diagnosis).where(
+                StudentRow.class_id == row.id, StudentRow.case_diagnosis.is_not(None))))
+        by_step: dict[int, list[dict[str, float]]] = {}
+        for n, text in steps:
+            by_step.setdefault(n, []).append(json.loads(text))
+        means, at = [], []
+        for n in range(1, max(by_step, default=0) + 1):
+            got = by_step.get(n, [])
+            keys = sorted({k for d in got for k in d})
+            means.append({k: sum(d.get(k, 0.0) for d in got) / len(got) for k in keys}
+                         if got else {})
+            at.append(len(got))
+        return CaseSummary(len(by_step.get(1, [])), means, at, dict(Counter(dx)),
+                           row.case_kind, row.case_revealed is not None)
+
     # --- housekeeping ------------------------------------------------------------------------
     def purge_expired(self) -> int:
         """Delete every expired class and all its rows; returns how many classes."""
@@ -303,6 +393,8 @@ class Classroom:
         if not ids:
             return 0
         qids = select(QuestionRow.id).where(QuestionRow.class_id.in_(ids))
+        sids = select(StudentRow.id).where(StudentRow.class_id.in_(ids))
+        s.execute(delete(CaseStepRow).where(CaseStepRow.student_id.in_(sids)))
         s.execute(delete(AnswerRow).where(AnswerRow.question_id.in_(qids)))
         s.execute(delete(QuestionRow).where(QuestionRow.class_id.in_(ids)))
         s.execute(delete(StudentRow).where(StudentRow.class_id.in_(ids)))
@@ -405,6 +497,17 @@ def _checked_value(spec: PredictionSpec, value: float | str) -> str:
         raise ClassError(f"The answer must be one of {', '.join(spec.options)}; "
                          f"{_shown(value)} is not.")
     return str(value)
+
+
+def _draw_case() -> tuple[str, str]:
+    """A random case for the class (disease, sealed link token), from fresh entropy."""
+    import numpy as np
+
+    from .. import diseases
+    from .. import mystery as M
+
+    case = M.draw_case(np.random.default_rng(secrets.randbits(64)), diseases.kinds())
+    return case.kind, M.to_query(M.Attempt(case))["case"]
 
 
 def preset_answer(name: str) -> tuple[str, PredictionSpec, Answer]:
