@@ -325,11 +325,14 @@ class Classroom:
         tests = [str(t)[:40] for t in tests]
         if not tests or len(tests) > MAX_CASE_STEPS:
             raise ClassError(f"A case step needs 1 to {MAX_CASE_STEPS} tests.")
-        probs = {str(k): float(v) for k, v in differential.items()}
-        if set(probs) - kinds or not all(0.0 <= p <= 1.0 for p in probs.values()):
+        probs = {str(k): v for k, v in dict(differential).items()}
+        if set(probs) - kinds or not all(
+                isinstance(p, int | float) and not isinstance(p, bool) and 0.0 <= p <= 1.0
+                for p in probs.values()):
             raise ClassError("A differential gives each known disease a probability from 0 "
                              "to 1.")
-        if diagnosis is not None and diagnosis not in kinds:
+        probs = {k: float(v) for k, v in probs.items()}
+        if diagnosis is not None and (not isinstance(diagnosis, str) or diagnosis not in kinds):
             raise ClassError(f"There is no disease called {_shown(diagnosis)}.")
         now = self.clock()
         with self._session.begin() as s:

@@ -537,7 +537,7 @@ def _set_path(data: Any, path: str, value: Any, delete: bool) -> None:
 
 
 # --- class mode ---------------------------------------------------------------------------------
-CLASS_OPS = ("join", "submit", "reveal", "tally", "view", "create")
+CLASS_OPS = ("join", "submit", "reveal", "tally", "view", "create", "case", "case summary")
 
 
 @st.composite
@@ -565,6 +565,13 @@ def class_request(draw: Any) -> dict[str, Any]:
                                  max_size=14)),
         "hours": draw(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
                                 st.sampled_from([0.25, 1, 12, 336, 337, 0, -1]))),
+        "tests": draw(st.lists(st.one_of(st.sampled_from(["ncs", "labs", "emg"]),
+                                         st.text(max_size=50)), max_size=45)),
+        "differential": draw(st.dictionaries(
+            st.one_of(st.sampled_from(["mmn", "cidp", "hnpp"]), st.text(max_size=10)),
+            st.one_of(st.floats(0, 1), hostile_scalar), max_size=8)),
+        "diagnosis": draw(st.one_of(st.none(), st.sampled_from(["mmn", "cidp", "flu"]),
+                                    st.text(max_size=45))),
     }
 
 

@@ -504,7 +504,7 @@ def _class_room() -> dict[str, Any]:
                          max_per_second=10**9)
         for name in sim.preset_names():  # every preset's answer simulated once, up front
             answer_for(name)
-        new = room.create(["prednisolone", "_number", "untreated"])
+        new = room.create(["prednisolone", "_number", "untreated"], case=True)
         other = room.create(["prednisolone"])
         qs = room.questions(new.code)
         room.reveal(new.code, new.token, qs[2].id)
@@ -516,11 +516,11 @@ def _class_room() -> dict[str, Any]:
 def _db_rows(room: Any) -> list:
     from sqlalchemy import select
 
-    from sim.classroom.models import AnswerRow, ClassRow, QuestionRow, StudentRow
+    from sim.classroom.models import AnswerRow, CaseStepRow, ClassRow, QuestionRow, StudentRow
 
     with room.engine.connect() as conn:
         return [list(conn.execute(select(t.__table__).order_by(t.id)))
-                for t in (ClassRow, QuestionRow, StudentRow, AnswerRow)]
+                for t in (ClassRow, QuestionRow, StudentRow, AnswerRow, CaseStepRow)]
 
 
 def class_request(req: Mapping[str, Any]) -> str:
@@ -551,6 +551,10 @@ def class_request(req: Mapping[str, Any]) -> str:
             room.tally(code, token, q)
         elif req["op"] == "view":
             room.student_question(code, key, q)
+        elif req["op"] == "case":
+            room.record_case(code, key, req["tests"], req["differential"], req["diagnosis"])
+        elif req["op"] == "case summary":
+            room.case_summary(code, token)
         else:
             room.create(req["presets"], hours=req["hours"])
     except ClassError as err:
