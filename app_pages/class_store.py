@@ -7,7 +7,11 @@ import streamlit as st
 
 from sim.classroom import Classroom
 
-__all__ = ["class_room"]
+__all__ = ["class_room", "CLASS_LINK_KEYS"]
+
+# A student's link values on the Class page, kept on the case page while they work on the
+# class's case: the class code and the student's own key.
+CLASS_LINK_KEYS = ("class", "me")
 
 
 @st.cache_resource(show_spinner=False)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import sim
 from app_pages import housekeeping, state
-from app_pages.class_store import class_room
+from app_pages.class_store import CLASS_LINK_KEYS, class_room
 from app_pages.text import plain
 from sim import diseases
 from sim import figures as F
@@ -35,7 +35,8 @@ from sim.prediction import NUMERIC, is_right, series
 state.page_header("Class")
 
 LIVE_S = 3.0  # seconds between refreshes of the live parts
-CODE, TOKEN, ME = "class", "lecturer", "me"  # link values of this page (pages.py)
+CODE, ME = CLASS_LINK_KEYS  # a student's link values (class_store.py)
+TOKEN = "lecturer"  # the lecturer's link value: their key
 
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 import sim
 from app_pages import state, tables
+from app_pages.class_store import CLASS_LINK_KEYS
 from app_pages.text import plain
 from sim import diseases, electro
 from sim import figures as F
@@ -46,7 +47,7 @@ def _test_title(key: str) -> str:
 
 
 _CLASS = state.key("mystery_class")  # the class this attempt reports to: (code, key)
-CLASS_KEYS = ("class", "me")  # the Class page's link values (app_pages/classroom.py)
+CLASS_KEYS = CLASS_LINK_KEYS  # the Class page's link values (app_pages/class_store.py)
 
 
 def _class_link() -> dict[str, str]:

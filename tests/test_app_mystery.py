@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from app_pages import state
+from app_pages.class_store import CLASS_LINK_KEYS
 from app_pages.pages import PAGES as PAGE_LIST
 from sim import mystery as M
 from sim import sealed
@@ -276,7 +277,7 @@ def test_a_session_that_starts_on_the_page_gives_other_pages_no_unknown_link_not
     assert not at.exception and not at.warning
     # the page's own link values are declared where the page is listed
     page = next(p for p in PAGE_LIST if p.path == PAGE)
-    assert set(page.params) == set(M.URL_KEYS)
+    assert set(page.params) == set(M.URL_KEYS) | set(CLASS_LINK_KEYS)  # a class's case too
 
 
 @pytest.mark.slow
