@@ -67,14 +67,24 @@ def _report(attempt: M.Attempt, path: pd.DataFrame) -> None:
     link = _class_link()
     if not link or not attempt.tests:
         return
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app_pages.class_store import class_room
     from sim.classroom import ClassError
 
     try:
-        class_room().record_case(link["class"], link["me"], attempt.tests,
-                                 path.iloc[-1].to_dict(), attempt.diagnosis, attempt.treatment)
+        room = class_room()
+        token = room.case_token(link["class"])
+        theirs = M.open_attempt(token) if token else None
+        if theirs is None or theirs.case != attempt.case:  # only the class's own case
+            return
+        room.record_case(link["class"], link["me"], attempt.tests, path.iloc[-1].to_dict(),
+                         attempt.diagnosis, attempt.treatment)
     except ClassError as err:
         st.warning(plain(f"Not sent to the class: {err}"))
+    except SQLAlchemyError as err:
+        st.warning(plain(f"Not sent to the class: its database could not be used "
+                         f"({type(err).__name__})."))
 
 
 def _address() -> dict[str, str]:
@@ -87,7 +97,7 @@ def _address() -> dict[str, str]:
 
 
 def _start(query: dict[str, str]) -> None:
-    for k in (_DX, _TX):
+    for k in (_DX, _TX, _CLASS):  # a new case is the student's own, not the class's
         st.session_state.pop(k, None)
     _go(query)
 

@@ -219,3 +219,14 @@ def test_a_class_case_reports_each_students_tests_and_diagnosis_to_the_lecturer(
     truth = Classroom().case_summary(code, token).truth
     assert any(m.label == "The disease" and m.value == M.disease_name(truth)
                for m in lecturer.metric)
+    # A case of the student's own afterwards is theirs, not the class's.
+    next(b for b in case.button if b.label == "New case").click()
+    case.run()
+    assert "class" not in dict(case.query_params)
+    next(b for b in case.button if b.label == "Start a random case").click()
+    case.run()
+    next(b for b in case.button if b.label == first).click()
+    case.run()
+    _ok(case)
+    steps = Classroom().case_summary(code, token)
+    assert steps.started == 1 and steps.students_at == [1] and steps.diagnoses == {"mmn": 1}
