@@ -12,9 +12,11 @@ import pytest
 
 import sim
 from sim.prediction import answer
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _start_server, _stop
+from tests import test_browser
+from tests.test_browser import _start_server, _stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+browser = test_browser.browser  # the shared Chromium fixture
 
 PRESET = "prednisolone"
 
@@ -28,18 +30,6 @@ def server(tmp_path_factory):
         yield url
     finally:
         _stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_lecturer_and_student_join_predict_count_and_reveal(server, browser, tmp_path):

@@ -157,8 +157,8 @@ class Classroom:
                              "were chosen.")
         if not (isinstance(hours, int | float) and math.isfinite(hours)
                 and 0.25 <= hours <= MAX_HOURS):
-            raise ClassError(f"A class lasts from 0.25 to {MAX_HOURS:g} hours; {hours!r} is "
-                             "outside that range.")
+            raise ClassError(f"A class lasts from 0.25 to {MAX_HOURS:g} hours; {_shown(hours)} "
+                             "is outside that range.")
         asked = [(name, *self.answer_for(name)) for name in names]  # may raise ClassError
         now = self.clock()
         token = secrets.token_urlsafe(24)
@@ -254,12 +254,6 @@ class Classroom:
             return [_question(q) for q in s.scalars(
                 select(QuestionRow).where(QuestionRow.class_id == row.id)
                 .order_by(QuestionRow.position))]
-
-    def my_answers(self, code: str, key: str) -> dict[int, str]:
-        with self._session() as s:
-            st = self._student(s, code, key)
-            return {a.question_id: a.value for a in s.scalars(
-                select(AnswerRow).where(AnswerRow.student_id == st.id))}
 
     def student_question(self, code: str, key: str,
                          question_id: int) -> tuple[Question, str | None]:
